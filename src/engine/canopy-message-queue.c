@@ -1,0 +1,146 @@
+/* canopy-message-queue.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "canopy-message-queue-private.h"
+
+void
+_canopy_message_queue_init (CanopyMessageQueue *queue,
+                            guint               capacity)
+{
+  g_assert (capacity > 0);
+
+  g_mutex_init (&queue->mutex);
+  g_cond_init (&queue->cond);
+  queue->ring = g_new (CanopyMessage, capacity);
+  queue->capacity = capacity;
+  queue->head = 0;
+  queue->count = 0;
+  queue->waiters = 0;
+  queue->closed = FALSE;
+  queue->dropped = 0;
+}
+
+void
+_canopy_message_queue_clear (CanopyMessageQueue *queue)
+{
+  g_clear_pointer (&queue->ring, g_free);
+  g_cond_clear (&queue->cond);
+  g_mutex_clear (&queue->mutex);
+}
+
+/* The caller holds queue->mutex. */
+gboolean
+_canopy_message_queue_push_locked (CanopyMessageQueue  *queue,
+                                   const CanopyMessage *msg)
+{
+  if G_UNLIKELY (queue->closed)
+    return FALSE;
+
+  if G_UNLIKELY (queue->count == queue->capacity)
+    {
+      queue->dropped++;
+      return FALSE;
+    }
+
+  queue->ring[(queue->head + queue->count) % queue->capacity] = *msg;
+  queue->count++;
+
+  /* Wake only a reader that sleeps: a busy reader costs no system call. */
+  if (queue->waiters > 0)
+    g_cond_signal (&queue->cond);
+
+  return TRUE;
+}
+
+gboolean
+_canopy_message_queue_push (CanopyMessageQueue  *queue,
+                            const CanopyMessage *msg)
+{
+  gboolean ret;
+
+  g_mutex_lock (&queue->mutex);
+  ret = _canopy_message_queue_push_locked (queue, msg);
+  g_mutex_unlock (&queue->mutex);
+
+  return ret;
+}
+
+CanopyQueuePopResult
+_canopy_message_queue_pop (CanopyMessageQueue *queue,
+                           CanopyMessage      *msg,
+                           double              timeout)
+{
+  CanopyQueuePopResult ret = CANOPY_QUEUE_POP_TIMEOUT;
+  gint64 deadline = 0;
+
+  g_mutex_lock (&queue->mutex);
+
+  if (queue->count == 0 && timeout > 0)
+    deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
+
+  while (queue->count == 0 && !queue->closed && timeout != 0)
+    {
+      gboolean signalled;
+
+      queue->waiters++;
+      if (timeout < 0)
+        {
+          g_cond_wait (&queue->cond, &queue->mutex);
+          signalled = TRUE;
+        }
+      else
+        signalled = g_cond_wait_until (&queue->cond, &queue->mutex, deadline);
+      queue->waiters--;
+
+      if (!signalled && queue->count == 0)
+        break;
+    }
+
+  if (queue->count > 0)
+    {
+      *msg = queue->ring[queue->head];
+      queue->head = (queue->head + 1) % queue->capacity;
+      queue->count--;
+      ret = CANOPY_QUEUE_POP_MESSAGE;
+    }
+  else if (queue->closed)
+    ret = CANOPY_QUEUE_POP_CLOSED;
+
+  g_mutex_unlock (&queue->mutex);
+
+  return ret;
+}
+
+void
+_canopy_message_queue_close (CanopyMessageQueue *queue)
+{
+  g_mutex_lock (&queue->mutex);
+  queue->closed = TRUE;
+  g_cond_broadcast (&queue->cond);
+  g_mutex_unlock (&queue->mutex);
+}
+
+void
+_canopy_message_queue_flush (CanopyMessageQueue *queue)
+{
+  g_mutex_lock (&queue->mutex);
+  queue->head = 0;
+  queue->count = 0;
+  g_mutex_unlock (&queue->mutex);
+}
+
+guint64
+_canopy_message_queue_get_dropped (CanopyMessageQueue *queue)
+{
+  guint64 dropped;
+
+  g_mutex_lock (&queue->mutex);
+  dropped = queue->dropped;
+  g_mutex_unlock (&queue->mutex);
+
+  return dropped;
+}

@@ -1,0 +1,30 @@
+/* canopy-options-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Driver options arrive as strings, as they stand in a config file. */
+gboolean _canopy_options_get_boolean (GHashTable  *options,
+                                      const char  *key,
+                                      gboolean     default_value,
+                                      gboolean    *value,
+                                      GError     **error);
+gboolean _canopy_options_get_uint    (GHashTable  *options,
+                                      const char  *key,
+                                      guint64      default_value,
+                                      guint64      max_value,
+                                      guint64     *value,
+                                      GError     **error);
+gboolean _canopy_options_get_double  (GHashTable  *options,
+                                      const char  *key,
+                                      double       default_value,
+                                      double      *value,
+                                      GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,101 @@
+/* canopy-options.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "canopy-error.h"
+#include "canopy-options-private.h"
+
+static const char *
+lookup (GHashTable *options,
+        const char *key)
+{
+  return options != NULL ? g_hash_table_lookup (options, key) : NULL;
+}
+
+gboolean
+_canopy_options_get_boolean (GHashTable  *options,
+                             const char  *key,
+                             gboolean     default_value,
+                             gboolean    *value,
+                             GError     **error)
+{
+  const char *text = lookup (options, key);
+
+  if (text == NULL)
+    {
+      *value = default_value;
+      return TRUE;
+    }
+
+  /* python-can's config values are Python literals or ConfigParser booleans */
+  if (!g_ascii_strcasecmp (text, "true") || !g_ascii_strcasecmp (text, "yes") ||
+      !g_ascii_strcasecmp (text, "on") || !g_strcmp0 (text, "1"))
+    *value = TRUE;
+  else if (!g_ascii_strcasecmp (text, "false") || !g_ascii_strcasecmp (text, "no") ||
+           !g_ascii_strcasecmp (text, "off") || !g_strcmp0 (text, "0"))
+    *value = FALSE;
+  else
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "Option %s: “%s” is not a boolean (true/false)", key, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_canopy_options_get_uint (GHashTable  *options,
+                          const char  *key,
+                          guint64      default_value,
+                          guint64      max_value,
+                          guint64     *value,
+                          GError     **error)
+{
+  const char *text = lookup (options, key);
+  g_autoptr(GError) local_error = NULL;
+
+  if (text == NULL)
+    {
+      *value = default_value;
+      return TRUE;
+    }
+
+  if (!g_ascii_string_to_unsigned (text, 0, 0, max_value, value, &local_error))
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "Option %s: %s", key, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_canopy_options_get_double (GHashTable  *options,
+                            const char  *key,
+                            double       default_value,
+                            double      *value,
+                            GError     **error)
+{
+  const char *text = lookup (options, key);
+  char *end = NULL;
+
+  if (text == NULL)
+    {
+      *value = default_value;
+      return TRUE;
+    }
+
+  *value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0')
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "Option %s: “%s” is not a number", key, text);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,137 @@
+/* canopy-logger.c — log CAN traffic, as python-can's canlogger
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+
+#include "canopy-tool-common.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(CanopyToolBusOptions) bus_options = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyBus) bus = NULL;
+  g_autoptr(CanopyListener) writer = NULL;
+  g_autoptr(GArray) filters = NULL;
+  g_autofree char *log_file = NULL;
+  g_auto(GStrv) filter_args = NULL;
+  g_auto(GStrv) remaining = NULL;
+  gint64 count = 0;
+  double duration = 0;
+  guint64 logged = 0;
+  gint64 deadline = 0;
+  GOptionEntry entries[] = {
+    { "file_name", 'f', 0, G_OPTION_ARG_FILENAME, &log_file,
+      "Path of the log file; without it frames are printed to standard output", "LOG_FILE" },
+    { "filter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &filter_args,
+      "Comma separated filters: <can_id>:<can_mask> matches when "
+      "<received_can_id> & mask == can_id & mask; <can_id>~<can_mask> matches when "
+      "<received_can_id> & mask != can_id & mask (hexadecimal; repeatable, and "
+      "further filters may follow as arguments)", "FILTERS" },
+    { "count", 'n', 0, G_OPTION_ARG_INT64, &count,
+      "Exit after logging this many frames", "COUNT" },
+    { "duration", 'T', 0, G_OPTION_ARG_DOUBLE, &duration,
+      "Exit after this many seconds", "SECONDS" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &remaining, NULL, "[FILTERS…]" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                "Log CAN traffic, printing messages to stdout or to a given file.\n"
+                                "Stop with Ctrl+C.");
+  canopy_tool_add_bus_options (context, &bus_options);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("canopy-logger: %s\n", error->message);
+      return 2;
+    }
+
+  if (remaining != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      if (filter_args != NULL)
+        g_strv_builder_addv (builder, (const char **) filter_args);
+      g_strv_builder_addv (builder, (const char **) remaining);
+      g_strfreev (filter_args);
+      filter_args = g_strv_builder_end (builder);
+    }
+
+  if (!(filters = canopy_tool_parse_filters (filter_args, &error)))
+    {
+      g_printerr ("canopy-logger: %s\n", error->message);
+      return 2;
+    }
+
+  if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
+    {
+      g_printerr ("canopy-logger: %s\n", error->message);
+      return 1;
+    }
+
+  if (!canopy_bus_set_filter_array (bus, (CanopyFilter *) filters->data, filters->len, &error))
+    {
+      g_printerr ("canopy-logger: %s\n", error->message);
+      return 1;
+    }
+
+  if (!(writer = CANOPY_LISTENER (canopy_printer_new (log_file, &error))))
+    {
+      g_printerr ("canopy-logger: %s\n", error->message);
+      return 1;
+    }
+
+  if (bus_options.verbosity > 0)
+    {
+      g_autofree char *info = canopy_bus_dup_channel_info (bus);
+      g_printerr ("Connected to %s\n", info);
+    }
+
+  canopy_tool_catch_interrupt ();
+  if (duration > 0)
+    deadline = g_get_monotonic_time () + (gint64) (duration * G_USEC_PER_SEC);
+
+  while (!canopy_tool_interrupted () && (count <= 0 || (gint64) logged < count))
+    {
+      CanopyMessage msg;
+
+      if (deadline != 0 && g_get_monotonic_time () >= deadline)
+        break;
+
+      if (!canopy_bus_recv_into (bus, &msg, 0.1, &error))
+        {
+          if (error != NULL)
+            break;
+          continue;
+        }
+
+      canopy_listener_on_message_received (writer, &msg);
+      logged++;
+    }
+
+  canopy_listener_stop (writer);
+  canopy_bus_shutdown (bus);
+
+  if (error != NULL)
+    {
+      g_printerr ("canopy-logger: %s\n", error->message);
+      return 1;
+    }
+
+  if (bus_options.verbosity > 0)
+    g_printerr ("Logged %" G_GUINT64_FORMAT " frames\n", logged);
+
+  return 0;
+}

@@ -1,0 +1,149 @@
+/* canopy-tool-common.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "canopy-tool-common.h"
+
+static gboolean
+count_verbosity (const char  *option_name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  CanopyToolBusOptions *bus_options = data;
+
+  bus_options->verbosity++;
+  if (bus_options->verbosity >= 2)
+    g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  return TRUE;
+}
+
+void
+canopy_tool_add_bus_options (GOptionContext       *context,
+                             CanopyToolBusOptions *bus_options)
+{
+  g_autofree char *interfaces = g_strjoinv (", ", (char **) canopy_bus_list_interfaces ());
+  char *interface_help =
+    bus_options->interface_help = g_strdup_printf ("The CAN interface to use: %s. "
+                     "If left out, the configuration (CAN_INTERFACE, ~/.canrc, …) decides, "
+                     "and the virtual demo bus opens where nothing is configured", interfaces);
+  GOptionEntry entries[] = {
+    { "interface", 'i', 0, G_OPTION_ARG_STRING, &bus_options->interface,
+      interface_help, "INTERFACE" },
+    { "channel", 'c', 0, G_OPTION_ARG_STRING, &bus_options->channel,
+      "The channel: an interface name such as can0 or vcan0 for socketcan, "
+      "host:port for remote, a channel name for virtual", "CHANNEL" },
+    { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &bus_options->options,
+      "A driver option as in a config file, e.g. -o bitrate=500000 "
+      "or -o receive_own_messages=true (repeatable)", "KEY=VALUE" },
+    { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbosity,
+      "More information on the terminal; -vv shows debugging messages", NULL },
+    { NULL }
+  };
+  GOptionGroup *group;
+
+  group = g_option_group_new ("bus", "Bus options", "Show bus options", bus_options, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
+}
+
+CanopyBus *
+canopy_tool_open_bus (CanopyToolBusOptions  *bus_options,
+                      GHashTable            *extra_options,
+                      GError               **error)
+{
+  g_autoptr(GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (extra_options != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, extra_options);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (options, g_strdup (key), g_strdup (value));
+    }
+
+  for (guint i = 0; bus_options->options && bus_options->options[i]; i++)
+    {
+      const char *eq = strchr (bus_options->options[i], '=');
+
+      if (eq == NULL || eq == bus_options->options[i])
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                       "Option “%s” is not of the form KEY=VALUE", bus_options->options[i]);
+          return NULL;
+        }
+      g_hash_table_insert (options,
+                           g_strndup (bus_options->options[i], eq - bus_options->options[i]),
+                           g_strdup (eq + 1));
+    }
+
+  return canopy_bus_new (bus_options->interface, bus_options->channel, options, error);
+}
+
+void
+canopy_tool_bus_options_clear (CanopyToolBusOptions *bus_options)
+{
+  g_clear_pointer (&bus_options->interface, g_free);
+  g_clear_pointer (&bus_options->channel, g_free);
+  g_clear_pointer (&bus_options->options, g_strfreev);
+  g_clear_pointer (&bus_options->interface_help, g_free);
+}
+
+/* Each argument may hold several comma-separated filters, as canlogger's. */
+GArray *
+canopy_tool_parse_filters (char   **filter_args,
+                           GError **error)
+{
+  g_autoptr(GArray) filters = g_array_new (FALSE, FALSE, sizeof (CanopyFilter));
+
+  for (guint i = 0; filter_args && filter_args[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (filter_args[i], ",", -1);
+
+      for (guint j = 0; parts[j]; j++)
+        {
+          g_autoptr(CanopyFilter) filter = NULL;
+
+          if (*g_strstrip (parts[j]) == '\0')
+            continue;
+          if (!(filter = canopy_filter_parse (parts[j], error)))
+            return NULL;
+          g_array_append_vals (filters, filter, 1);
+        }
+    }
+
+  return g_steal_pointer (&filters);
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int signum)
+{
+  interrupted = 1;
+}
+
+void
+canopy_tool_catch_interrupt (void)
+{
+  /* Plain C signals work on Windows as well as POSIX; the handler only sets
+   * a flag that the main loop of the tool polls. */
+  signal (SIGINT, on_interrupt);
+#ifdef SIGTERM
+  signal (SIGTERM, on_interrupt);
+#endif
+}
+
+gboolean
+canopy_tool_interrupted (void)
+{
+  return interrupted != 0;
+}
