@@ -7,15 +7,22 @@
 
 #include "canopy-bus-private.h"
 #include "canopy-virtual-bus-private.h"
+#include "canopy-remote-bus-private.h"
+#ifdef HAVE_SOCKETCAN
+# include "canopy-socketcan-bus-private.h"
+# define SOCKETCAN_NEW _canopy_socketcan_bus_new_from_options
+#else
+# define SOCKETCAN_NEW NULL
+#endif
 
 /* The one table of interface drivers, by python-can's names. Adding a driver
  * is a new folder under src/drivers/ and one line here. An entry without a
  * constructor is a name python-can knows that this build cannot open. */
 static const CanopyDriverEntry drivers[] = {
   { "virtual",          _canopy_virtual_bus_new_from_options },
-  { "socketcan",        NULL },
-  { "socketcan_native", NULL },
-  { "socketcan_ctypes", NULL },
+  { "socketcan",        SOCKETCAN_NEW },
+  { "socketcan_native", SOCKETCAN_NEW },
+  { "socketcan_ctypes", SOCKETCAN_NEW },
   { "kvaser",           NULL },
   { "serial",           NULL },
   { "slcan",            NULL },
@@ -24,7 +31,7 @@ static const CanopyDriverEntry drivers[] = {
   { "usb2can",          NULL },
   { "nican",            NULL },
   { "neovi",            NULL },
-  { "remote",           NULL },
+  { "remote",           _canopy_remote_bus_new_from_options },
 };
 
 const CanopyDriverEntry *

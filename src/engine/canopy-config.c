@@ -72,6 +72,7 @@ strv_builder_add_owned (GStrvBuilder *builder,
   g_free (value);
 }
 
+#ifndef G_OS_WIN32
 static const char *
 home_dir (void)
 {
@@ -80,6 +81,7 @@ home_dir (void)
 
   return home != NULL && *home != '\0' ? home : g_get_home_dir ();
 }
+#endif
 
 /**
  * canopy_config_get_file_paths:

@@ -42,6 +42,11 @@ gboolean             _canopy_message_queue_push_locked (CanopyMessageQueue  *que
 CanopyQueuePopResult _canopy_message_queue_pop         (CanopyMessageQueue  *queue,
                                                         CanopyMessage       *msg,
                                                         double               timeout);
+guint                _canopy_message_queue_pop_many    (CanopyMessageQueue  *queue,
+                                                        CanopyMessage       *msgs,
+                                                        guint                max_msgs,
+                                                        double               timeout,
+                                                        gboolean            *closed);
 void                 _canopy_message_queue_close       (CanopyMessageQueue  *queue);
 void                 _canopy_message_queue_flush       (CanopyMessageQueue  *queue);
 guint64              _canopy_message_queue_get_dropped (CanopyMessageQueue  *queue);

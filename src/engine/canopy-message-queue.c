@@ -46,7 +46,11 @@ _canopy_message_queue_push_locked (CanopyMessageQueue  *queue,
       return FALSE;
     }
 
-  queue->ring[(queue->head + queue->count) % queue->capacity] = *msg;
+  guint tail = queue->head + queue->count;
+
+  if (tail >= queue->capacity)
+    tail -= queue->capacity;
+  queue->ring[tail] = *msg;
   queue->count++;
 
   /* Wake only a reader that sleeps: a busy reader costs no system call. */
@@ -69,13 +73,19 @@ _canopy_message_queue_push (CanopyMessageQueue  *queue,
   return ret;
 }
 
-CanopyQueuePopResult
-_canopy_message_queue_pop (CanopyMessageQueue *queue,
-                           CanopyMessage      *msg,
-                           double              timeout)
+/* Takes up to @max_msgs frames under one lock, waiting up to @timeout for
+ * the first: a reader that drains in batches leaves the lock to the writer
+ * most of the time. Returns how many were taken; 0 with *closed set when the
+ * queue was closed and is empty. */
+guint
+_canopy_message_queue_pop_many (CanopyMessageQueue *queue,
+                                CanopyMessage      *msgs,
+                                guint               max_msgs,
+                                double              timeout,
+                                gboolean           *closed)
 {
-  CanopyQueuePopResult ret = CANOPY_QUEUE_POP_TIMEOUT;
   gint64 deadline = 0;
+  guint n = 0;
 
   g_mutex_lock (&queue->mutex);
 
@@ -100,19 +110,30 @@ _canopy_message_queue_pop (CanopyMessageQueue *queue,
         break;
     }
 
-  if (queue->count > 0)
+  while (n < max_msgs && queue->count > 0)
     {
-      *msg = queue->ring[queue->head];
-      queue->head = (queue->head + 1) % queue->capacity;
+      msgs[n++] = queue->ring[queue->head];
+      queue->head = queue->head + 1 == queue->capacity ? 0 : queue->head + 1;
       queue->count--;
-      ret = CANOPY_QUEUE_POP_MESSAGE;
     }
-  else if (queue->closed)
-    ret = CANOPY_QUEUE_POP_CLOSED;
+
+  *closed = n == 0 && queue->closed;
 
   g_mutex_unlock (&queue->mutex);
 
-  return ret;
+  return n;
+}
+
+CanopyQueuePopResult
+_canopy_message_queue_pop (CanopyMessageQueue *queue,
+                           CanopyMessage      *msg,
+                           double              timeout)
+{
+  gboolean closed;
+
+  if (_canopy_message_queue_pop_many (queue, msg, 1, timeout, &closed) == 1)
+    return CANOPY_QUEUE_POP_MESSAGE;
+  return closed ? CANOPY_QUEUE_POP_CLOSED : CANOPY_QUEUE_POP_TIMEOUT;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "canopy-error.h"
@@ -57,7 +58,8 @@ _canopy_options_get_uint (GHashTable  *options,
                           GError     **error)
 {
   const char *text = lookup (options, key);
-  g_autoptr(GError) local_error = NULL;
+  char *end = NULL;
+  guint64 parsed;
 
   if (text == NULL)
     {
@@ -65,12 +67,18 @@ _canopy_options_get_uint (GHashTable  *options,
       return TRUE;
     }
 
-  if (!g_ascii_string_to_unsigned (text, 0, 0, max_value, value, &local_error))
+  /* Base 0 takes 500000 as well as 0x7A120, as Python's int(x, 0). */
+  errno = 0;
+  parsed = g_ascii_strtoull (text, &end, 0);
+  if (*text == '-' || end == text || *end != '\0' || errno != 0 || parsed > max_value)
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "Option %s: %s", key, local_error->message);
+                   "Option %s: “%s” is not a whole number from 0 to %" G_GUINT64_FORMAT,
+                   key, text, max_value);
       return FALSE;
     }
+
+  *value = parsed;
   return TRUE;
 }
 

@@ -14,17 +14,37 @@
 #include "canopy-message.h"
 #include "canopy-filter.h"
 #include "canopy-bus.h"
+#include "canopy-cyclic-task.h"
 #include "canopy-config.h"
 #include "canopy-listener.h"
 #include "canopy-buffered-reader.h"
 #include "canopy-redirect-reader.h"
 #include "canopy-notifier.h"
 #include "canopy-main-context-listener.h"
+#include "canopy-player.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"
+#include "canopy-remote-bus.h"
+#include "canopy-remote-server.h"
+#if defined (__linux__)
+# include "canopy-socketcan-bus.h"
+#endif
 
 /* formats */
+#include "canopy-log-reader.h"
+#include "canopy-log-writer.h"
 #include "canopy-printer.h"
+#include "canopy-blf-reader.h"
+#include "canopy-blf-writer.h"
+#include "canopy-asc-reader.h"
+#include "canopy-asc-writer.h"
+#include "canopy-candump-reader.h"
+#include "canopy-candump-writer.h"
+#include "canopy-csv-reader.h"
+#include "canopy-csv-writer.h"
+#include "canopy-sqlite-reader.h"
+#include "canopy-sqlite-writer.h"
+#include "canopy-trc-reader.h"
 
 #undef CANOPY_INSIDE

@@ -9,18 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Readers stream: constant memory whatever the file size. */
-struct _CanopyLogReaderClass
-{
-  GObjectClass parent_class;
-
-  /* Fill @msg with the next frame. Return FALSE with no error at the end of
-   * the file; FALSE with a CANOPY_ERROR (naming the byte or line offset) on
-   * damage, after every intact frame before it was delivered. */
-  gboolean (*next) (CanopyLogReader  *self,
-                    CanopyMessage    *msg,
-                    GError          **error);
-};
+/* struct _CanopyLogReaderClass is in canopy-log-reader.h so that subclasses
+ * can be declared final types in public headers. */
 
 /* Subclasses report progress in bytes of the file on disk. */
 void _canopy_log_reader_set_progress (CanopyLogReader *self,

@@ -21,6 +21,29 @@ G_BEGIN_DECLS
 CANOPY_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (CanopyLogReader, canopy_log_reader, CANOPY, LOG_READER, GObject)
 
+/**
+ * CanopyLogReaderClass:
+ * @next: fill @msg with the next frame; %FALSE without error at the end,
+ *   %FALSE with a %CANOPY_ERROR naming the offset on damage
+ *
+ * Readers stream: constant memory whatever the file size.
+ */
+struct _CanopyLogReaderClass
+{
+  GObjectClass parent_class;
+
+  /* Fill @msg with the next frame. Return FALSE with no error at the end of
+   * the file; FALSE with a CANOPY_ERROR (naming the byte or line offset) on
+   * damage, after every intact frame before it was delivered. */
+  gboolean (*next) (CanopyLogReader  *self,
+                    CanopyMessage    *msg,
+                    GError          **error);
+
+  /*< private >*/
+  gpointer padding[8];
+};
+
+
 CANOPY_AVAILABLE_IN_ALL
 CanopyLogReader *canopy_log_reader_new_for_file   (const char       *path,
                                                    GError          **error);

@@ -18,6 +18,39 @@ G_BEGIN_DECLS
 CANOPY_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (CanopyLogWriter, canopy_log_writer, CANOPY, LOG_WRITER, GObject)
 
+/**
+ * CanopyLogWriterClass:
+ * @write: encode one frame; called with the base mutex held, never after close
+ * @log_event: optional text marker; @timestamp_ns < 0 means "at the last frame"
+ * @close: flush, finish headers and statistics, close the file; called once
+ *
+ * The base class serialises calls (one mutex), counts frames, keeps the
+ * first error, implements #CanopyListener and makes closing idempotent;
+ * subclasses only encode.
+ */
+struct _CanopyLogWriterClass
+{
+  GObjectClass parent_class;
+
+  /* Called with the base mutex held, never after close. */
+  gboolean (*write)     (CanopyLogWriter     *self,
+                         const CanopyMessage *msg,
+                         GError             **error);
+  /* Optional: a text marker (ASC comment, BLF global marker / app text).
+   * timestamp_ns < 0 means "at the last frame". */
+  gboolean (*log_event) (CanopyLogWriter     *self,
+                         const char          *text,
+                         gint64               timestamp_ns,
+                         GError             **error);
+  /* Flush everything, finish headers/statistics, close the file. Once. */
+  gboolean (*close)     (CanopyLogWriter     *self,
+                         GError             **error);
+
+  /*< private >*/
+  gpointer padding[8];
+};
+
+
 CANOPY_AVAILABLE_IN_ALL
 CanopyLogWriter *canopy_log_writer_new_for_file (const char          *path,
                                                  GError             **error);

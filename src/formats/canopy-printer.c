@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "canopy-error.h"
+#include "canopy-log-writer-private.h"
 #include "canopy-printer.h"
 
 /**
@@ -18,166 +19,91 @@
  *
  * A listener that prints every frame as python-can 2.0's `Printer` does:
  * canopy_message_to_string() and a newline, to standard output or to a file.
+ *
+ * It is also the writer canopy_log_writer_new_for_file() falls back to for
+ * file names it does not know, as python-can's `Logger`.
  */
 
 struct _CanopyPrinter
 {
-  GObject  parent_instance;
-  GMutex   mutex;
-  char    *path;
-  FILE    *file;
-  GError  *error;
-  guint64  written;
+  CanopyLogWriter  parent_instance;
+  FILE            *file;
 };
 
-enum {
-  PROP_0,
-  PROP_PATH,
-  PROP_WRITTEN,
-  N_PROPS
-};
-
-static void listener_iface_init (CanopyListenerInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyPrinter, canopy_printer, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER, listener_iface_init))
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (CanopyPrinter, canopy_printer, CANOPY_TYPE_LOG_WRITER)
 
 static void
-record_errno_locked (CanopyPrinter *self,
-                     int            saved_errno)
+set_errno_error (CanopyPrinter  *self,
+                 int             saved_errno,
+                 GError        **error)
 {
-  if (self->error == NULL)
-    g_set_error (&self->error, CANOPY_ERROR, CANOPY_ERROR_IO,
-                 "Cannot write to %s: %s",
-                 self->path ? self->path : "standard output",
-                 g_strerror (saved_errno));
+  const char *path = canopy_log_writer_get_path (CANOPY_LOG_WRITER (self));
+
+  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+               "Cannot write to %s: %s",
+               path ? path : "standard output",
+               g_strerror (saved_errno));
 }
 
-static void
-canopy_printer_on_message_received (CanopyListener      *listener,
-                                    const CanopyMessage *msg)
+static gboolean
+canopy_printer_write (CanopyLogWriter      *writer,
+                      const CanopyMessage  *msg,
+                      GError              **error)
 {
-  CanopyPrinter *self = CANOPY_PRINTER (listener);
+  CanopyPrinter *self = CANOPY_PRINTER (writer);
   char line[CANOPY_MESSAGE_STRING_SIZE + 1];
   gsize len;
 
   len = canopy_message_format (msg, line, sizeof line - 1);
   line[len++] = '\n';
 
-  g_mutex_lock (&self->mutex);
-  if (self->file != NULL)
+  if (fwrite (line, 1, len, self->file) != len)
     {
-      if (fwrite (line, 1, len, self->file) == len)
-        self->written++;
-      else
-        record_errno_locked (self, errno);
+      set_errno_error (self, errno, error);
+      return FALSE;
     }
-  g_mutex_unlock (&self->mutex);
+
+  return TRUE;
 }
 
-static void
-close_file_locked (CanopyPrinter *self)
+static gboolean
+canopy_printer_close (CanopyLogWriter  *writer,
+                      GError          **error)
 {
-  if (self->file == NULL)
-    return;
+  CanopyPrinter *self = CANOPY_PRINTER (writer);
+  FILE *file = g_steal_pointer (&self->file);
+  gboolean ret = TRUE;
 
-  if (fflush (self->file) != 0)
-    record_errno_locked (self, errno);
-  if (self->file != stdout && fclose (self->file) != 0)
-    record_errno_locked (self, errno);
-  self->file = NULL;
-}
+  if (file == NULL)
+    return TRUE;
 
-static void
-canopy_printer_stop (CanopyListener *listener)
-{
-  CanopyPrinter *self = CANOPY_PRINTER (listener);
-
-  g_mutex_lock (&self->mutex);
-  close_file_locked (self);
-  g_mutex_unlock (&self->mutex);
-}
-
-static void
-listener_iface_init (CanopyListenerInterface *iface)
-{
-  iface->on_message_received = canopy_printer_on_message_received;
-  iface->stop = canopy_printer_stop;
-}
-
-static void
-canopy_printer_finalize (GObject *object)
-{
-  CanopyPrinter *self = CANOPY_PRINTER (object);
-
-  close_file_locked (self);
-  g_clear_pointer (&self->path, g_free);
-  g_clear_error (&self->error);
-  g_mutex_clear (&self->mutex);
-
-  G_OBJECT_CLASS (canopy_printer_parent_class)->finalize (object);
-}
-
-static void
-canopy_printer_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  CanopyPrinter *self = CANOPY_PRINTER (object);
-
-  switch (prop_id)
+  if (fflush (file) != 0)
     {
-    case PROP_PATH:
-      g_value_set_string (value, canopy_printer_get_path (self));
-      break;
-
-    case PROP_WRITTEN:
-      g_value_set_uint64 (value, canopy_printer_get_written (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      set_errno_error (self, errno, error);
+      ret = FALSE;
     }
+
+  if (file != stdout && fclose (file) != 0 && ret)
+    {
+      set_errno_error (self, errno, error);
+      ret = FALSE;
+    }
+
+  return ret;
 }
 
 static void
 canopy_printer_class_init (CanopyPrinterClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyLogWriterClass *writer_class = CANOPY_LOG_WRITER_CLASS (klass);
 
-  object_class->finalize = canopy_printer_finalize;
-  object_class->get_property = canopy_printer_get_property;
-
-  /**
-   * CanopyPrinter:path:
-   *
-   * The file printed to, or %NULL for standard output.
-   */
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-
-  /**
-   * CanopyPrinter:written:
-   *
-   * How many frames were printed.
-   */
-  properties[PROP_WRITTEN] =
-    g_param_spec_uint64 ("written", NULL, NULL,
-                         0, G_MAXUINT64, 0,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  writer_class->write = canopy_printer_write;
+  writer_class->close = canopy_printer_close;
 }
 
 static void
 canopy_printer_init (CanopyPrinter *self)
 {
-  g_mutex_init (&self->mutex);
 }
 
 /**
@@ -192,17 +118,14 @@ CanopyPrinter *
 canopy_printer_new (const char  *path,
                     GError     **error)
 {
-  g_autoptr(CanopyPrinter) self = g_object_new (CANOPY_TYPE_PRINTER, NULL);
+  g_autoptr(CanopyPrinter) self = NULL;
+  FILE *file;
 
   if (path == NULL)
-    {
-      self->file = stdout;
-      return g_steal_pointer (&self);
-    }
-
-  self->path = g_strdup (path);
-  self->file = g_fopen (path, "w");
-  if (self->file == NULL)
+    file = stdout;
+  /* "b": the same bytes on every system, LF line ends like the other text
+   * writers (Windows' text mode would write CRLF). */
+  else if (!(file = g_fopen (path, "wb")))
     {
       int saved_errno = errno;
 
@@ -210,6 +133,9 @@ canopy_printer_new (const char  *path,
                    "Cannot open %s for writing: %s", path, g_strerror (saved_errno));
       return NULL;
     }
+
+  self = g_object_new (CANOPY_TYPE_PRINTER, "path", path, NULL);
+  self->file = file;
 
   return g_steal_pointer (&self);
 }
@@ -225,7 +151,7 @@ const char *
 canopy_printer_get_path (CanopyPrinter *self)
 {
   g_return_val_if_fail (CANOPY_IS_PRINTER (self), NULL);
-  return self->path;
+  return canopy_log_writer_get_path (CANOPY_LOG_WRITER (self));
 }
 
 /**
@@ -237,15 +163,8 @@ canopy_printer_get_path (CanopyPrinter *self)
 guint64
 canopy_printer_get_written (CanopyPrinter *self)
 {
-  guint64 written;
-
   g_return_val_if_fail (CANOPY_IS_PRINTER (self), 0);
-
-  g_mutex_lock (&self->mutex);
-  written = self->written;
-  g_mutex_unlock (&self->mutex);
-
-  return written;
+  return canopy_log_writer_get_written (CANOPY_LOG_WRITER (self));
 }
 
 /**
@@ -257,13 +176,6 @@ canopy_printer_get_written (CanopyPrinter *self)
 GError *
 canopy_printer_dup_error (CanopyPrinter *self)
 {
-  GError *error;
-
   g_return_val_if_fail (CANOPY_IS_PRINTER (self), NULL);
-
-  g_mutex_lock (&self->mutex);
-  error = self->error ? g_error_copy (self->error) : NULL;
-  g_mutex_unlock (&self->mutex);
-
-  return error;
+  return canopy_log_writer_dup_error (CANOPY_LOG_WRITER (self));
 }

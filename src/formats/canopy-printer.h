@@ -9,14 +9,14 @@
 # error "Only <canopy.h> can be included directly."
 #endif
 
-#include "canopy-listener.h"
+#include "canopy-log-writer.h"
 
 G_BEGIN_DECLS
 
 #define CANOPY_TYPE_PRINTER (canopy_printer_get_type ())
 
 CANOPY_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (CanopyPrinter, canopy_printer, CANOPY, PRINTER, GObject)
+G_DECLARE_FINAL_TYPE (CanopyPrinter, canopy_printer, CANOPY, PRINTER, CanopyLogWriter)
 
 CANOPY_AVAILABLE_IN_ALL
 CanopyPrinter *canopy_printer_new            (const char     *path,

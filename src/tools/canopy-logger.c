@@ -18,7 +18,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CanopyBus) bus = NULL;
-  g_autoptr(CanopyListener) writer = NULL;
+  g_autoptr(CanopyLogWriter) writer = NULL;
   g_autoptr(GArray) filters = NULL;
   g_autofree char *log_file = NULL;
   g_auto(GStrv) filter_args = NULL;
@@ -29,7 +29,9 @@ main (int   argc,
   gint64 deadline = 0;
   GOptionEntry entries[] = {
     { "file_name", 'f', 0, G_OPTION_ARG_FILENAME, &log_file,
-      "Path of the log file; without it frames are printed to standard output", "LOG_FILE" },
+      "Path of the log file; the format follows the extension (.asc, .blf, .csv, "
+      ".db, .log, and .gz for text formats; anything else is printed as text). "
+      "Without it frames are printed to standard output", "LOG_FILE" },
     { "filter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &filter_args,
       "Comma separated filters: <can_id>:<can_mask> matches when "
       "<received_can_id> & mask == can_id & mask; <can_id>~<can_mask> matches when "
@@ -87,7 +89,12 @@ main (int   argc,
       return 1;
     }
 
-  if (!(writer = CANOPY_LISTENER (canopy_printer_new (log_file, &error))))
+  /* As python-can's Logger: the extension chooses the format. */
+  if (log_file != NULL)
+    writer = canopy_log_writer_new_for_file (log_file, &error);
+  else
+    writer = CANOPY_LOG_WRITER (canopy_printer_new (NULL, &error));
+  if (writer == NULL)
     {
       g_printerr ("canopy-logger: %s\n", error->message);
       return 1;
@@ -117,11 +124,16 @@ main (int   argc,
           continue;
         }
 
-      canopy_listener_on_message_received (writer, &msg);
+      if (!canopy_log_writer_write (writer, &msg, &error))
+        break;
       logged++;
     }
 
-  canopy_listener_stop (writer);
+  /* Finishes the file (headers, statistics, queued database rows). */
+  if (error == NULL)
+    canopy_log_writer_close (writer, &error);
+  else
+    canopy_log_writer_close (writer, NULL);
   canopy_bus_shutdown (bus);
 
   if (error != NULL)

@@ -10,6 +10,12 @@
 
 #include "canopy-tool-common.h"
 
+#ifdef G_OS_WIN32
+# include <windows.h>
+/* objbase.h defines `interface` as `struct`: our option field has that name. */
+# undef interface
+#endif
+
 static gboolean
 count_verbosity (const char  *option_name,
                  const char  *value,
@@ -125,19 +131,49 @@ canopy_tool_parse_filters (char   **filter_args,
 
 static volatile sig_atomic_t interrupted;
 
+#ifdef G_OS_WIN32
+/* Windows delivers Ctrl+C, Ctrl+Break and the closing of the console window
+ * to a handler thread. The tool's main loop sees the flag and stops, closing
+ * its log file properly; for a closing window Windows ends the process as
+ * soon as the handler returns, so the handler waits (Windows allows ~5 s)
+ * and the process ends when main() returns. */
+static BOOL WINAPI
+on_console_event (DWORD event)
+{
+  switch (event)
+    {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+      interrupted = 1;
+      return TRUE;
+
+    case CTRL_CLOSE_EVENT:
+    case CTRL_LOGOFF_EVENT:
+    case CTRL_SHUTDOWN_EVENT:
+      interrupted = 1;
+      Sleep (4500);
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+#else
 static void
 on_interrupt (int signum)
 {
   interrupted = 1;
 }
+#endif
 
 void
 canopy_tool_catch_interrupt (void)
 {
-  /* Plain C signals work on Windows as well as POSIX; the handler only sets
-   * a flag that the main loop of the tool polls. */
+  /* The handler only sets a flag that the main loop of the tool polls. */
+#ifdef G_OS_WIN32
+  SetConsoleCtrlHandler (on_console_event, TRUE);
+#else
   signal (SIGINT, on_interrupt);
-#ifdef SIGTERM
   signal (SIGTERM, on_interrupt);
 #endif
 }

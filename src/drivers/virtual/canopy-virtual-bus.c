@@ -27,6 +27,8 @@
  * ECUs while any bus is open on it.
  */
 
+#define RECV_BATCH 64
+
 struct _CanopyVirtualChannel
 {
   char              *name;
@@ -43,6 +45,12 @@ struct _CanopyVirtualBus
   CanopyVirtualChannel *channel;
   CanopyMessageQueue    queue;
   gboolean              receive_own_messages;
+
+  /* Frames taken from the queue in one go, handed out one per recv. */
+  GMutex                recv_mutex;
+  CanopyMessage         batch[RECV_BATCH];
+  guint                 batch_pos;
+  guint                 batch_len;
 };
 
 static void bus_iface_init (CanopyBusInterface *iface);
@@ -162,21 +170,33 @@ canopy_virtual_bus_recv (CanopyBus      *bus,
 {
   CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
 
+  gboolean closed = FALSE;
+  gboolean ret = FALSE;
+
   if (!_canopy_bus_core_check_open (&self->core, error))
     return FALSE;
 
-  switch (_canopy_message_queue_pop (&self->queue, msg, timeout))
+  g_mutex_lock (&self->recv_mutex);
+
+  if (self->batch_pos == self->batch_len)
     {
-    case CANOPY_QUEUE_POP_MESSAGE:
-      return TRUE;
-
-    case CANOPY_QUEUE_POP_CLOSED:
-      return _canopy_bus_core_check_open (&self->core, error);
-
-    case CANOPY_QUEUE_POP_TIMEOUT:
-    default:
-      return FALSE;
+      self->batch_pos = 0;
+      self->batch_len = _canopy_message_queue_pop_many (&self->queue, self->batch, RECV_BATCH,
+                                                        timeout, &closed);
     }
+
+  if (self->batch_pos < self->batch_len)
+    {
+      *msg = self->batch[self->batch_pos++];
+      ret = TRUE;
+    }
+
+  g_mutex_unlock (&self->recv_mutex);
+
+  if (closed)
+    return _canopy_bus_core_check_open (&self->core, error);
+
+  return ret;
 }
 
 static gboolean
@@ -256,6 +276,7 @@ canopy_virtual_bus_finalize (GObject *object)
   g_clear_pointer (&self->channel, channel_release);
   _canopy_message_queue_clear (&self->queue);
   _canopy_bus_core_clear (&self->core);
+  g_mutex_clear (&self->recv_mutex);
 
   G_OBJECT_CLASS (canopy_virtual_bus_parent_class)->finalize (object);
 }
@@ -275,6 +296,7 @@ canopy_virtual_bus_class_init (CanopyVirtualBusClass *klass)
 static void
 canopy_virtual_bus_init (CanopyVirtualBus *self)
 {
+  g_mutex_init (&self->recv_mutex);
 }
 
 /**

@@ -1,0 +1,607 @@
+/* canopy-remote-connection.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <gio/gnetworking.h>
+
+#include "canopy-bus.h"
+#include "canopy-error.h"
+
+#include "canopy-clock-private.h"
+#include "canopy-message-queue-private.h"
+#include "canopy-remote-connection-private.h"
+#include "canopy-remote-protocol-private.h"
+
+/* One client of a CanopyRemoteServer. Three threads: this connection's
+ * own reads the socket and sends on the client's bus; a bus thread reads
+ * the bus into a bounded queue; a writer sends that queue to the socket in
+ * batches. The queue decouples a slow client from everyone else. */
+
+#define ERROR_MARKER       0x80000000u
+#define RX_CHUNK           (64 * 1024)
+#define TX_BATCH           (64 * 1024)
+#define TX_RESERVE         (8 * 1024)
+#define MAX_PENDING_ERRORS 16
+#define HANDSHAKE_TIMEOUT  10
+#define SEND_TIMEOUT       1.0
+#define BUS_POLL_TIMEOUT   0.25
+#define FLUSH_TIMEOUT_US   (2 * G_USEC_PER_SEC)
+
+struct _CanopyRemoteConnection
+{
+  CanopyRemoteServer  *server;
+  GThread             *thread;
+  GThread             *bus_thread;
+  GThread             *writer_thread;
+  GSocketConnection   *connection;
+  GSocket             *socket;
+  /* read_cancellable ends the reading side only, so that an exception
+   * still goes out; cancellable ends everything. */
+  GCancellable        *cancellable;
+  GCancellable        *read_cancellable;
+  CanopyBus           *bus;
+  char                *address;
+  char                *channel_info;
+  gint32               requested_bitrate;
+  gint64               connected_at_ns;
+  int                  stop;
+
+  /* out.mutex also guards exceptions and writer_done */
+  CanopyMessageQueue   out;
+  GQueue               exceptions;
+  GCond                writer_cond;
+  gboolean             writer_done;
+
+  GMutex               stats_mutex;
+  guint64              frames_received;
+  guint64              frames_sent;
+  guint64              unsupported;
+  guint64              send_errors;
+  guint64              bytes_received;
+  guint64              bytes_sent;
+
+  CanopyRemoteDecoder  decoder;
+};
+
+static char *
+format_address (GSocketAddress *address)
+{
+  g_autofree char *ip = NULL;
+  GInetAddress *inet;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("unknown");
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  ip = g_inet_address_to_string (inet);
+  return g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? "[%s]:%u" : "%s:%u",
+                          ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/* Queues a RemoteException for the writer thread, so that it travels in
+ * order with the frames and never blocks the caller. */
+static void
+client_send_exception (CanopyRemoteConnection *c,
+                       const char             *text)
+{
+  CanopyMessage marker = { .flags = ERROR_MARKER };
+
+  g_debug ("Client %s: %s", c->address, text);
+
+  g_mutex_lock (&c->out.mutex);
+  if (c->exceptions.length < MAX_PENDING_ERRORS)
+    {
+      g_queue_push_tail (&c->exceptions, g_strdup (text));
+      /* From a full queue the writer is busy anyway and finds the text
+       * after its batch; a marker would only count as a dropped frame. */
+      if (c->out.count < c->out.capacity)
+        _canopy_message_queue_push_locked (&c->out, &marker);
+    }
+  g_mutex_unlock (&c->out.mutex);
+}
+
+/* The caller holds c->out.mutex. */
+static gsize
+take_exceptions (CanopyRemoteConnection *c,
+                 guint8                 *buf)
+{
+  gsize len = 0;
+  char *text;
+
+  while ((text = g_queue_pop_head (&c->exceptions)) != NULL)
+    {
+      len += _canopy_remote_encode_text (buf + len, CANOPY_REMOTE_EVENT_REMOTE_EXCEPTION, text);
+      g_free (text);
+    }
+  return len;
+}
+
+#define POP_BATCH 256
+
+static gpointer
+client_writer_thread (gpointer data)
+{
+  CanopyRemoteConnection *c = data;
+  g_autofree guint8 *buf = g_malloc (TX_BATCH);
+  g_autofree CanopyMessage *batch = g_new (CanopyMessage, POP_BATCH);
+  g_autoptr(GError) error = NULL;
+  gboolean closed = FALSE;
+
+  while (!closed)
+    {
+      guint64 n_frames = 0;
+      gsize len = 0;
+      guint n;
+
+      /* Wait for the first frames, then take whatever else is queued up to
+       * a batch: one write per batch, one lock per POP_BATCH frames. */
+      n = _canopy_message_queue_pop_many (&c->out, batch, POP_BATCH, -1, &closed);
+      while (n > 0)
+        {
+          for (guint i = 0; i < n; i++)
+            {
+              if G_UNLIKELY (batch[i].flags & ERROR_MARKER)
+                {
+                  g_mutex_lock (&c->out.mutex);
+                  len += take_exceptions (c, buf + len);
+                  g_mutex_unlock (&c->out.mutex);
+                }
+              else
+                {
+                  len += _canopy_remote_encode_message (buf + len, &batch[i]);
+                  n_frames++;
+                }
+            }
+          if (len + POP_BATCH * CANOPY_REMOTE_MESSAGE_SIZE > TX_BATCH - TX_RESERVE)
+            break;
+          n = _canopy_message_queue_pop_many (&c->out, batch, POP_BATCH, 0, &closed);
+        }
+
+      /* A marker dropped from a full queue leaves its text behind. */
+      g_mutex_lock (&c->out.mutex);
+      if G_UNLIKELY (c->exceptions.length > 0)
+        len += take_exceptions (c, buf + len);
+      g_mutex_unlock (&c->out.mutex);
+
+      if (len == 0)
+        continue;
+
+      if (!_canopy_remote_write_all (c->socket, buf, len, c->cancellable, &error))
+        break;
+
+      g_mutex_lock (&c->stats_mutex);
+      c->frames_sent += n_frames;
+      c->bytes_sent += len;
+      g_mutex_unlock (&c->stats_mutex);
+    }
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Client %s: sending failed: %s", c->address, error->message);
+
+  g_mutex_lock (&c->out.mutex);
+  c->writer_done = TRUE;
+  g_cond_broadcast (&c->writer_cond);
+  g_mutex_unlock (&c->out.mutex);
+
+  return NULL;
+}
+
+static gpointer
+client_bus_thread (gpointer data)
+{
+  CanopyRemoteConnection *c = data;
+  CanopyMessage msg;
+
+  while (!g_atomic_int_get (&c->stop))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!canopy_bus_recv_into (c->bus, &msg, BUS_POLL_TIMEOUT, &error))
+        {
+          if (error == NULL)
+            continue;
+          if (!g_atomic_int_get (&c->stop) &&
+              !g_error_matches (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN))
+            {
+              /* As python-can: a failing bus ends the session. The reader
+               * stops and closes after the writer sent the exception. (Not
+               * shutdown(SHUT_RD): on Windows it does not wake a reader.) */
+              client_send_exception (c, error->message);
+              g_cancellable_cancel (c->read_cancellable);
+            }
+          break;
+        }
+
+      if G_UNLIKELY (msg.dlc > 8)
+        {
+          g_mutex_lock (&c->stats_mutex);
+          c->unsupported++;
+          g_mutex_unlock (&c->stats_mutex);
+          continue;
+        }
+
+      _canopy_message_queue_push (&c->out, &msg);
+    }
+
+  return NULL;
+}
+
+/* Reads events until the handshake is complete. Leftover bytes (frames a
+ * client pipelines after its FilterConfig) are returned for the main loop.
+ * On failure returns FALSE with a text for the client in @error. */
+static gboolean
+client_handshake (CanopyRemoteConnection  *c,
+                  guint8                  *buf,
+                  gsize                   *leftover_pos,
+                  gsize                   *leftover_len,
+                  GError                 **error)
+{
+  CanopyRemoteServer *self = c->server;
+  CanopyRemoteEvent *event = g_new (CanopyRemoteEvent, 1);
+  g_autoptr(GError) local_error = NULL;
+  gboolean have_request = FALSE;
+  gboolean ok = FALSE;
+  gsize len;
+
+  g_socket_set_timeout (c->socket, HANDSHAKE_TIMEOUT);
+
+  for (;;)
+    {
+      gssize n = g_socket_receive (c->socket, (char *) buf, RX_CHUNK, c->read_cancellable,
+                                   &local_error);
+      gsize pos = 0;
+
+      if (n <= 0)
+        {
+          if (n == 0)
+            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
+                         "The client closed the connection during the handshake");
+          else
+            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
+                         "Handshake error: %s", local_error->message);
+          goto out;
+        }
+
+      g_mutex_lock (&c->stats_mutex);
+      c->bytes_received += n;
+      g_mutex_unlock (&c->stats_mutex);
+
+      while (pos < (gsize) n)
+        {
+          CanopyRemoteDecodeResult result;
+          gsize consumed;
+
+          result = _canopy_remote_decoder_feed (&c->decoder, buf + pos, n - pos, &consumed,
+                                                event, &local_error);
+          pos += consumed;
+
+          if (result == CANOPY_REMOTE_DECODE_NEED_MORE)
+            break;
+          if (result == CANOPY_REMOTE_DECODE_ERROR)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              goto out;
+            }
+
+          if (!have_request)
+            {
+              if (event->type != CANOPY_REMOTE_EVENT_BUS_REQUEST)
+                {
+                  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                               "Handshake error: expected BusRequest, got %s",
+                               _canopy_remote_event_type_name (event->type));
+                  goto out;
+                }
+              if (event->bus_request.version != CANOPY_REMOTE_PROTOCOL_VERSION)
+                {
+                  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                               "Protocol version mismatch (%u != %u)",
+                               event->bus_request.version, CANOPY_REMOTE_PROTOCOL_VERSION);
+                  goto out;
+                }
+              g_mutex_lock (&c->stats_mutex);
+              c->requested_bitrate = event->bus_request.bitrate;
+              g_mutex_unlock (&c->stats_mutex);
+              have_request = TRUE;
+              continue;
+            }
+
+          if (event->type != CANOPY_REMOTE_EVENT_FILTER_CONFIG)
+            {
+              g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                           "Handshake error: expected FilterConfig, got %s",
+                           _canopy_remote_event_type_name (event->type));
+              goto out;
+            }
+
+          if (!(c->bus = _canopy_remote_server_open_bus (self, c->requested_bitrate, error)))
+            goto out;
+          if (event->filter_config.n_filters > 0 &&
+              !canopy_bus_set_filter_array (c->bus, event->filter_config.filters,
+                                            event->filter_config.n_filters, error))
+            goto out;
+
+          {
+            g_autofree char *info = canopy_bus_dup_channel_info (c->bus);
+
+            len = _canopy_remote_encode_text (buf + n, CANOPY_REMOTE_EVENT_BUS_RESPONSE, info);
+            g_mutex_lock (&c->stats_mutex);
+            c->channel_info = g_steal_pointer (&info);
+            g_mutex_unlock (&c->stats_mutex);
+          }
+          /* buf has room beyond the chunk read for the answer */
+          if (!_canopy_remote_write_all (c->socket, buf + n, len, c->cancellable, &local_error))
+            {
+              g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
+                           "Handshake error: %s", local_error->message);
+              goto out;
+            }
+
+          *leftover_pos = pos;
+          *leftover_len = n - pos;
+          ok = TRUE;
+          goto out;
+        }
+    }
+
+out:
+  g_socket_set_timeout (c->socket, 0);
+  g_free (event);
+  return ok;
+}
+
+/* Handles one chunk from the client. Returns FALSE when the session ends;
+ * @reason is then the text for the client, or NULL for a clean end. */
+static gboolean
+client_process (CanopyRemoteConnection  *c,
+                const guint8            *data,
+                gsize                    len,
+                char                   **reason)
+{
+  CanopyRemoteEvent *event = NULL;
+  CanopyRemoteEvent small;
+  guint64 n_frames = 0;
+  guint64 n_errors = 0;
+  gboolean ok = TRUE;
+
+  while (len > 0 && ok)
+    {
+      g_autoptr(GError) error = NULL;
+      CanopyRemoteDecodeResult result;
+      CanopyRemoteEvent *ev;
+      gsize consumed;
+
+      /* Frames decode into a small event; a FilterConfig needs room for
+       * 255 filters. Peek at the id to choose. */
+      if (c->decoder.len == 0 && data[0] == CANOPY_REMOTE_EVENT_CAN_MESSAGE)
+        ev = &small;
+      else
+        ev = event != NULL ? event : (event = g_new (CanopyRemoteEvent, 1));
+
+      result = _canopy_remote_decoder_feed (&c->decoder, data, len, &consumed, ev, &error);
+      data += consumed;
+      len -= consumed;
+
+      if (result == CANOPY_REMOTE_DECODE_NEED_MORE)
+        break;
+
+      if (result == CANOPY_REMOTE_DECODE_ERROR)
+        {
+          *reason = g_strdup (error->message);
+          ok = FALSE;
+          break;
+        }
+
+      switch (ev->type)
+        {
+        case CANOPY_REMOTE_EVENT_CAN_MESSAGE:
+          n_frames++;
+          if (!canopy_bus_send (c->bus, &ev->message, SEND_TIMEOUT, &error))
+            {
+              n_errors++;
+              client_send_exception (c, error->message);
+            }
+          break;
+
+        case CANOPY_REMOTE_EVENT_FILTER_CONFIG:
+          if (!canopy_bus_set_filter_array (c->bus, ev->filter_config.filters,
+                                            ev->filter_config.n_filters, &error))
+            client_send_exception (c, error->message);
+          break;
+
+        case CANOPY_REMOTE_EVENT_CONNECTION_CLOSED:
+          ok = FALSE;
+          break;
+
+        default:
+          *reason = g_strdup_printf ("offset %" G_GUINT64_FORMAT ": unexpected %s event from a client",
+                                     c->decoder.offset, _canopy_remote_event_type_name (ev->type));
+          ok = FALSE;
+          break;
+        }
+    }
+
+  g_free (event);
+
+  g_mutex_lock (&c->stats_mutex);
+  c->frames_received += n_frames - n_errors;
+  c->send_errors += n_errors;
+  g_mutex_unlock (&c->stats_mutex);
+
+  return ok;
+}
+
+static void
+client_free (CanopyRemoteConnection *c)
+{
+  g_clear_object (&c->bus);
+  g_clear_object (&c->connection);
+  g_clear_object (&c->cancellable);
+  g_clear_object (&c->read_cancellable);
+  g_queue_clear_full (&c->exceptions, g_free);
+  _canopy_message_queue_clear (&c->out);
+  g_cond_clear (&c->writer_cond);
+  g_mutex_clear (&c->stats_mutex);
+  g_free (c->address);
+  g_free (c->channel_info);
+  g_free (c);
+}
+
+static gpointer
+client_thread (gpointer data)
+{
+  CanopyRemoteConnection *c = data;
+  CanopyRemoteServer *self = c->server;
+  g_autofree guint8 *buf = g_malloc (RX_CHUNK + CANOPY_REMOTE_MAX_EVENT_SIZE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  gsize pos = 0, len = 0;
+  gboolean ok;
+  gint64 deadline;
+
+  c->writer_thread = g_thread_new ("canopy-server-tx", client_writer_thread, c);
+
+  ok = client_handshake (c, buf, &pos, &len, &error);
+  if (!ok)
+    {
+      if (!g_error_matches (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST))
+        client_send_exception (c, error->message);
+      g_debug ("Client %s: %s", c->address, error->message);
+    }
+  else
+    {
+      g_debug ("Client %s connected to %s", c->address, c->channel_info);
+      c->bus_thread = g_thread_new ("canopy-server-bus", client_bus_thread, c);
+      if (len > 0)
+        ok = client_process (c, buf + pos, len, &reason);
+    }
+
+  while (ok && !g_atomic_int_get (&c->stop))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gssize n;
+
+      n = g_socket_receive_with_blocking (c->socket, (char *) buf, RX_CHUNK, TRUE,
+                                          c->read_cancellable, &local_error);
+      if (n <= 0)
+        {
+          if (n == 0 && !_canopy_remote_decoder_is_idle (&c->decoder))
+            g_debug ("Client %s closed the connection in the middle of an event", c->address);
+          break;
+        }
+
+      g_mutex_lock (&c->stats_mutex);
+      c->bytes_received += n;
+      g_mutex_unlock (&c->stats_mutex);
+
+      ok = client_process (c, buf, n, &reason);
+    }
+
+  if (reason != NULL)
+    client_send_exception (c, reason);
+
+  /* Stop reading the bus, let the writer send what is queued (an exception
+   * that says why we close, above all), then close. */
+  g_atomic_int_set (&c->stop, TRUE);
+  if (c->bus != NULL)
+    canopy_bus_shutdown (c->bus);
+  g_clear_pointer (&c->bus_thread, g_thread_join);
+
+  _canopy_message_queue_close (&c->out);
+  deadline = g_get_monotonic_time () + FLUSH_TIMEOUT_US;
+  g_mutex_lock (&c->out.mutex);
+  while (!c->writer_done)
+    if (!g_cond_wait_until (&c->writer_cond, &c->out.mutex, deadline))
+      break;
+  g_mutex_unlock (&c->out.mutex);
+  g_cancellable_cancel (c->cancellable);
+  g_clear_pointer (&c->writer_thread, g_thread_join);
+
+  g_socket_shutdown (c->socket, FALSE, TRUE, NULL);
+  g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
+
+  g_debug ("Client %s disconnected", c->address);
+
+  _canopy_remote_server_connection_closed (self, c);
+
+  return NULL;
+}
+
+CanopyRemoteConnection *
+_canopy_remote_connection_new (CanopyRemoteServer *server,
+                               GSocketConnection  *connection,
+                               guint               queue_size)
+{
+  CanopyRemoteConnection *c = g_new0 (CanopyRemoteConnection, 1);
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  c->server = server;
+  c->connection = g_object_ref (connection);
+  c->socket = g_socket_connection_get_socket (c->connection);
+  c->cancellable = g_cancellable_new ();
+  c->read_cancellable = g_cancellable_new ();
+  c->connected_at_ns = _canopy_clock_realtime_ns ();
+  remote = g_socket_connection_get_remote_address (c->connection, NULL);
+  c->address = remote != NULL ? format_address (remote) : g_strdup ("unknown");
+  _canopy_message_queue_init (&c->out, queue_size);
+  g_queue_init (&c->exceptions);
+  g_cond_init (&c->writer_cond);
+  g_mutex_init (&c->stats_mutex);
+  _canopy_remote_decoder_init (&c->decoder);
+  g_socket_set_option (c->socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  return c;
+}
+
+void
+_canopy_remote_connection_start (CanopyRemoteConnection *c)
+{
+  c->thread = g_thread_new ("canopy-server-client", client_thread, c);
+}
+
+/* Ends the session from outside (the server stops): reads and writes are
+ * cancelled, the thread closes the connection and reports it closed. */
+void
+_canopy_remote_connection_cancel (CanopyRemoteConnection *c)
+{
+  g_atomic_int_set (&c->stop, TRUE);
+  g_cancellable_cancel (c->read_cancellable);
+  g_cancellable_cancel (c->cancellable);
+}
+
+/* After _canopy_remote_server_connection_closed(): waits for the thread's
+ * last instructions and frees everything. */
+void
+_canopy_remote_connection_join (CanopyRemoteConnection *c)
+{
+  g_thread_join (c->thread);
+  client_free (c);
+}
+
+CanopyRemoteClientInfo *
+_canopy_remote_connection_get_info (CanopyRemoteConnection *c)
+{
+  CanopyRemoteClientInfo *info = g_new0 (CanopyRemoteClientInfo, 1);
+
+  info->address = g_strdup (c->address);
+  info->connected_at_ns = c->connected_at_ns;
+  g_mutex_lock (&c->stats_mutex);
+  info->channel_info = g_strdup (c->channel_info);
+  info->requested_bitrate = c->requested_bitrate;
+  info->frames_received = c->frames_received;
+  info->frames_sent = c->frames_sent;
+  info->frames_dropped = c->unsupported;
+  info->send_errors = c->send_errors;
+  info->bytes_received = c->bytes_received;
+  info->bytes_sent = c->bytes_sent;
+  g_mutex_unlock (&c->stats_mutex);
+  info->frames_dropped += _canopy_message_queue_get_dropped (&c->out);
+
+  return info;
+}

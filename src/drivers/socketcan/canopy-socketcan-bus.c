@@ -1,0 +1,1403 @@
+/* canopy-socketcan-bus.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+/* ppoll() */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <linux/can.h>
+#include <linux/can/error.h>
+#include <linux/can/raw.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+
+#include <gio/gio.h>
+
+#include "canopy-enums.h"
+#include "canopy-cyclic-task.h"
+#include "canopy-error.h"
+#include "canopy-socketcan-bus.h"
+
+#include "canopy-bus-private.h"
+#include "canopy-clock-private.h"
+#include "canopy-options-private.h"
+#include "canopy-socketcan-bus-private.h"
+#include "canopy-socketcan-cyclic-task-private.h"
+
+/**
+ * CanopySocketcanBus:
+ *
+ * python-can's `socketcan` interface (also opened by the names
+ * `socketcan_native` and `socketcan_ctypes`): a Linux `CAN_RAW` socket bound
+ * to one CAN network interface such as `can0` or `vcan0`.
+ *
+ * - Classic and CAN FD frames are received and sent alike (the socket always
+ *   has `CAN_RAW_FD_FRAMES`); sending an FD frame needs an interface with
+ *   the CAN FD MTU.
+ * - Acceptance filters run in the kernel, with the same result as
+ *   canopy_filters_match() (identifier width, `inverted` as
+ *   `CAN_INV_FILTER`). Beyond the kernel's 512 filters a bus filters in
+ *   software instead.
+ * - Error frames arrive as messages with %CANOPY_MESSAGE_ERROR, whatever the
+ *   acceptance filters say; [method@Canopy.SocketcanBus.set_error_mask]
+ *   chooses the classes, canopy_socketcan_error_class() decodes them.
+ * - Receive timestamps come from the kernel in nanoseconds: the hardware's
+ *   when the device timestamps frames, otherwise the time the kernel received
+ *   the frame.
+ * - Frames this bus sent come back marked %CANOPY_MESSAGE_TX when
+ *   `receive_own_messages` is set.
+ * - Cyclic tasks run in the kernel's broadcast manager (`CAN_BCM`).
+ * - Bit rate, controller state, restart and statistics go through
+ *   libsocketcan; `vcan` has none of them.
+ */
+
+struct _CanopySocketcanBus
+{
+  GObject        parent_instance;
+  CanopyBusCore  core;
+
+  char          *interface_name;
+  int            ifindex;
+  int            sock;
+  int            wake_fd;
+
+  /* Threads inside send or recv: shut-down waits for them before it closes
+   * the socket, so that no thread ever uses a closed (or reused) descriptor. */
+  GMutex         users_mutex;
+  GCond          users_cond;
+  guint          n_users;
+
+  GPtrArray     *tasks;      /* of GWeakRef*, under core.mutex */
+
+  guint32        error_mask;
+  int            dropped;    /* the kernel's count, from SO_RXQ_OVFL */
+
+  guint          receive_own_messages : 1;
+  guint          fd_capable : 1;
+  guint          software_filtering : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_INTERFACE_NAME,
+  PROP_RECEIVE_OWN_MESSAGES,
+  PROP_FD_CAPABLE,
+  PROP_ERROR_MASK,
+  PROP_BITRATE,
+  PROP_STATE,
+  N_PROPS,
+
+  /* Overridden from CanopyBus, so not in properties[]. */
+  PROP_CHANNEL_INFO = N_PROPS,
+};
+
+static void bus_iface_init      (CanopyBusInterface *iface);
+static void initable_iface_init (GInitableIface     *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CanopySocketcanBus, canopy_socketcan_bus, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, bus_iface_init))
+
+G_DEFINE_BOXED_TYPE (CanopySocketcanStatistics, canopy_socketcan_statistics,
+                     canopy_socketcan_statistics_copy, canopy_socketcan_statistics_free)
+
+static GParamSpec *properties[N_PROPS];
+
+#define NSEC_PER_SEC G_GINT64_CONSTANT (1000000000)
+
+/* Control messages a received frame may carry: SO_TIMESTAMPNS,
+ * SO_TIMESTAMPING and SO_RXQ_OVFL. */
+#define CONTROL_SIZE (CMSG_SPACE (sizeof (struct timespec)) + \
+                      CMSG_SPACE (sizeof (struct scm_timestamping)) + \
+                      CMSG_SPACE (sizeof (guint32)))
+
+typedef enum
+{
+  WAIT_READY,
+  WAIT_TIMED_OUT,
+  WAIT_SHUT_DOWN,
+  WAIT_FAILED,
+} WaitResult;
+
+gsize
+_canopy_socketcan_message_to_frame (const CanopyMessage *msg,
+                                    struct canfd_frame  *frame)
+{
+  memset (frame, 0, sizeof *frame);
+
+  if (msg->flags & CANOPY_MESSAGE_EXTENDED)
+    frame->can_id = (msg->arbitration_id & CAN_EFF_MASK) | CAN_EFF_FLAG;
+  else
+    frame->can_id = msg->arbitration_id & CAN_SFF_MASK;
+  if (msg->flags & CANOPY_MESSAGE_ERROR)
+    frame->can_id = (msg->arbitration_id & CAN_ERR_MASK) | CAN_ERR_FLAG;
+  if (msg->flags & CANOPY_MESSAGE_REMOTE)
+    frame->can_id |= CAN_RTR_FLAG;
+
+  frame->len = MIN (msg->dlc, CANFD_MAX_DLEN);
+
+  if (msg->flags & CANOPY_MESSAGE_FD)
+    {
+      frame->flags = CANFD_FDF;
+      if (msg->flags & CANOPY_MESSAGE_BRS)
+        frame->flags |= CANFD_BRS;
+      if (msg->flags & CANOPY_MESSAGE_ESI)
+        frame->flags |= CANFD_ESI;
+      memcpy (frame->data, msg->data, frame->len);
+      return CANFD_MTU;
+    }
+
+  frame->len = MIN (frame->len, CAN_MAX_DLEN);
+  if (!(msg->flags & CANOPY_MESSAGE_REMOTE))
+    memcpy (frame->data, msg->data, frame->len);
+  return CAN_MTU;
+}
+
+/* Returns FALSE for a datagram that is no CAN frame (the kernel never sends
+ * one, but a short read must not become a frame). */
+gboolean
+_canopy_socketcan_frame_to_message (const struct canfd_frame *frame,
+                                    gssize                    nbytes,
+                                    CanopyMessage            *msg)
+{
+  guint8 len;
+
+  if (nbytes != CAN_MTU && nbytes != CANFD_MTU)
+    return FALSE;
+
+  msg->timestamp_ns = 0;
+  msg->flags = 0;
+  msg->reserved = 0;
+  msg->channel = CANOPY_CHANNEL_NONE;
+
+  if (frame->can_id & CAN_ERR_FLAG)
+    {
+      msg->flags |= CANOPY_MESSAGE_ERROR;
+      msg->arbitration_id = frame->can_id & CAN_ERR_MASK;
+    }
+  else if (frame->can_id & CAN_EFF_FLAG)
+    {
+      msg->flags |= CANOPY_MESSAGE_EXTENDED;
+      msg->arbitration_id = frame->can_id & CAN_EFF_MASK;
+    }
+  else
+    msg->arbitration_id = frame->can_id & CAN_SFF_MASK;
+
+  if (nbytes == CANFD_MTU)
+    {
+      len = MIN (frame->len, CANFD_MAX_DLEN);
+      msg->flags |= CANOPY_MESSAGE_FD;
+      if (frame->flags & CANFD_BRS)
+        msg->flags |= CANOPY_MESSAGE_BRS;
+      if (frame->flags & CANFD_ESI)
+        msg->flags |= CANOPY_MESSAGE_ESI;
+    }
+  else
+    {
+      len = MIN (frame->len, CAN_MAX_DLEN);
+      if (frame->can_id & CAN_RTR_FLAG)
+        msg->flags |= CANOPY_MESSAGE_REMOTE;
+    }
+
+  msg->dlc = len;
+  if (msg->flags & CANOPY_MESSAGE_REMOTE)
+    memset (msg->data, 0, sizeof msg->data);
+  else
+    {
+      memcpy (msg->data, frame->data, len);
+      memset (msg->data + len, 0, sizeof msg->data - len);
+    }
+
+  return TRUE;
+}
+
+void
+_canopy_socketcan_set_error_from_errno (GError     **error,
+                                        int          saved_errno,
+                                        const char  *interface_name,
+                                        const char  *what)
+{
+  switch (saved_errno)
+    {
+    case ENETDOWN:
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "CAN interface “%s” is down (%s); bring it up with “ip link set %s up”",
+                   interface_name, what, interface_name);
+      break;
+
+    case ENODEV:
+    case ENXIO:
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "CAN interface “%s” does not exist any more (%s)",
+                   interface_name, what);
+      break;
+
+    case EPERM:
+    case EACCES:
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "Not allowed to %s on CAN interface “%s”: this needs the CAP_NET_ADMIN capability (root)",
+                   what, interface_name);
+      break;
+
+    default:
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "CAN interface “%s”: %s failed: %s",
+                   interface_name, what, g_strerror (saved_errno));
+      break;
+    }
+}
+
+static char *
+describe_present_interfaces (void)
+{
+  g_auto(GStrv) names = canopy_socketcan_list_interfaces (NULL);
+
+  if (names == NULL || names[0] == NULL)
+    return g_strdup ("this system has no CAN interface");
+
+  {
+    g_autofree char *list = g_strjoinv (", ", names);
+
+    return g_strconcat ("CAN interfaces present: ", list, NULL);
+  }
+}
+
+gboolean
+_canopy_socketcan_check_interface (int          sock,
+                                   const char  *interface_name,
+                                   int         *ifindex,
+                                   int         *mtu,
+                                   GError     **error)
+{
+  struct ifreq ifr;
+
+  if (interface_name == NULL || interface_name[0] == '\0')
+    {
+      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                           "A SocketCAN bus needs a channel: the name of a CAN interface such as can0 or vcan0");
+      return FALSE;
+    }
+
+  if (strlen (interface_name) >= IFNAMSIZ || strchr (interface_name, '/') != NULL)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a network interface name", interface_name);
+      return FALSE;
+    }
+
+  *ifindex = if_nametoindex (interface_name);
+  if (*ifindex == 0)
+    {
+      g_autofree char *present = describe_present_interfaces ();
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "CAN interface “%s” does not exist (%s)", interface_name, present);
+      return FALSE;
+    }
+
+  memset (&ifr, 0, sizeof ifr);
+  g_strlcpy (ifr.ifr_name, interface_name, sizeof ifr.ifr_name);
+  if (ioctl (sock, SIOCGIFHWADDR, &ifr) == 0 &&
+      ifr.ifr_hwaddr.sa_family != ARPHRD_CAN)
+    {
+      g_autofree char *present = describe_present_interfaces ();
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "Network interface “%s” is not a CAN interface (%s)",
+                   interface_name, present);
+      return FALSE;
+    }
+
+  memset (&ifr, 0, sizeof ifr);
+  g_strlcpy (ifr.ifr_name, interface_name, sizeof ifr.ifr_name);
+  if (ioctl (sock, SIOCGIFFLAGS, &ifr) != 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, interface_name, "reading the interface flags");
+      return FALSE;
+    }
+  if (!(ifr.ifr_flags & IFF_UP))
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "CAN interface “%s” is down; bring it up with “ip link set %s up”",
+                   interface_name, interface_name);
+      return FALSE;
+    }
+
+  *mtu = CAN_MTU;
+  memset (&ifr, 0, sizeof ifr);
+  g_strlcpy (ifr.ifr_name, interface_name, sizeof ifr.ifr_name);
+  if (ioctl (sock, SIOCGIFMTU, &ifr) == 0)
+    *mtu = ifr.ifr_mtu;
+
+  return TRUE;
+}
+
+static gboolean
+enter (CanopySocketcanBus  *self,
+       GError             **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->users_mutex);
+  ok = _canopy_bus_core_check_open (&self->core, error);
+  if (ok)
+    self->n_users++;
+  g_mutex_unlock (&self->users_mutex);
+
+  return ok;
+}
+
+static void
+leave (CanopySocketcanBus *self)
+{
+  g_mutex_lock (&self->users_mutex);
+  if (--self->n_users == 0)
+    g_cond_broadcast (&self->users_cond);
+  g_mutex_unlock (&self->users_mutex);
+}
+
+/* Waits for @events on @fd, for shut-down, or until @deadline_ns on the
+ * monotonic clock (negative: no limit). */
+static WaitResult
+wait_for (CanopySocketcanBus  *self,
+          int                  fd,
+          short                events,
+          gint64               deadline_ns,
+          GError             **error)
+{
+  struct pollfd fds[2] = {
+    { .fd = self->wake_fd, .events = POLLIN },
+    { .fd = fd, .events = events },
+  };
+  nfds_t n_fds = fd >= 0 ? 2 : 1;
+
+  for (;;)
+    {
+      struct timespec ts, *tsp = NULL;
+      int r;
+
+      if (deadline_ns >= 0)
+        {
+          gint64 remaining = deadline_ns - _canopy_clock_monotonic_ns ();
+
+          if (remaining <= 0)
+            return WAIT_TIMED_OUT;
+          ts.tv_sec = remaining / NSEC_PER_SEC;
+          ts.tv_nsec = remaining % NSEC_PER_SEC;
+          tsp = &ts;
+        }
+
+      r = ppoll (fds, n_fds, tsp, NULL);
+      if (r < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "waiting");
+          return WAIT_FAILED;
+        }
+
+      if (fds[0].revents != 0)
+        {
+          _canopy_bus_core_check_open (&self->core, error);
+          return WAIT_SHUT_DOWN;
+        }
+      if (r > 0)
+        return WAIT_READY;
+      if (deadline_ns >= 0 && _canopy_clock_monotonic_ns () >= deadline_ns)
+        return WAIT_TIMED_OUT;
+    }
+}
+
+static gint64
+deadline_from_timeout (double timeout)
+{
+  if (timeout < 0)
+    return -1;
+  return _canopy_clock_monotonic_ns () + (gint64) (timeout * NSEC_PER_SEC);
+}
+
+static gboolean
+canopy_socketcan_bus_send (CanopyBus            *bus,
+                           const CanopyMessage  *msg,
+                           double                timeout,
+                           GError              **error)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  struct canfd_frame frame;
+  gint64 deadline_ns;
+  gboolean ret = FALSE;
+  gsize mtu;
+
+  mtu = _canopy_socketcan_message_to_frame (msg, &frame);
+  if (mtu == CANFD_MTU && !self->fd_capable)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "CAN interface “%s” cannot carry CAN FD frames: its MTU is that of classic CAN",
+                   self->interface_name);
+      return FALSE;
+    }
+
+  if (!enter (self, error))
+    return FALSE;
+
+  deadline_ns = timeout > 0 ? deadline_from_timeout (timeout) : -1;
+
+  for (;;)
+    {
+      ssize_t n = send (self->sock, &frame, mtu, MSG_DONTWAIT);
+      int saved_errno = errno;
+
+      if (n == (ssize_t) mtu)
+        {
+          ret = TRUE;
+          break;
+        }
+
+      if (n >= 0)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                       "CAN interface “%s” took only %zd of %zu bytes of a frame",
+                       self->interface_name, n, mtu);
+          break;
+        }
+
+      if (saved_errno == EINTR)
+        continue;
+
+      if (saved_errno == EAGAIN || saved_errno == ENOBUFS)
+        {
+          WaitResult res;
+
+          if (timeout == 0)
+            res = WAIT_TIMED_OUT;
+          else if (saved_errno == EAGAIN)
+            /* The socket's send buffer is full: it becomes writable again. */
+            res = wait_for (self, self->sock, POLLOUT, deadline_ns, error);
+          else
+            {
+              /* The device queue is full, which poll() does not report:
+               * retry every millisecond, still waking up for shut-down. */
+              gint64 retry_ns = _canopy_clock_monotonic_ns () + 1000000;
+
+              if (deadline_ns >= 0)
+                retry_ns = MIN (retry_ns, deadline_ns);
+              res = wait_for (self, -1, 0, retry_ns, error);
+              if (res == WAIT_TIMED_OUT &&
+                  (deadline_ns < 0 || _canopy_clock_monotonic_ns () < deadline_ns))
+                res = WAIT_READY;
+            }
+
+          if (res == WAIT_READY)
+            continue;
+          if (res == WAIT_TIMED_OUT)
+            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TIMED_OUT,
+                         "The transmit queue of CAN interface “%s” stayed full for %g s",
+                         self->interface_name, MAX (timeout, 0.0));
+          break;
+        }
+
+      if (saved_errno == EINVAL && mtu == CANFD_MTU)
+        g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                     "CAN interface “%s” does not accept CAN FD frames", self->interface_name);
+      else
+        _canopy_socketcan_set_error_from_errno (error, saved_errno, self->interface_name, "sending");
+      break;
+    }
+
+  leave (self);
+  return ret;
+}
+
+static gboolean
+receive_one (CanopySocketcanBus *self,
+             CanopyMessage      *msg,
+             int                *saved_errno)
+{
+  struct canfd_frame frame;
+  struct iovec iov = { .iov_base = &frame, .iov_len = sizeof frame };
+  union {
+    char           buf[CONTROL_SIZE];
+    struct cmsghdr align;
+  } control;
+  struct msghdr mh = {
+    .msg_iov = &iov,
+    .msg_iovlen = 1,
+    .msg_control = &control,
+    .msg_controllen = sizeof control,
+  };
+  gint64 software_ns = 0, hardware_ns = 0;
+  ssize_t n;
+
+  n = recvmsg (self->sock, &mh, MSG_DONTWAIT);
+  if (n < 0)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+
+  if (!_canopy_socketcan_frame_to_message (&frame, n, msg))
+    {
+      *saved_errno = EAGAIN;
+      return FALSE;
+    }
+
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
+    {
+      if (c->cmsg_level != SOL_SOCKET)
+        continue;
+
+      if (c->cmsg_type == SCM_TIMESTAMPNS)
+        {
+          struct timespec ts;
+
+          memcpy (&ts, CMSG_DATA (c), sizeof ts);
+          software_ns = (gint64) ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+        }
+      else if (c->cmsg_type == SCM_TIMESTAMPING)
+        {
+          struct scm_timestamping tss;
+
+          memcpy (&tss, CMSG_DATA (c), sizeof tss);
+          /* ts[2] is the raw hardware time; zero when the device has none. */
+          hardware_ns = (gint64) tss.ts[2].tv_sec * NSEC_PER_SEC + tss.ts[2].tv_nsec;
+        }
+      else if (c->cmsg_type == SO_RXQ_OVFL)
+        {
+          guint32 dropped;
+
+          memcpy (&dropped, CMSG_DATA (c), sizeof dropped);
+          g_atomic_int_set (&self->dropped, (int) dropped);
+        }
+    }
+
+  if (hardware_ns > 0)
+    msg->timestamp_ns = hardware_ns;
+  else if (software_ns > 0)
+    msg->timestamp_ns = software_ns;
+  else
+    msg->timestamp_ns = _canopy_clock_realtime_ns ();
+
+  /* The kernel marks the echo of a frame this very socket sent. */
+  if (mh.msg_flags & MSG_CONFIRM)
+    msg->flags |= CANOPY_MESSAGE_TX;
+
+  return TRUE;
+}
+
+static gboolean
+passes_software_filter (CanopySocketcanBus  *self,
+                        const CanopyMessage *msg)
+{
+  gboolean pass;
+
+  if (G_LIKELY (!self->software_filtering) || (msg->flags & CANOPY_MESSAGE_ERROR))
+    return TRUE;
+
+  g_mutex_lock (&self->core.mutex);
+  pass = _canopy_bus_core_accepts (&self->core, msg);
+  g_mutex_unlock (&self->core.mutex);
+
+  return pass;
+}
+
+static gboolean
+canopy_socketcan_bus_recv (CanopyBus      *bus,
+                           CanopyMessage  *msg,
+                           double          timeout,
+                           GError        **error)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  gint64 deadline_ns;
+  gboolean ret = FALSE;
+
+  if (!enter (self, error))
+    return FALSE;
+
+  deadline_ns = timeout > 0 ? deadline_from_timeout (timeout) : -1;
+
+  for (;;)
+    {
+      int saved_errno = 0;
+
+      if (receive_one (self, msg, &saved_errno))
+        {
+          if (!passes_software_filter (self, msg))
+            continue;
+          ret = TRUE;
+          break;
+        }
+
+      if (saved_errno == EINTR)
+        continue;
+
+      if (saved_errno != EAGAIN)
+        {
+          _canopy_socketcan_set_error_from_errno (error, saved_errno, self->interface_name, "receiving");
+          break;
+        }
+
+      if (timeout == 0)
+        break;
+
+      if (wait_for (self, self->sock, POLLIN, deadline_ns, error) != WAIT_READY)
+        break;
+    }
+
+  leave (self);
+  return ret;
+}
+
+/* Translates @filter into the kernel's terms. Returns FALSE when the filter
+ * can never match (no kernel filter needed); sets @match_all when it
+ * matches every frame. */
+static gboolean
+filter_to_kernel (const CanopyFilter *filter,
+                  struct can_filter  *out,
+                  gboolean           *match_all)
+{
+  guint32 id_bits = filter->match_id_type && !filter->extended ? CAN_SFF_MASK : CAN_EFF_MASK;
+  guint32 mask = filter->can_mask & CAN_EFF_MASK;
+  guint32 can_id = filter->can_id & mask;
+
+  *match_all = FALSE;
+
+  /* A standard frame's identifier has 11 bits and an extended one 29: a
+   * filter that needs a 1 above them never matches, and inverted, always
+   * matches. The kernel would instead drop those bits from the mask. */
+  if (filter->can_id & filter->can_mask & ~id_bits)
+    {
+      if (!filter->inverted)
+        return FALSE;
+      *match_all = TRUE;
+      return TRUE;
+    }
+
+  if (filter->match_id_type)
+    {
+      mask |= CAN_EFF_FLAG;
+      if (filter->extended)
+        can_id |= CAN_EFF_FLAG;
+    }
+
+  out->can_id = can_id;
+  out->can_mask = mask;
+  if (filter->inverted)
+    {
+      /* Inverting "anything" matches nothing. */
+      if (mask == 0)
+        return FALSE;
+      out->can_id |= CAN_INV_FILTER;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+apply_kernel_filters (CanopySocketcanBus  *self,
+                      const CanopyFilter  *filters,
+                      guint                n_filters,
+                      gboolean            *software,
+                      GError             **error)
+{
+  g_autofree struct can_filter *kernel = NULL;
+  guint n_kernel = 0;
+  gboolean match_all = n_filters == 0;
+
+  *software = FALSE;
+
+  if (n_filters > CAN_RAW_FILTER_MAX)
+    {
+      *software = TRUE;
+      match_all = TRUE;
+    }
+
+  if (!match_all)
+    {
+      kernel = g_new0 (struct can_filter, n_filters);
+      for (guint i = 0; i < n_filters && !match_all; i++)
+        if (filter_to_kernel (&filters[i], &kernel[n_kernel], &match_all))
+          n_kernel++;
+    }
+
+  if (match_all)
+    {
+      struct can_filter all = { .can_id = 0, .can_mask = 0 };
+
+      if (setsockopt (self->sock, SOL_CAN_RAW, CAN_RAW_FILTER, &all, sizeof all) != 0)
+        goto failed;
+      return TRUE;
+    }
+
+  /* No filter can match: an empty list makes the kernel deliver nothing. */
+  if (setsockopt (self->sock, SOL_CAN_RAW, CAN_RAW_FILTER,
+                  n_kernel > 0 ? kernel : NULL, sizeof *kernel * n_kernel) != 0)
+    goto failed;
+
+  return TRUE;
+
+failed:
+  _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "setting the filters");
+  return FALSE;
+}
+
+static gboolean
+canopy_socketcan_bus_set_filters (CanopyBus           *bus,
+                                  const CanopyFilter  *filters,
+                                  guint                n_filters,
+                                  GError             **error)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  gboolean software = FALSE;
+  gboolean ret;
+
+  if (!enter (self, error))
+    return FALSE;
+
+  g_mutex_lock (&self->core.mutex);
+  ret = apply_kernel_filters (self, filters, n_filters, &software, error);
+  if (ret)
+    {
+      g_free (self->core.filters);
+      self->core.filters = n_filters ? g_memdup2 (filters, sizeof *filters * n_filters) : NULL;
+      self->core.n_filters = n_filters;
+      self->software_filtering = software;
+    }
+  g_mutex_unlock (&self->core.mutex);
+
+  leave (self);
+  return ret;
+}
+
+static gboolean
+canopy_socketcan_bus_flush_tx_buffer (CanopyBus  *bus,
+                                      GError    **error)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+
+  /* Frames handed to the kernel belong to the device queue: SocketCAN
+   * offers no way to take them back, as in python-can. */
+  return _canopy_bus_core_check_open (&self->core, error);
+}
+
+static void
+canopy_socketcan_bus_shutdown (CanopyBus *bus)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  g_mutex_lock (&self->users_mutex);
+  if (!_canopy_bus_core_begin_shutdown (&self->core))
+    {
+      g_mutex_unlock (&self->users_mutex);
+      return;
+    }
+  g_mutex_unlock (&self->users_mutex);
+
+  /* Cyclic tasks stop with their bus: the kernel would keep sending. */
+  tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_lock (&self->core.mutex);
+  for (guint i = 0; self->tasks != NULL && i < self->tasks->len; i++)
+    {
+      GObject *task = g_weak_ref_get (self->tasks->pdata[i]);
+
+      if (task != NULL)
+        g_ptr_array_add (tasks, task);
+    }
+  g_mutex_unlock (&self->core.mutex);
+  for (guint i = 0; i < tasks->len; i++)
+    canopy_cyclic_task_stop (tasks->pdata[i]);
+
+  if (self->wake_fd >= 0)
+    eventfd_write (self->wake_fd, 1);
+
+  g_mutex_lock (&self->users_mutex);
+  while (self->n_users > 0)
+    g_cond_wait (&self->users_cond, &self->users_mutex);
+  g_mutex_unlock (&self->users_mutex);
+
+  if (self->sock >= 0)
+    close (self->sock);
+  self->sock = -1;
+}
+
+static const char *
+canopy_socketcan_bus_get_channel_info (CanopyBus *bus)
+{
+  return CANOPY_SOCKETCAN_BUS (bus)->core.channel_info;
+}
+
+static void
+bus_iface_init (CanopyBusInterface *iface)
+{
+  iface->send = canopy_socketcan_bus_send;
+  iface->recv = canopy_socketcan_bus_recv;
+  iface->set_filters = canopy_socketcan_bus_set_filters;
+  iface->flush_tx_buffer = canopy_socketcan_bus_flush_tx_buffer;
+  iface->shutdown = canopy_socketcan_bus_shutdown;
+  iface->get_channel_info = canopy_socketcan_bus_get_channel_info;
+  iface->send_periodic = _canopy_socketcan_cyclic_task_send_periodic;
+}
+
+static gboolean
+open_socket (CanopySocketcanBus  *self,
+             GError             **error)
+{
+  struct sockaddr_can addr;
+  const int one = 1;
+  int mtu = CAN_MTU;
+  gboolean fd_frames;
+  int ts_flags = SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
+
+  self->sock = socket (PF_CAN, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, CAN_RAW);
+  if (self->sock < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EAFNOSUPPORT || saved_errno == EPROTONOSUPPORT)
+        g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE,
+                     "This system's kernel has no SocketCAN raw sockets (%s); load the can and can_raw modules",
+                     g_strerror (saved_errno));
+      else
+        _canopy_socketcan_set_error_from_errno (error, saved_errno, self->interface_name, "opening a CAN_RAW socket");
+      return FALSE;
+    }
+
+  if (!_canopy_socketcan_check_interface (self->sock, self->interface_name, &self->ifindex, &mtu, error))
+    return FALSE;
+
+  /* Receiving FD frames is always on, so that a classic application sees
+   * them rather than losing them; sending them needs the CAN FD MTU. */
+  fd_frames = setsockopt (self->sock, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one, sizeof one) == 0;
+  self->fd_capable = fd_frames && mtu >= (int) CANFD_MTU;
+
+  if (self->receive_own_messages &&
+      setsockopt (self->sock, SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, &one, sizeof one) != 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "enabling receive_own_messages");
+      return FALSE;
+    }
+
+  if (setsockopt (self->sock, SOL_CAN_RAW, CAN_RAW_ERR_FILTER,
+                  &self->error_mask, sizeof self->error_mask) != 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "enabling error frames");
+      return FALSE;
+    }
+
+  if (setsockopt (self->sock, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "enabling kernel timestamps");
+      return FALSE;
+    }
+  /* Hardware timestamps, reported only by devices that make them. */
+  setsockopt (self->sock, SOL_SOCKET, SO_TIMESTAMPING, &ts_flags, sizeof ts_flags);
+  /* The kernel's count of frames dropped for a full receive buffer. */
+  setsockopt (self->sock, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+
+  memset (&addr, 0, sizeof addr);
+  addr.can_family = AF_CAN;
+  addr.can_ifindex = self->ifindex;
+  if (bind (self->sock, (struct sockaddr *) &addr, sizeof addr) != 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "binding the socket");
+      return FALSE;
+    }
+
+  self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (self->wake_fd < 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "creating an eventfd");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+canopy_socketcan_bus_initable_init (GInitable     *initable,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (initable);
+
+  if (!open_socket (self, error))
+    {
+      /* A bus that failed to open is shut down, never half open. */
+      _canopy_bus_core_begin_shutdown (&self->core);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+initable_iface_init (GInitableIface *iface)
+{
+  iface->init = canopy_socketcan_bus_initable_init;
+}
+
+static void
+canopy_socketcan_bus_dispose (GObject *object)
+{
+  canopy_socketcan_bus_shutdown (CANOPY_BUS (object));
+
+  G_OBJECT_CLASS (canopy_socketcan_bus_parent_class)->dispose (object);
+}
+
+static void
+canopy_socketcan_bus_finalize (GObject *object)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (object);
+
+  if (self->sock >= 0)
+    close (self->sock);
+  if (self->wake_fd >= 0)
+    close (self->wake_fd);
+  g_clear_pointer (&self->tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->interface_name, g_free);
+  g_mutex_clear (&self->users_mutex);
+  g_cond_clear (&self->users_cond);
+  _canopy_bus_core_clear (&self->core);
+
+  G_OBJECT_CLASS (canopy_socketcan_bus_parent_class)->finalize (object);
+}
+
+static void
+canopy_socketcan_bus_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL_INFO:
+      _canopy_bus_get_property (object, CANOPY_BUS_PROP_CHANNEL_INFO, value, pspec);
+      break;
+
+    case PROP_INTERFACE_NAME:
+      g_value_set_string (value, canopy_socketcan_bus_get_interface_name (self));
+      break;
+
+    case PROP_RECEIVE_OWN_MESSAGES:
+      g_value_set_boolean (value, canopy_socketcan_bus_get_receive_own_messages (self));
+      break;
+
+    case PROP_FD_CAPABLE:
+      g_value_set_boolean (value, canopy_socketcan_bus_get_fd_capable (self));
+      break;
+
+    case PROP_ERROR_MASK:
+      g_value_set_uint (value, canopy_socketcan_bus_get_error_mask (self));
+      break;
+
+    case PROP_BITRATE:
+      {
+        guint32 bitrate = 0;
+
+        canopy_socketcan_bus_get_bitrate (self, &bitrate, NULL);
+        g_value_set_uint (value, bitrate);
+      }
+      break;
+
+    case PROP_STATE:
+      {
+        CanopySocketcanState state = CANOPY_SOCKETCAN_STATE_UNKNOWN;
+
+        canopy_socketcan_bus_get_state (self, &state, NULL);
+        g_value_set_enum (value, state);
+      }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_socketcan_bus_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERFACE_NAME:
+      {
+        g_autofree char *info = NULL;
+
+        self->interface_name = g_value_dup_string (value);
+        info = g_strdup_printf ("SocketCAN interface %s",
+                                self->interface_name ? self->interface_name : "(none)");
+        g_free (self->core.channel_info);
+        self->core.channel_info = g_steal_pointer (&info);
+      }
+      break;
+
+    case PROP_RECEIVE_OWN_MESSAGES:
+      self->receive_own_messages = g_value_get_boolean (value);
+      break;
+
+    case PROP_ERROR_MASK:
+      /* Before the socket exists this is only the initial value. */
+      if (self->sock < 0)
+        self->error_mask = g_value_get_uint (value) & CAN_ERR_MASK;
+      else
+        canopy_socketcan_bus_set_error_mask (self, g_value_get_uint (value), NULL);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_socketcan_bus_class_init (CanopySocketcanBusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = canopy_socketcan_bus_dispose;
+  object_class->finalize = canopy_socketcan_bus_finalize;
+  object_class->get_property = canopy_socketcan_bus_get_property;
+  object_class->set_property = canopy_socketcan_bus_set_property;
+
+  g_object_class_override_property (object_class, PROP_CHANNEL_INFO, "channel-info");
+
+  /**
+   * CanopySocketcanBus:interface-name:
+   *
+   * The CAN network interface: `can0`, `vcan0`, …
+   */
+  properties[PROP_INTERFACE_NAME] =
+    g_param_spec_string ("interface-name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopySocketcanBus:receive-own-messages:
+   *
+   * Whether the bus receives the frames it sends, marked
+   * %CANOPY_MESSAGE_TX, at the moment the device sent them.
+   */
+  properties[PROP_RECEIVE_OWN_MESSAGES] =
+    g_param_spec_boolean ("receive-own-messages", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                           G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopySocketcanBus:fd-capable:
+   *
+   * Whether the interface has the CAN FD MTU, so that the bus can send CAN FD
+   * frames. FD frames are received either way.
+   */
+  properties[PROP_FD_CAPABLE] =
+    g_param_spec_boolean ("fd-capable", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopySocketcanBus:error-mask:
+   *
+   * The #CanopySocketcanErrorClass bits of the error frames the bus
+   * receives; 0 receives none. Every class by default.
+   */
+  properties[PROP_ERROR_MASK] =
+    g_param_spec_uint ("error-mask", NULL, NULL,
+                       0, CANOPY_SOCKETCAN_ERROR_ALL, CANOPY_SOCKETCAN_ERROR_ALL,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopySocketcanBus:bitrate:
+   *
+   * The nominal bit rate in bit/s, read from the kernel each time; 0 when it
+   * is unknown, as for `vcan`, which has no bit rate. See
+   * canopy_socketcan_bus_get_bitrate() for the reason.
+   */
+  properties[PROP_BITRATE] =
+    g_param_spec_uint ("bitrate", NULL, NULL,
+                       0, G_MAXUINT32, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopySocketcanBus:state:
+   *
+   * The controller state, read from the kernel each time;
+   * %CANOPY_SOCKETCAN_STATE_UNKNOWN when the interface has none (`vcan`).
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       CANOPY_TYPE_SOCKETCAN_STATE,
+                       CANOPY_SOCKETCAN_STATE_UNKNOWN,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+canopy_socketcan_bus_init (CanopySocketcanBus *self)
+{
+  _canopy_bus_core_init (&self->core, "SocketCAN");
+  g_mutex_init (&self->users_mutex);
+  g_cond_init (&self->users_cond);
+  self->sock = -1;
+  self->wake_fd = -1;
+  self->error_mask = CAN_ERR_MASK;
+}
+
+/**
+ * canopy_socketcan_bus_new:
+ * @interface_name: the CAN network interface: `can0`, `vcan0`, …
+ * @receive_own_messages: whether the bus receives the frames it sends
+ * @error: return location for a #GError
+ *
+ * Opens a `CAN_RAW` socket on @interface_name; canopy_bus_new() with
+ * `socketcan` does the same from options. Fails with a message naming the
+ * problem when the interface does not exist, is no CAN interface or is down,
+ * or when the kernel has no SocketCAN.
+ *
+ * Returns: (transfer full): a new bus, or %NULL with @error set
+ */
+CanopySocketcanBus *
+canopy_socketcan_bus_new (const char  *interface_name,
+                          gboolean     receive_own_messages,
+                          GError     **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (CANOPY_TYPE_SOCKETCAN_BUS, NULL, error,
+                         "interface-name", interface_name,
+                         "receive-own-messages", receive_own_messages,
+                         NULL);
+}
+
+CanopyBus *
+_canopy_socketcan_bus_new_from_options (const char  *channel,
+                                        GHashTable  *options,
+                                        GError     **error)
+{
+  gboolean receive_own_messages;
+  gboolean error_frames;
+
+  if (!_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &receive_own_messages, error) ||
+      !_canopy_options_get_boolean (options, "error_frames", TRUE, &error_frames, error))
+    return NULL;
+
+  /* `fd` and `bitrate` need nothing here: FD frames always pass, and the bit
+   * rate of a SocketCAN interface is set with `ip link` (or
+   * canopy_socketcan_bus_set_bitrate()) while it is down, as in python-can. */
+
+  return g_initable_new (CANOPY_TYPE_SOCKETCAN_BUS, NULL, error,
+                         "interface-name", channel,
+                         "receive-own-messages", receive_own_messages,
+                         "error-mask", error_frames ? CANOPY_SOCKETCAN_ERROR_ALL : 0u,
+                         NULL);
+}
+
+int
+_canopy_socketcan_bus_get_ifindex (CanopySocketcanBus *self)
+{
+  return self->ifindex;
+}
+
+gboolean
+_canopy_socketcan_bus_check_open (CanopySocketcanBus  *self,
+                                  GError             **error)
+{
+  return _canopy_bus_core_check_open (&self->core, error);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  GWeakRef *ref = data;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+void
+_canopy_socketcan_bus_track_task (CanopySocketcanBus *self,
+                                  GObject            *task)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, task);
+
+  g_mutex_lock (&self->core.mutex);
+  if (self->tasks == NULL)
+    self->tasks = g_ptr_array_new_with_free_func (weak_ref_free);
+
+  /* Forget tasks that are gone, so that the list does not grow forever. */
+  for (guint i = self->tasks->len; i > 0; i--)
+    {
+      GObject *other = g_weak_ref_get (self->tasks->pdata[i - 1]);
+
+      if (other == NULL)
+        g_ptr_array_remove_index_fast (self->tasks, i - 1);
+      else
+        g_object_unref (other);
+    }
+  g_ptr_array_add (self->tasks, ref);
+  g_mutex_unlock (&self->core.mutex);
+}
+
+/**
+ * canopy_socketcan_bus_get_interface_name:
+ * @self: a SocketCAN bus
+ *
+ * Returns: the CAN network interface of @self
+ */
+const char *
+canopy_socketcan_bus_get_interface_name (CanopySocketcanBus *self)
+{
+  g_return_val_if_fail (CANOPY_IS_SOCKETCAN_BUS (self), NULL);
+  return self->interface_name;
+}
+
+/**
+ * canopy_socketcan_bus_get_receive_own_messages:
+ * @self: a SocketCAN bus
+ *
+ * Returns: whether @self receives the frames it sends
+ */
+gboolean
+canopy_socketcan_bus_get_receive_own_messages (CanopySocketcanBus *self)
+{
+  g_return_val_if_fail (CANOPY_IS_SOCKETCAN_BUS (self), FALSE);
+  return self->receive_own_messages;
+}
+
+/**
+ * canopy_socketcan_bus_get_fd_capable:
+ * @self: a SocketCAN bus
+ *
+ * Returns: whether @self can send CAN FD frames
+ */
+gboolean
+canopy_socketcan_bus_get_fd_capable (CanopySocketcanBus *self)
+{
+  g_return_val_if_fail (CANOPY_IS_SOCKETCAN_BUS (self), FALSE);
+  return self->fd_capable;
+}
+
+/**
+ * canopy_socketcan_bus_get_error_mask:
+ * @self: a SocketCAN bus
+ *
+ * Returns: the #CanopySocketcanErrorClass bits of the error frames @self
+ *   receives
+ */
+guint32
+canopy_socketcan_bus_get_error_mask (CanopySocketcanBus *self)
+{
+  g_return_val_if_fail (CANOPY_IS_SOCKETCAN_BUS (self), 0);
+  return self->error_mask;
+}
+
+/**
+ * canopy_socketcan_bus_set_error_mask:
+ * @self: a SocketCAN bus
+ * @error_mask: #CanopySocketcanErrorClass bits; 0 receives no error frames,
+ *   %CANOPY_SOCKETCAN_ERROR_ALL every one
+ * @error: return location for a #GError
+ *
+ * Chooses which error frames the kernel delivers (`CAN_RAW_ERR_FILTER`).
+ * Acceptance filters never apply to error frames.
+ *
+ * Returns: %TRUE if the mask was applied
+ */
+gboolean
+canopy_socketcan_bus_set_error_mask (CanopySocketcanBus  *self,
+                                     guint32              error_mask,
+                                     GError             **error)
+{
+  gboolean ret = TRUE;
+
+  g_return_val_if_fail (CANOPY_IS_SOCKETCAN_BUS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  error_mask &= CAN_ERR_MASK;
+
+  if (!enter (self, error))
+    return FALSE;
+
+  if (setsockopt (self->sock, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &error_mask, sizeof error_mask) != 0)
+    {
+      _canopy_socketcan_set_error_from_errno (error, errno, self->interface_name, "setting the error mask");
+      ret = FALSE;
+    }
+
+  leave (self);
+
+  if (ret && self->error_mask != error_mask)
+    {
+      self->error_mask = error_mask;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MASK]);
+    }
+
+  return ret;
+}
+
+/**
+ * canopy_socketcan_bus_get_dropped:
+ * @self: a SocketCAN bus
+ *
+ * The kernel drops frames when @self is not read fast enough and its socket
+ * receive buffer fills up.
+ *
+ * Returns: how many frames the kernel dropped for @self, as of the last frame
+ *   received
+ */
+guint64
+canopy_socketcan_bus_get_dropped (CanopySocketcanBus *self)
+{
+  g_return_val_if_fail (CANOPY_IS_SOCKETCAN_BUS (self), 0);
+  return (guint32) g_atomic_int_get (&self->dropped);
+}
+
+/**
+ * canopy_socketcan_statistics_copy:
+ * @stats: statistics
+ *
+ * Returns: (transfer full): a copy of @stats
+ */
+CanopySocketcanStatistics *
+canopy_socketcan_statistics_copy (const CanopySocketcanStatistics *stats)
+{
+  g_return_val_if_fail (stats != NULL, NULL);
+  return g_memdup2 (stats, sizeof *stats);
+}
+
+/**
+ * canopy_socketcan_statistics_free:
+ * @stats: (nullable): statistics
+ *
+ * Frees @stats.
+ */
+void
+canopy_socketcan_statistics_free (CanopySocketcanStatistics *stats)
+{
+  g_free (stats);
+}

@@ -1,0 +1,615 @@
+/* canopy-asc-reader.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "canopy-asc-reader.h"
+#include "canopy-error.h"
+#include "canopy-log-reader-private.h"
+#include "canopy-text-io-private.h"
+
+/**
+ * CanopyAscReader:
+ *
+ * Reads Vector ASC logs (`.asc`, `.asc.gz`): classic and CANFD lines, error
+ * and remote frames, hex or decimal bases, absolute or relative
+ * timestamps, English and German date lines. Status, statistics and other
+ * event lines are skipped, as CANoe's own readers do.
+ *
+ * Timestamps are the date of the trigger block (or of the `date` line) in
+ * local time plus each line's offset, like python-can's reader with
+ * `relative_timestamp=False`; without a date they are the raw offsets.
+ */
+
+#define MAX_TOKENS 96
+
+typedef struct
+{
+  const char *s;
+  guint       len;
+} Token;
+
+struct _CanopyAscReader
+{
+  CanopyLogReader   parent_instance;
+  CanopyLineReader *lines;
+  gint64            base_ns;
+  gint64            last_offset_ns;
+  guint             dec : 1;
+  guint             relative : 1;
+  guint             have_trigger_date : 1;
+  Token             tokens[MAX_TOKENS];
+};
+
+G_DEFINE_FINAL_TYPE (CanopyAscReader, canopy_asc_reader, CANOPY_TYPE_LOG_READER)
+
+static guint
+tokenize (char  *line,
+          Token *tokens,
+          guint  max)
+{
+  guint n = 0;
+  char *p = line;
+
+  while (n < max)
+    {
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      tokens[n].s = p;
+      while (*p != '\0' && *p != ' ' && *p != '\t')
+        p++;
+      tokens[n].len = p - tokens[n].s;
+      n++;
+    }
+
+  return n;
+}
+
+static gboolean
+token_is (const Token *t,
+          const char  *word)
+{
+  gsize len = strlen (word);
+
+  return t->len == len && g_ascii_strncasecmp (t->s, word, len) == 0;
+}
+
+static gboolean
+token_is_digits (const Token *t)
+{
+  if (t->len == 0)
+    return FALSE;
+  for (guint i = 0; i < t->len; i++)
+    if (!g_ascii_isdigit (t->s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Parses a whole token as an unsigned number in @base. */
+static gboolean
+token_to_uint (const Token *t,
+               guint        base,
+               guint64     *value)
+{
+  guint64 v = 0;
+
+  if (t->len == 0 || t->len > 16)
+    return FALSE;
+
+  if (base == 16)
+    {
+      for (guint i = 0; i < t->len; i++)
+        {
+          int d = _canopy_hex_value (t->s[i]);
+
+          if (d < 0)
+            return FALSE;
+          v = (v << 4) | d;
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < t->len; i++)
+        {
+          guint d = (guint8) t->s[i] - '0';
+
+          if (d >= base)
+            return FALSE;
+          v = v * base + d;
+        }
+    }
+
+  *value = v;
+  return TRUE;
+}
+
+static int
+month_number (const Token *t)
+{
+  static const struct { const char *name; int month; } months[] = {
+    { "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "mär", 3 }, { "mrz", 3 },
+    { "apr", 4 }, { "may", 5 }, { "mai", 5 }, { "jun", 6 }, { "jul", 7 },
+    { "aug", 8 }, { "sep", 9 }, { "oct", 10 }, { "okt", 10 }, { "nov", 11 },
+    { "dec", 12 }, { "dez", 12 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (months); i++)
+    {
+      gsize len = strlen (months[i].name);
+
+      if (t->len >= 3 && t->len <= len + 6 &&
+          g_ascii_strncasecmp (t->s, months[i].name, len) == 0)
+        return months[i].month;
+    }
+
+  return 0;
+}
+
+/* "<weekday> <month> <day> <hh:mm:ss[.frac]> [am|pm] <year>" in local time,
+ * in English or German, 12- or 24-hour. */
+static gboolean
+parse_date (const Token *tokens,
+            guint        n,
+            gint64      *ns)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  guint64 day, year;
+  gint64 time_ns = 0;
+  guint hour = 0, minute = 0;
+  int month;
+  guint i;
+
+  if (n < 5)
+    return FALSE;
+
+  /* tokens[0] is the weekday */
+  if (!(month = month_number (&tokens[1])) ||
+      !token_to_uint (&tokens[2], 10, &day) || day < 1 || day > 31)
+    return FALSE;
+
+  /* hh:mm:ss[.fff] */
+  {
+    const Token *t = &tokens[3];
+    char buf[32];
+    const char *p;
+    gint64 sec_ns = 0;
+    gsize used;
+
+    if (t->len >= sizeof buf)
+      return FALSE;
+    memcpy (buf, t->s, t->len);
+    buf[t->len] = '\0';
+
+    p = buf;
+    if (!g_ascii_isdigit (p[0]))
+      return FALSE;
+    hour = strtoul (p, (char **) &p, 10);
+    if (*p++ != ':' || !g_ascii_isdigit (p[0]))
+      return FALSE;
+    minute = strtoul (p, (char **) &p, 10);
+    if (*p++ != ':')
+      return FALSE;
+    if (!(used = _canopy_parse_seconds (p, &sec_ns)) || p[used] != '\0' || sec_ns < 0)
+      return FALSE;
+    if (hour > 23 || minute > 59 || sec_ns >= G_GINT64_CONSTANT (61000000000))
+      return FALSE;
+    time_ns = sec_ns;
+  }
+
+  i = 4;
+  if (token_is (&tokens[i], "am") || token_is (&tokens[i], "pm"))
+    {
+      gboolean pm = token_is (&tokens[i], "pm");
+
+      if (hour == 0 || hour > 12)
+        {
+          /* 24-hour clock with a marker anyway (CANoe 2024 writes that). */
+          if (hour > 12 && !pm)
+            return FALSE;
+        }
+      else if (hour == 12)
+        hour = pm ? 12 : 0;
+      else if (pm)
+        hour += 12;
+      i++;
+    }
+
+  if (i >= n || !token_to_uint (&tokens[i], 10, &year) || year < 1970 || year > 9999)
+    return FALSE;
+
+  if (!(dt = g_date_time_new_local (year, month, day, hour, minute, 0)))
+    return FALSE;
+
+  *ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) + time_ns;
+  return TRUE;
+}
+
+/* Returns -1, what the line parsers return on damage. */
+static int
+corrupt (CanopyAscReader  *self,
+         GError          **error,
+         const char       *what)
+{
+  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+               "%s: line %" G_GUINT64_FORMAT ": %s",
+               canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
+               _canopy_line_reader_get_line (self->lines), what);
+  return -1;
+}
+
+static gboolean
+parse_id (CanopyAscReader *self,
+          const Token     *t,
+          CanopyMessage   *msg)
+{
+  Token id = *t;
+  guint64 value;
+
+  if (id.len > 1 && (id.s[id.len - 1] == 'x' || id.s[id.len - 1] == 'X'))
+    {
+      msg->flags |= CANOPY_MESSAGE_EXTENDED;
+      id.len--;
+    }
+
+  if (!token_to_uint (&id, self->dec ? 10 : 16, &value) || value > 0x1FFFFFFF)
+    return FALSE;
+  if (!(msg->flags & CANOPY_MESSAGE_EXTENDED) && value > 0x7FF)
+    msg->flags |= CANOPY_MESSAGE_EXTENDED;
+
+  msg->arbitration_id = value;
+  return TRUE;
+}
+
+static gboolean
+parse_bytes (CanopyAscReader *self,
+             const Token     *tokens,
+             guint            n,
+             CanopyMessage   *msg)
+{
+  guint base = self->dec ? 10 : 16;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 v;
+
+      if (!token_to_uint (&tokens[i], base, &v) || v > 0xFF)
+        return FALSE;
+      msg->data[i] = v;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_direction (const Token *t)
+{
+  return token_is (t, "Rx") || token_is (t, "Tx") || token_is (t, "TxRq");
+}
+
+static void
+set_channel (CanopyMessage *msg,
+             guint64        one_based)
+{
+  /* ASC channels are 1-based; python-can's indices 0-based. */
+  msg->channel = one_based == 0 ? CANOPY_CHANNEL_NONE : (gint16) MIN (one_based - 1, G_MAXINT16);
+}
+
+/* <ch> <id> <dir> d|r <dlc> <bytes…> [Length = …] | <ch> ErrorFrame … */
+static int
+parse_classic (CanopyAscReader  *self,
+               Token            *tokens,
+               guint             n,
+               CanopyMessage    *msg,
+               GError          **error)
+{
+  guint64 channel;
+  guint64 dlc = 0;
+  guint len;
+
+  if (!token_to_uint (&tokens[1], 10, &channel))
+    return 0;
+
+  if (tokens[2].len >= 10 && g_ascii_strncasecmp (tokens[2].s, "ErrorFrame", 10) == 0)
+    {
+      set_channel (msg, channel);
+      msg->flags |= CANOPY_MESSAGE_ERROR;
+      return 1;
+    }
+
+  if (n < 5 ||
+      !(token_is (&tokens[3], "Rx") || token_is (&tokens[3], "Tx") || token_is (&tokens[3], "TxRq")) ||
+      !(token_is (&tokens[4], "d") || token_is (&tokens[4], "r")))
+    return 0;
+
+  set_channel (msg, channel);
+  if (!parse_id (self, &tokens[2], msg))
+    return corrupt (self, error, "invalid identifier");
+  if (!token_is (&tokens[3], "Rx"))
+    msg->flags |= CANOPY_MESSAGE_TX;
+
+  if (token_is (&tokens[4], "r"))
+    {
+      msg->flags |= CANOPY_MESSAGE_REMOTE;
+      if (n > 5 && token_to_uint (&tokens[5], 16, &dlc) && dlc <= 15)
+        msg->dlc = MIN (dlc, 8);
+      return 1;
+    }
+
+  if (n < 6 || !token_to_uint (&tokens[5], 16, &dlc))
+    return corrupt (self, error, "missing or invalid DLC");
+
+  /* A classic DLC of 9–15 still carries 8 bytes; larger values are
+   * lengths written by python-can for long frames in classic syntax. */
+  if (dlc <= 8)
+    len = dlc;
+  else if (dlc <= 15)
+    len = 8;
+  else
+    len = MIN (dlc, CANOPY_MESSAGE_MAX_DATA);
+
+  if (n < 6 + len)
+    return corrupt (self, error, "fewer data bytes than the DLC says");
+  if (!parse_bytes (self, &tokens[6], len, msg))
+    return corrupt (self, error, "invalid data byte");
+
+  msg->dlc = len;
+  return 1;
+}
+
+/* CANFD <ch> <dir> <id> [name] <brs> <esi> <dlc> <len> <bytes…> <dur> <bits> <flags> … */
+static int
+parse_fd (CanopyAscReader  *self,
+          Token            *tokens,
+          guint             n,
+          CanopyMessage    *msg,
+          GError          **error)
+{
+  guint64 channel, brs, esi, dlc, len, flags = 0;
+  gboolean have_flags;
+  guint dir = 3;
+  guint i;
+
+  /* Old CANFD lines (before logging format 8.1) put the id before the
+   * direction: "CANFD 1 101 Tx 1 0 d 8 8 F1 … Length = …". */
+  if (n > 4 && !is_direction (&tokens[3]) && is_direction (&tokens[4]))
+    dir = 4;
+
+  if (n < 4 || !token_to_uint (&tokens[2], 10, &channel) || !is_direction (&tokens[dir]))
+    return 0;
+
+  set_channel (msg, channel);
+  if (!token_is (&tokens[dir], "Rx"))
+    msg->flags |= CANOPY_MESSAGE_TX;
+
+  if (dir == 3 && n > 4 && tokens[4].len >= 10 &&
+      g_ascii_strncasecmp (tokens[4].s, "ErrorFrame", 10) == 0)
+    {
+      msg->flags |= CANOPY_MESSAGE_ERROR | CANOPY_MESSAGE_FD;
+      return 1;
+    }
+
+  if (n < 9)
+    return 0;
+
+  if (!parse_id (self, &tokens[dir == 3 ? 4 : 3], msg))
+    return corrupt (self, error, "invalid identifier");
+
+  if (dir == 4)
+    {
+      gboolean remote;
+
+      if (n < 10 ||
+          !token_to_uint (&tokens[5], 10, &brs) || brs > 1 ||
+          !token_to_uint (&tokens[6], 10, &esi) || esi > 1 ||
+          !(token_is (&tokens[7], "d") || token_is (&tokens[7], "r")) ||
+          !token_to_uint (&tokens[8], 16, &dlc) || dlc > 15 ||
+          !token_to_uint (&tokens[9], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
+        return corrupt (self, error, "invalid CANFD frame fields");
+
+      remote = token_is (&tokens[7], "r");
+      if (remote)
+        {
+          msg->flags |= CANOPY_MESSAGE_REMOTE;
+          msg->dlc = MIN (dlc, 8);
+          return 1;
+        }
+      if (n < 10 + len)
+        return corrupt (self, error, "fewer data bytes than the data length says");
+      if (!parse_bytes (self, &tokens[10], len, msg))
+        return corrupt (self, error, "invalid data byte");
+      msg->flags |= CANOPY_MESSAGE_FD;
+      if (brs)
+        msg->flags |= CANOPY_MESSAGE_BRS;
+      if (esi)
+        msg->flags |= CANOPY_MESSAGE_ESI;
+      msg->dlc = len;
+      return 1;
+    }
+
+  /* Without a database the symbolic-name column is absent. */
+  i = token_is_digits (&tokens[5]) ? 5 : 6;
+  if (n < i + 4 ||
+      !token_to_uint (&tokens[i], 10, &brs) || brs > 1 ||
+      !token_to_uint (&tokens[i + 1], 10, &esi) || esi > 1 ||
+      !token_to_uint (&tokens[i + 2], 16, &dlc) || dlc > 15 ||
+      !token_to_uint (&tokens[i + 3], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
+    return corrupt (self, error, "invalid CANFD frame fields");
+  i += 4;
+
+  if (n < i + len)
+    return corrupt (self, error, "fewer data bytes than the data length says");
+  if (!parse_bytes (self, &tokens[i], len, msg))
+    return corrupt (self, error, "invalid data byte");
+  i += len;
+
+  /* <duration> <bit count> <flags>: the flags tell FD from classic frames
+   * in CANFD syntax and mark remote frames. */
+  have_flags = n > i + 2 && token_to_uint (&tokens[i + 2], 16, &flags) && flags != 0;
+
+  if (have_flags ? (flags & 0x10) != 0 : len == 0)
+    {
+      msg->flags |= CANOPY_MESSAGE_REMOTE;
+      msg->dlc = MIN (dlc, 8);
+      return 1;
+    }
+
+  /* Zero flags (hand-written files) say nothing: then it is FD. */
+  if (!have_flags || (flags & 0x1000) != 0 || len > 8 || dlc > 8 || brs || esi)
+    {
+      msg->flags |= CANOPY_MESSAGE_FD;
+      if (brs)
+        msg->flags |= CANOPY_MESSAGE_BRS;
+      if (esi)
+        msg->flags |= CANOPY_MESSAGE_ESI;
+    }
+
+  msg->dlc = len;
+  return 1;
+}
+
+static void
+handle_header_line (CanopyAscReader *self,
+                    Token           *tokens,
+                    guint            n)
+{
+  gint64 ns;
+
+  if (token_is (&tokens[0], "date"))
+    {
+      if (!self->have_trigger_date && parse_date (&tokens[1], n - 1, &ns))
+        self->base_ns = ns;
+    }
+  else if (token_is (&tokens[0], "base") && n >= 2)
+    {
+      self->dec = token_is (&tokens[1], "dec");
+      if (n >= 4 && token_is (&tokens[2], "timestamps"))
+        self->relative = token_is (&tokens[3], "relative");
+    }
+  else if (token_is (&tokens[0], "begin") && n >= 2 && token_is (&tokens[1], "triggerblock"))
+    {
+      if (parse_date (&tokens[2], n - 2, &ns))
+        {
+          self->base_ns = ns;
+          self->have_trigger_date = TRUE;
+        }
+      self->last_offset_ns = 0;
+    }
+}
+
+static gboolean
+canopy_asc_reader_next (CanopyLogReader  *reader,
+                        CanopyMessage    *msg,
+                        GError          **error)
+{
+  CanopyAscReader *self = CANOPY_ASC_READER (reader);
+  char *line;
+
+  while ((line = _canopy_line_reader_next (self->lines, NULL, error)))
+    {
+      guint n = tokenize (line, self->tokens, MAX_TOKENS);
+      gint64 offset_ns;
+      gsize used;
+      int ret;
+
+      _canopy_log_reader_set_progress (reader,
+                                       _canopy_line_reader_get_disk_offset (self->lines),
+                                       _canopy_line_reader_get_disk_size (self->lines));
+
+      if (n == 0)
+        continue;
+
+      /* Event lines start with a number with a decimal point. */
+      if (!g_ascii_isdigit (self->tokens[0].s[0]))
+        {
+          handle_header_line (self, self->tokens, n);
+          continue;
+        }
+
+      if (n < 3 ||
+          !(used = _canopy_parse_seconds (self->tokens[0].s, &offset_ns)) ||
+          used != self->tokens[0].len)
+        continue;
+
+      /* Relative offsets count from the previous event, whatever it is. */
+      if (self->relative)
+        {
+          self->last_offset_ns += offset_ns;
+          offset_ns = self->last_offset_ns;
+        }
+
+      memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
+
+      if (token_is (&self->tokens[1], "CANFD"))
+        ret = parse_fd (self, self->tokens, n, msg, error);
+      else if (token_is_digits (&self->tokens[1]))
+        ret = parse_classic (self, self->tokens, n, msg, error);
+      else
+        ret = 0;
+
+      if (ret < 0)
+        return FALSE;
+
+      /* "Start of measurement", statistics, status, … */
+      if (ret == 0)
+        continue;
+
+      msg->timestamp_ns = self->base_ns + offset_ns;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+canopy_asc_reader_finalize (GObject *object)
+{
+  CanopyAscReader *self = CANOPY_ASC_READER (object);
+
+  g_clear_pointer (&self->lines, _canopy_line_reader_free);
+
+  G_OBJECT_CLASS (canopy_asc_reader_parent_class)->finalize (object);
+}
+
+static void
+canopy_asc_reader_class_init (CanopyAscReaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyLogReaderClass *reader_class = CANOPY_LOG_READER_CLASS (klass);
+
+  object_class->finalize = canopy_asc_reader_finalize;
+  reader_class->next = canopy_asc_reader_next;
+}
+
+static void
+canopy_asc_reader_init (CanopyAscReader *self)
+{
+}
+
+/**
+ * canopy_asc_reader_new:
+ * @path: (type filename): an ASC file, optionally gzip-compressed
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): a new reader, or %NULL if @path cannot be opened
+ */
+CanopyAscReader *
+canopy_asc_reader_new (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(CanopyAscReader) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (CANOPY_TYPE_ASC_READER, "path", path, NULL);
+  if (!(self->lines = _canopy_line_reader_open (path, error)))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,353 @@
+/* canopy-log-reader.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "canopy-error.h"
+#include "canopy-formats-private.h"
+#include "canopy-log-reader-private.h"
+
+/**
+ * CanopyLogReader:
+ *
+ * The base class of every log file reader (python-can's `LogReader`).
+ *
+ * Readers stream: memory stays constant whatever the size of the file, and
+ * canopy_log_reader_next() fills a caller-owned #CanopyMessage without
+ * allocating. On damaged input a reader first delivers every intact frame
+ * and then fails with a %CANOPY_ERROR that names the byte or line offset.
+ */
+
+typedef struct
+{
+  char    *path;
+  guint64  bytes_read;
+  guint64  bytes_total;
+  guint    finished : 1;
+} CanopyLogReaderPrivate;
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_FORMAT,
+  PROP_BYTES_READ,
+  PROP_BYTES_TOTAL,
+  PROP_FRACTION,
+  N_PROPS
+};
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CanopyLogReader, canopy_log_reader, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+canopy_log_reader_finalize (GObject *object)
+{
+  CanopyLogReader *self = CANOPY_LOG_READER (object);
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_clear_pointer (&priv->path, g_free);
+
+  G_OBJECT_CLASS (canopy_log_reader_parent_class)->finalize (object);
+}
+
+static void
+canopy_log_reader_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CanopyLogReader *self = CANOPY_LOG_READER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, canopy_log_reader_get_path (self));
+      break;
+
+    case PROP_FORMAT:
+      g_value_set_string (value, canopy_log_reader_get_format (self));
+      break;
+
+    case PROP_BYTES_READ:
+      g_value_set_uint64 (value, canopy_log_reader_get_bytes_read (self));
+      break;
+
+    case PROP_BYTES_TOTAL:
+      g_value_set_uint64 (value, canopy_log_reader_get_bytes_total (self));
+      break;
+
+    case PROP_FRACTION:
+      g_value_set_double (value, canopy_log_reader_get_fraction (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_log_reader_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  CanopyLogReader *self = CANOPY_LOG_READER (object);
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_free (priv->path);
+      priv->path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_log_reader_class_init (CanopyLogReaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = canopy_log_reader_finalize;
+  object_class->get_property = canopy_log_reader_get_property;
+  object_class->set_property = canopy_log_reader_set_property;
+
+  /**
+   * CanopyLogReader:path:
+   *
+   * The file read.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyLogReader:format:
+   *
+   * The short name of the file format ("asc", "blf", "csv", …).
+   */
+  properties[PROP_FORMAT] =
+    g_param_spec_string ("format", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyLogReader:bytes-read:
+   *
+   * How many bytes of the file on disk were consumed so far.
+   */
+  properties[PROP_BYTES_READ] =
+    g_param_spec_uint64 ("bytes-read", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyLogReader:bytes-total:
+   *
+   * The size of the file on disk, or 0 when unknown.
+   */
+  properties[PROP_BYTES_TOTAL] =
+    g_param_spec_uint64 ("bytes-total", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyLogReader:fraction:
+   *
+   * The part of the file consumed so far, from 0 to 1.
+   */
+  properties[PROP_FRACTION] =
+    g_param_spec_double ("fraction", NULL, NULL,
+                         0.0, 1.0, 0.0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+canopy_log_reader_init (CanopyLogReader *self)
+{
+}
+
+/**
+ * canopy_log_reader_new_for_file:
+ * @path: (type filename): the file to read
+ * @error: return location for a #GError
+ *
+ * Opens a reader chosen by the extension of @path (`.asc`, `.blf`, `.csv`,
+ * `.db`, `.log`, `.trc`, and `.gz` variants of the text formats), or by
+ * the first bytes of the file when the extension is unknown.
+ *
+ * Returns: (transfer full): a new reader, or %NULL with @error set
+ */
+CanopyLogReader *
+canopy_log_reader_new_for_file (const char  *path,
+                                GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return _canopy_formats_open_reader (path, error);
+}
+
+/**
+ * canopy_log_reader_next:
+ * @self: a log reader
+ * @msg: (out caller-allocates): the frame read
+ * @error: return location for a #GError
+ *
+ * Reads the next frame into @msg without allocating.
+ *
+ * Returns: %TRUE if @msg was filled; %FALSE at the end of the file (with
+ *   @error unset) or on damaged input (with @error set)
+ */
+gboolean
+canopy_log_reader_next (CanopyLogReader  *self,
+                        CanopyMessage    *msg,
+                        GError          **error)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), FALSE);
+  g_return_val_if_fail (msg != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* A reader that reported the end (or damage) stays there. */
+  if (priv->finished)
+    return FALSE;
+
+  if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * canopy_log_reader_read:
+ * @self: a log reader
+ * @error: return location for a #GError
+ *
+ * Like canopy_log_reader_next(), but returns a new message; convenient
+ * from languages other than C.
+ *
+ * Returns: (transfer full) (nullable): the next frame, or %NULL at the end
+ *   of the file (with @error unset) or on damaged input (with @error set)
+ */
+CanopyMessage *
+canopy_log_reader_read (CanopyLogReader  *self,
+                        GError          **error)
+{
+  CanopyMessage msg;
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!canopy_log_reader_next (self, &msg, error))
+    return NULL;
+
+  return canopy_message_copy (&msg);
+}
+
+/**
+ * canopy_log_reader_get_path:
+ * @self: a log reader
+ *
+ * Returns: (nullable) (type filename): the file read
+ */
+const char *
+canopy_log_reader_get_path (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  return priv->path;
+}
+
+/**
+ * canopy_log_reader_get_format:
+ * @self: a log reader
+ *
+ * Returns: (nullable): the short name of the format, such as "asc"
+ */
+const char *
+canopy_log_reader_get_format (CanopyLogReader *self)
+{
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  return _canopy_formats_name_for_type (G_OBJECT_TYPE (self));
+}
+
+/**
+ * canopy_log_reader_get_bytes_read:
+ * @self: a log reader
+ *
+ * Returns: how many bytes of the file on disk were consumed so far
+ */
+guint64
+canopy_log_reader_get_bytes_read (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), 0);
+
+  return priv->bytes_read;
+}
+
+/**
+ * canopy_log_reader_get_bytes_total:
+ * @self: a log reader
+ *
+ * Returns: the size of the file on disk, or 0 when unknown
+ */
+guint64
+canopy_log_reader_get_bytes_total (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), 0);
+
+  return priv->bytes_total;
+}
+
+/**
+ * canopy_log_reader_get_fraction:
+ * @self: a log reader
+ *
+ * Returns: the part of the file consumed so far, from 0 to 1
+ */
+double
+canopy_log_reader_get_fraction (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), 0.0);
+
+  if (priv->bytes_total == 0)
+    return priv->finished ? 1.0 : 0.0;
+
+  return CLAMP ((double) priv->bytes_read / (double) priv->bytes_total, 0.0, 1.0);
+}
+
+void
+_canopy_log_reader_set_progress (CanopyLogReader *self,
+                                 guint64          bytes_read,
+                                 guint64          bytes_total)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  /* Called per block, not per frame, and read without notification: a
+   * progress bar polls the getters. */
+  priv->bytes_read = bytes_read;
+  priv->bytes_total = bytes_total;
+}

@@ -1,0 +1,739 @@
+/* canopy-text-io.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "canopy-error.h"
+#include "canopy-text-io-private.h"
+
+#define READ_BUFFER_SIZE  (256 * 1024)
+#define RAW_BUFFER_SIZE   (64 * 1024)
+#define WRITE_BUFFER_SIZE (256 * 1024)
+
+const char _canopy_hex_upper[16] = "0123456789ABCDEF";
+const char _canopy_hex_lower[16] = "0123456789abcdef";
+
+const gint8 _canopy_hex_table[256] = {
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+   0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+  -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+struct _CanopyLineReader
+{
+  char      *path;
+  FILE      *file;
+  GConverter *decompressor;
+
+  /* Decompressed text: [start, end) not yet handed out. One spare byte for
+   * the NUL after a last line without a line end. */
+  char      *buf;
+  gsize      start;
+  gsize      end;
+  gsize      scan;
+
+  guint8    *raw;
+  gsize      raw_start;
+  gsize      raw_end;
+
+  guint64    line;
+  guint64    disk_offset;
+  guint64    disk_size;
+  guint64    text_offset;   /* uncompressed offset of buf[0] */
+
+  guint      eof : 1;
+  guint      raw_eof : 1;
+};
+
+void
+_canopy_line_reader_free (CanopyLineReader *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->file != NULL)
+    fclose (self->file);
+  g_clear_object (&self->decompressor);
+  g_free (self->buf);
+  g_free (self->raw);
+  g_free (self->path);
+  g_free (self);
+}
+
+static gboolean
+fill_raw (CanopyLineReader  *self,
+          GError           **error)
+{
+  size_t n;
+
+  if (self->raw_start < self->raw_end || self->raw_eof)
+    return TRUE;
+
+  n = fread (self->raw, 1, RAW_BUFFER_SIZE, self->file);
+  if (n == 0)
+    {
+      if (ferror (self->file))
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                       "%s: read error at byte %" G_GUINT64_FORMAT ": %s",
+                       self->path, self->disk_offset, g_strerror (saved_errno));
+          return FALSE;
+        }
+      self->raw_eof = TRUE;
+    }
+
+  self->raw_start = 0;
+  self->raw_end = n;
+  self->disk_offset += n;
+
+  return TRUE;
+}
+
+CanopyLineReader *
+_canopy_line_reader_open (const char  *path,
+                          GError     **error)
+{
+  g_autoptr(CanopyLineReader) self = g_new0 (CanopyLineReader, 1);
+  GStatBuf st;
+
+  self->path = g_strdup (path);
+
+  if (!(self->file = g_fopen (path, "rb")))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "Cannot open %s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  setvbuf (self->file, NULL, _IONBF, 0);
+
+  if (g_stat (path, &st) == 0)
+    self->disk_size = st.st_size;
+
+  self->buf = g_malloc (READ_BUFFER_SIZE + CANOPY_LINE_MAX + 1);
+  self->raw = g_malloc (RAW_BUFFER_SIZE);
+
+  if (!fill_raw (self, error))
+    return NULL;
+
+  if (self->raw_end >= 2 && self->raw[0] == 0x1f && self->raw[1] == 0x8b)
+    self->decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+fill_gzip (CanopyLineReader  *self,
+           char              *out,
+           gsize              out_size,
+           gsize             *out_len,
+           GError           **error)
+{
+  *out_len = 0;
+
+  while (*out_len == 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+      GConverterResult res;
+      gsize bytes_read = 0;
+      gsize bytes_written = 0;
+
+      if (!fill_raw (self, error))
+        return FALSE;
+
+      res = g_converter_convert (self->decompressor,
+                                 self->raw + self->raw_start,
+                                 self->raw_end - self->raw_start,
+                                 out, out_size,
+                                 self->raw_eof ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                 &bytes_read, &bytes_written, &local_error);
+
+      if (res == G_CONVERTER_ERROR)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+            {
+              if (!self->raw_eof)
+                {
+                  /* Needs more input than is buffered: keep the tail. */
+                  if (self->raw_start > 0)
+                    {
+                      gsize left = self->raw_end - self->raw_start;
+                      size_t n;
+
+                      memmove (self->raw, self->raw + self->raw_start, left);
+                      self->raw_start = 0;
+                      self->raw_end = left;
+                      n = fread (self->raw + left, 1, RAW_BUFFER_SIZE - left, self->file);
+                      if (n == 0)
+                        self->raw_eof = TRUE;
+                      self->raw_end += n;
+                      self->disk_offset += n;
+                    }
+                  else
+                    {
+                      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                   "%s: corrupt gzip data near byte %" G_GUINT64_FORMAT,
+                                   self->path, self->disk_offset);
+                      return FALSE;
+                    }
+                  continue;
+                }
+
+              g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
+                           "%s: the gzip stream ends early (at byte %" G_GUINT64_FORMAT ")",
+                           self->path, self->disk_offset);
+              return FALSE;
+            }
+
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                       "%s: corrupt gzip data near byte %" G_GUINT64_FORMAT ": %s",
+                       self->path,
+                       self->disk_offset - (self->raw_end - self->raw_start),
+                       local_error->message);
+          return FALSE;
+        }
+
+      self->raw_start += bytes_read;
+      *out_len = bytes_written;
+
+      if (res != G_CONVERTER_FINISHED && bytes_read == 0 && bytes_written == 0 && self->raw_eof)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
+                       "%s: the gzip stream ends early (at byte %" G_GUINT64_FORMAT ")",
+                       self->path, self->disk_offset);
+          return FALSE;
+        }
+
+      if (res == G_CONVERTER_FINISHED)
+        {
+          /* Concatenated members continue; anything else after the end
+           * (padding) is ignored, as gzip does. */
+          if (!fill_raw (self, error))
+            return FALSE;
+          if (self->raw_end - self->raw_start >= 2 &&
+              self->raw[self->raw_start] == 0x1f &&
+              self->raw[self->raw_start + 1] == 0x8b)
+            {
+              g_converter_reset (self->decompressor);
+            }
+          else
+            {
+              self->raw_start = self->raw_end;
+              self->raw_eof = TRUE;
+              self->eof = TRUE;
+              return TRUE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+fill (CanopyLineReader  *self,
+      GError           **error)
+{
+  gsize room;
+  gsize n;
+
+  if (self->start > 0)
+    {
+      memmove (self->buf, self->buf + self->start, self->end - self->start);
+      self->text_offset += self->start;
+      self->end -= self->start;
+      self->scan -= self->start;
+      self->start = 0;
+    }
+
+  room = READ_BUFFER_SIZE + CANOPY_LINE_MAX - self->end;
+
+  if (self->decompressor != NULL)
+    {
+      if (!fill_gzip (self, self->buf + self->end, room, &n, error))
+        return FALSE;
+      if (n == 0)
+        self->eof = TRUE;
+      self->end += n;
+      return TRUE;
+    }
+
+  /* Plain text: drain what fill_raw() already buffered, then read. */
+  if (self->raw_start < self->raw_end)
+    {
+      n = MIN (room, self->raw_end - self->raw_start);
+      memcpy (self->buf + self->end, self->raw + self->raw_start, n);
+      self->raw_start += n;
+      self->end += n;
+      return TRUE;
+    }
+
+  n = fread (self->buf + self->end, 1, room, self->file);
+  if (n == 0)
+    {
+      if (ferror (self->file))
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                       "%s: read error at byte %" G_GUINT64_FORMAT ": %s",
+                       self->path, self->disk_offset, g_strerror (saved_errno));
+          return FALSE;
+        }
+      self->eof = TRUE;
+    }
+  self->end += n;
+  self->disk_offset += n;
+
+  return TRUE;
+}
+
+char *
+_canopy_line_reader_next (CanopyLineReader  *self,
+                          gsize             *len,
+                          GError           **error)
+{
+  for (;;)
+    {
+      char *nl = memchr (self->buf + self->scan, '\n', self->end - self->scan);
+
+      if (nl != NULL || (self->eof && self->start < self->end))
+        {
+          char *line = self->buf + self->start;
+          gsize line_len;
+
+          if (nl != NULL)
+            {
+              line_len = nl - line;
+              self->start = self->scan = (nl - self->buf) + 1;
+            }
+          else
+            {
+              line_len = self->end - self->start;
+              self->start = self->scan = self->end;
+            }
+
+          if (line_len > 0 && line[line_len - 1] == '\r')
+            line_len--;
+          line[line_len] = '\0';
+          self->line++;
+
+          if (len != NULL)
+            *len = line_len;
+          return line;
+        }
+
+      if (self->eof)
+        return NULL;
+
+      self->scan = self->end;
+
+      if (self->end - self->start >= CANOPY_LINE_MAX)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                       "%s: line %" G_GUINT64_FORMAT " (byte %" G_GUINT64_FORMAT "): "
+                       "longer than %u bytes, not a text log",
+                       self->path, self->line + 1, self->text_offset + self->start,
+                       (guint) CANOPY_LINE_MAX);
+          return NULL;
+        }
+
+      if (!fill (self, error))
+        return NULL;
+    }
+}
+
+guint64
+_canopy_line_reader_get_line (CanopyLineReader *self)
+{
+  return self->line;
+}
+
+guint64
+_canopy_line_reader_get_disk_offset (CanopyLineReader *self)
+{
+  return self->disk_offset - (self->raw_end - self->raw_start);
+}
+
+guint64
+_canopy_line_reader_get_disk_size (CanopyLineReader *self)
+{
+  return self->disk_size;
+}
+
+gboolean
+_canopy_line_reader_is_gzip (CanopyLineReader *self)
+{
+  return self->decompressor != NULL;
+}
+
+/* Output */
+
+struct _CanopyTextOutput
+{
+  char       *path;
+  FILE       *file;
+  GConverter *compressor;
+  char       *buf;
+  gsize       len;
+  char       *zbuf;
+};
+
+static gboolean
+set_write_error (CanopyTextOutput  *self,
+                 int                saved_errno,
+                 GError           **error)
+{
+  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+               "Cannot write to %s: %s", self->path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static void
+text_output_free (CanopyTextOutput *self)
+{
+  if (self->file != NULL)
+    fclose (self->file);
+  g_clear_object (&self->compressor);
+  g_free (self->buf);
+  g_free (self->zbuf);
+  g_free (self->path);
+  g_free (self);
+}
+
+CanopyTextOutput *
+_canopy_text_output_open (const char  *path,
+                          GError     **error)
+{
+  CanopyTextOutput *self;
+  FILE *file;
+
+  if (!(file = g_fopen (path, "wb")))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "Cannot open %s for writing: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  /* We buffer ourselves, in large blocks: no second copy in stdio. */
+  setvbuf (file, NULL, _IONBF, 0);
+
+  self = g_new0 (CanopyTextOutput, 1);
+  self->path = g_strdup (path);
+  self->file = file;
+  self->buf = g_malloc (WRITE_BUFFER_SIZE);
+
+  if (g_str_has_suffix (path, ".gz") || g_str_has_suffix (path, ".GZ"))
+    {
+      self->compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
+      self->zbuf = g_malloc (RAW_BUFFER_SIZE);
+    }
+
+  return self;
+}
+
+static gboolean
+compress (CanopyTextOutput  *self,
+          const char        *data,
+          gsize              len,
+          gboolean           finish,
+          GError           **error)
+{
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      GConverterResult res;
+      gsize bytes_read = 0;
+      gsize bytes_written = 0;
+
+      res = g_converter_convert (self->compressor, data, len,
+                                 self->zbuf, RAW_BUFFER_SIZE,
+                                 finish ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                 &bytes_read, &bytes_written, &local_error);
+      if (res == G_CONVERTER_ERROR)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                       "Cannot compress %s: %s", self->path, local_error->message);
+          return FALSE;
+        }
+
+      if (bytes_written > 0 &&
+          fwrite (self->zbuf, 1, bytes_written, self->file) != bytes_written)
+        return set_write_error (self, errno, error);
+
+      data += bytes_read;
+      len -= bytes_read;
+
+      if (res == G_CONVERTER_FINISHED)
+        return TRUE;
+      if (len == 0 && !finish)
+        return TRUE;
+    }
+}
+
+gboolean
+_canopy_text_output_flush (CanopyTextOutput  *self,
+                           GError           **error)
+{
+  gsize len = self->len;
+
+  self->len = 0;
+
+  if (len == 0)
+    return TRUE;
+
+  if (self->compressor != NULL)
+    return compress (self, self->buf, len, FALSE, error);
+
+  if (fwrite (self->buf, 1, len, self->file) != len)
+    return set_write_error (self, errno, error);
+
+  return TRUE;
+}
+
+char *
+_canopy_text_output_reserve (CanopyTextOutput  *self,
+                             gsize              size,
+                             GError           **error)
+{
+  g_assert (size <= WRITE_BUFFER_SIZE);
+
+  if (WRITE_BUFFER_SIZE - self->len < size &&
+      !_canopy_text_output_flush (self, error))
+    return NULL;
+
+  return self->buf + self->len;
+}
+
+void
+_canopy_text_output_commit (CanopyTextOutput *self,
+                            gsize             len)
+{
+  g_assert (self->len + len <= WRITE_BUFFER_SIZE);
+  self->len += len;
+}
+
+gboolean
+_canopy_text_output_write (CanopyTextOutput  *self,
+                           const char        *text,
+                           gssize             len,
+                           GError           **error)
+{
+  if (len < 0)
+    len = strlen (text);
+
+  while (len > 0)
+    {
+      gsize chunk = MIN ((gsize) len, (gsize) CANOPY_LINE_MAX);
+      char *p;
+
+      if (!(p = _canopy_text_output_reserve (self, chunk, error)))
+        return FALSE;
+      memcpy (p, text, chunk);
+      _canopy_text_output_commit (self, chunk);
+      text += chunk;
+      len -= chunk;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_canopy_text_output_printf (CanopyTextOutput  *self,
+                            GError           **error,
+                            const char        *format,
+                            ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return _canopy_text_output_write (self, text, -1, error);
+}
+
+gboolean
+_canopy_text_output_close (CanopyTextOutput  *self,
+                           GError           **error)
+{
+  gboolean ret = _canopy_text_output_flush (self, error);
+
+  if (ret && self->compressor != NULL)
+    ret = compress (self, "", 0, TRUE, error);
+
+  if (self->file != NULL)
+    {
+      FILE *file = g_steal_pointer (&self->file);
+
+      if (fclose (file) != 0 && ret)
+        ret = set_write_error (self, errno, error);
+    }
+
+  text_output_free (self);
+
+  return ret;
+}
+
+/* Number helpers */
+
+gsize
+_canopy_format_uint64 (char    *buf,
+                       guint64  value)
+{
+  char tmp[24];
+  gsize n = 0;
+
+  do
+    {
+      tmp[n++] = '0' + (value % 10);
+      value /= 10;
+    }
+  while (value != 0);
+
+  for (gsize i = 0; i < n; i++)
+    buf[i] = tmp[n - 1 - i];
+
+  return n;
+}
+
+static const guint64 powers_of_ten[] = {
+  1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+  10000000ULL, 100000000ULL, 1000000000ULL,
+};
+
+gsize
+_canopy_format_seconds (char   *buf,
+                        gint64  ns,
+                        guint   decimals)
+{
+  guint64 abs_ns;
+  guint64 q;
+  guint64 v;
+  guint64 frac;
+  gsize n = 0;
+
+  decimals = CLAMP (decimals, 1, 9);
+
+  if (ns < 0)
+    {
+      buf[n++] = '-';
+      abs_ns = (guint64) -(ns + 1) + 1;
+    }
+  else
+    abs_ns = (guint64) ns;
+
+  q = powers_of_ten[9 - decimals];
+  v = (abs_ns + q / 2) / q;
+  frac = v % powers_of_ten[decimals];
+
+  n += _canopy_format_uint64 (buf + n, v / powers_of_ten[decimals]);
+  buf[n++] = '.';
+  for (guint i = decimals; i > 0; i--)
+    {
+      buf[n + i - 1] = '0' + (frac % 10);
+      frac /= 10;
+    }
+
+  return n + decimals;
+}
+
+gsize
+_canopy_parse_seconds (const char *text,
+                       gint64     *ns)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint64 whole = 0;
+  guint64 frac = 0;
+  guint frac_digits = 0;
+  gboolean any = FALSE;
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+
+  while (g_ascii_isdigit (*p))
+    {
+      /* 10^10 s is year 2286; more digits are not a timestamp. */
+      if (whole > G_GUINT64_CONSTANT (9999999999))
+        return 0;
+      whole = whole * 10 + (*p++ - '0');
+      any = TRUE;
+    }
+
+  if (*p == '.')
+    {
+      p++;
+      while (g_ascii_isdigit (*p))
+        {
+          if (frac_digits < 9)
+            {
+              frac = frac * 10 + (*p - '0');
+              frac_digits++;
+            }
+          else if (frac_digits == 9)
+            {
+              /* Round on the tenth digit. */
+              if (*p >= '5')
+                frac++;
+              frac_digits++;
+            }
+          p++;
+          any = TRUE;
+        }
+    }
+
+  if (!any)
+    return 0;
+
+  if (*p == 'e' || *p == 'E')
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (text, &end);
+
+      if (end == NULL || end <= p || value > 1e10 || value < -1e10 || value != value)
+        return 0;
+      *ns = (gint64) (value * 1e9 + (value < 0 ? -0.5 : 0.5));
+      return end - text;
+    }
+
+  if (frac_digits > 9)
+    frac_digits = 9;
+  frac *= powers_of_ten[9 - frac_digits];
+
+  *ns = (gint64) (whole * G_GUINT64_CONSTANT (1000000000) + frac);
+  if (negative)
+    *ns = -*ns;
+
+  return p - text;
+}
+

@@ -1,0 +1,566 @@
+/* canopy-trc-reader.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "canopy-error.h"
+#include "canopy-log-reader-private.h"
+#include "canopy-text-io-private.h"
+#include "canopy-trc-reader.h"
+
+/**
+ * CanopyTrcReader:
+ *
+ * Reads PEAK-System TRC traces (`.trc`, `.trc.gz`) of versions 1.0, 1.1,
+ * 1.2, 1.3, 2.0 and 2.1: data frames (classic and CAN FD with BRS/ESI),
+ * remote frames (`RTR` rows and `RR`), and error frames (`ERROR`/`Error`
+ * rows and `ER`). Status, error-counter and user-event rows are skipped.
+ *
+ * Timestamps are `$STARTTIME` (taken as UTC, as python-can ≥ 4.2 does)
+ * plus each row's offset; without it the offsets alone. The channel is the
+ * bus number minus one (python-can's writer stores channel + 1).
+ */
+
+#define MAX_TOKENS 96
+#define MAX_COLUMNS 16
+
+typedef struct
+{
+  const char *s;
+  guint       len;
+} Token;
+
+struct _CanopyTrcReader
+{
+  CanopyLogReader   parent_instance;
+  CanopyLineReader *lines;
+  gint64            start_ns;
+  guint             major;
+  guint             minor;
+  char              columns[MAX_COLUMNS];
+  guint             n_columns;
+  Token             tokens[MAX_TOKENS];
+};
+
+G_DEFINE_FINAL_TYPE (CanopyTrcReader, canopy_trc_reader, CANOPY_TYPE_LOG_READER)
+
+static guint
+tokenize (char  *line,
+          Token *tokens,
+          guint  max)
+{
+  guint n = 0;
+  char *p = line;
+
+  while (n < max)
+    {
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      tokens[n].s = p;
+      while (*p != '\0' && *p != ' ' && *p != '\t')
+        p++;
+      tokens[n].len = p - tokens[n].s;
+      n++;
+    }
+
+  return n;
+}
+
+static gboolean
+token_is (const Token *t,
+          const char  *word)
+{
+  gsize len = strlen (word);
+
+  return t->len == len && g_ascii_strncasecmp (t->s, word, len) == 0;
+}
+
+static gboolean
+token_to_uint (const Token *t,
+               guint        base,
+               guint64     *value)
+{
+  guint64 v = 0;
+
+  if (t->len == 0 || t->len > 16)
+    return FALSE;
+
+  if (base == 16)
+    {
+      for (guint i = 0; i < t->len; i++)
+        {
+          int d = _canopy_hex_value (t->s[i]);
+
+          if (d < 0)
+            return FALSE;
+          v = (v << 4) | d;
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < t->len; i++)
+        {
+          guint d = (guint8) t->s[i] - '0';
+
+          if (d >= base)
+            return FALSE;
+          v = v * base + d;
+        }
+    }
+
+  *value = v;
+  return TRUE;
+}
+
+/* Returns -1, what the line parsers return on damage. */
+static int
+corrupt (CanopyTrcReader  *self,
+         GError          **error,
+         const char       *what)
+{
+  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+               "%s: line %" G_GUINT64_FORMAT ": %s",
+               canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
+               _canopy_line_reader_get_line (self->lines), what);
+  return -1;
+}
+
+static void
+set_default_columns (CanopyTrcReader *self)
+{
+  const char *cols = self->minor >= 1 ? "NOTBIdRLD" : "NOTIdlD";
+
+  self->n_columns = strlen (cols);
+  memcpy (self->columns, cols, self->n_columns);
+}
+
+static void
+handle_keyword (CanopyTrcReader *self,
+                char            *line)
+{
+  if (g_str_has_prefix (line, ";$FILEVERSION="))
+    {
+      const char *v = line + strlen (";$FILEVERSION=");
+
+      self->major = 1;
+      self->minor = 0;
+      if (g_ascii_isdigit (v[0]))
+        {
+          self->major = v[0] - '0';
+          if (v[1] == '.' && g_ascii_isdigit (v[2]))
+            self->minor = v[2] - '0';
+        }
+      if (self->major >= 2 && self->n_columns == 0)
+        set_default_columns (self);
+    }
+  else if (g_str_has_prefix (line, ";$STARTTIME="))
+    {
+      gint64 days_ns = 0;
+      char *v = line + strlen (";$STARTTIME=");
+      gsize used;
+
+      /* OLE automation date: days since 1899-12-30, fraction of a day. */
+      g_strstrip (v);
+      if ((used = _canopy_parse_seconds (v, &days_ns)) > 0 && used == strlen (v) &&
+          days_ns > G_GINT64_CONSTANT (25569000000000) &&
+          days_ns < G_GINT64_CONSTANT (2958465000000000))
+        self->start_ns = (days_ns - G_GINT64_CONSTANT (25569000000000)) * 86400;
+    }
+  else if (g_str_has_prefix (line, ";$COLUMNS="))
+    {
+      const char *p = line + strlen (";$COLUMNS=");
+
+      self->n_columns = 0;
+      for (; *p != '\0' && self->n_columns < MAX_COLUMNS; p++)
+        if (g_ascii_isalpha (*p))
+          self->columns[self->n_columns++] = *p;
+    }
+}
+
+static gboolean
+parse_offset (const Token *t,
+              gint64      *ns)
+{
+  char buf[32];
+  gint64 v;
+
+  if (t->len == 0 || t->len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, t->s, t->len);
+  buf[t->len] = '\0';
+
+  /* Milliseconds: parse as seconds and scale. */
+  if (_canopy_parse_seconds (buf, &v) != t->len)
+    return FALSE;
+  *ns = v / 1000;
+  return TRUE;
+}
+
+static gboolean
+parse_id (const Token   *t,
+          CanopyMessage *msg)
+{
+  guint64 id;
+
+  if (!token_to_uint (t, 16, &id) || id > 0x1FFFFFFF)
+    return FALSE;
+  msg->arbitration_id = id;
+  /* PEAK writes 4 digits for 11-bit ids and 8 for 29-bit ones. */
+  if (t->len > 4 || id > 0x7FF)
+    msg->flags |= CANOPY_MESSAGE_EXTENDED;
+  return TRUE;
+}
+
+static gboolean
+parse_bytes (const Token   *tokens,
+             guint          n,
+             CanopyMessage *msg)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 v;
+
+      if (!token_to_uint (&tokens[i], 16, &v) || v > 0xFF)
+        return FALSE;
+      msg->data[i] = v;
+    }
+  return TRUE;
+}
+
+/* Version 1.x: "N) O [Bus] [Type] ID [-] DLC data|RTR|ERROR …" */
+static int
+parse_v1 (CanopyTrcReader  *self,
+          Token            *t,
+          guint             n,
+          CanopyMessage    *msg,
+          GError          **error)
+{
+  guint i = 1;
+  guint64 dlc;
+  gint64 offset;
+
+  if (t[0].len < 2 || t[0].s[t[0].len - 1] != ')')
+    return 0;
+  if (n < 4 || !parse_offset (&t[i++], &offset))
+    return corrupt (self, error, "invalid time offset");
+
+  msg->timestamp_ns = self->start_ns + offset;
+  msg->channel = 0;
+
+  if (self->minor >= 2)
+    {
+      guint64 bus;
+
+      if (!token_to_uint (&t[i++], 10, &bus) || bus == 0)
+        return corrupt (self, error, "invalid bus");
+      msg->channel = MIN (bus - 1, G_MAXINT16);
+    }
+
+  if (self->minor >= 1)
+    {
+      const Token *type = &t[i++];
+
+      if (token_is (type, "Warng"))
+        return 0;
+      if (token_is (type, "Error"))
+        {
+          msg->flags |= CANOPY_MESSAGE_ERROR;
+          return 1;
+        }
+      if (token_is (type, "Tx"))
+        msg->flags |= CANOPY_MESSAGE_TX;
+      else if (!token_is (type, "Rx"))
+        return 0;
+    }
+
+  if (i + 2 > n)
+    return corrupt (self, error, "too few columns");
+
+  if (self->minor == 0 && token_is (&t[i], "FFFFFFFF"))
+    return 0;
+  if (!parse_id (&t[i++], msg))
+    return corrupt (self, error, "invalid identifier");
+
+  if (self->minor >= 3 && i < n && token_is (&t[i], "-"))
+    i++;
+
+  if (i >= n || !token_to_uint (&t[i++], 10, &dlc) || dlc > 15)
+    return corrupt (self, error, "invalid DLC");
+
+  if (i < n && token_is (&t[i], "RTR"))
+    {
+      msg->flags |= CANOPY_MESSAGE_REMOTE;
+      msg->dlc = MIN (dlc, 8);
+      return 1;
+    }
+
+  if (i < n && token_is (&t[i], "ERROR"))
+    {
+      /* 1.0: the id is the error type, then direction, position, counters. */
+      msg->flags = (msg->flags & ~CANOPY_MESSAGE_EXTENDED) | CANOPY_MESSAGE_ERROR;
+      msg->arbitration_id = 0;
+      return 1;
+    }
+
+  dlc = MIN (dlc, 8);
+  if (i + dlc > n || !parse_bytes (&t[i], dlc, msg))
+    return corrupt (self, error, "fewer or invalid data bytes than the DLC says");
+  msg->dlc = dlc;
+
+  return 1;
+}
+
+/* Version 2.x: the columns named by $COLUMNS, data last. */
+static int
+parse_v2 (CanopyTrcReader  *self,
+          Token            *t,
+          guint             n,
+          CanopyMessage    *msg,
+          GError          **error)
+{
+  const Token *type = NULL;
+  gboolean fd = FALSE;
+  gboolean remote = FALSE;
+  guint64 length = 0;
+  gboolean have_length = FALSE;
+  guint i = 0;
+
+  if (self->n_columns == 0)
+    set_default_columns (self);
+
+  msg->channel = 0;
+
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      char col = self->columns[c];
+
+      if (col == 'D')
+        break;
+
+      if (i >= n)
+        return corrupt (self, error, "too few columns");
+
+      switch (col)
+        {
+        case 'N':
+          i++;
+          break;
+
+        case 'O':
+          {
+            gint64 offset;
+
+            if (!parse_offset (&t[i++], &offset))
+              return corrupt (self, error, "invalid time offset");
+            msg->timestamp_ns = self->start_ns + offset;
+          }
+          break;
+
+        case 'T':
+          type = &t[i++];
+          if (token_is (type, "DT"))
+            ;
+          else if (token_is (type, "FD"))
+            fd = TRUE;
+          else if (token_is (type, "FB"))
+            {
+              fd = TRUE;
+              msg->flags |= CANOPY_MESSAGE_BRS;
+            }
+          else if (token_is (type, "FE"))
+            {
+              fd = TRUE;
+              msg->flags |= CANOPY_MESSAGE_ESI;
+            }
+          else if (token_is (type, "BI"))
+            {
+              fd = TRUE;
+              msg->flags |= CANOPY_MESSAGE_BRS | CANOPY_MESSAGE_ESI;
+            }
+          else if (token_is (type, "RR"))
+            remote = TRUE;
+          else if (token_is (type, "ER"))
+            {
+              /* The id column is empty or "-"; details are not kept. */
+              guint64 bus;
+
+              msg->flags = CANOPY_MESSAGE_ERROR;
+              if (c + 1 < self->n_columns && self->columns[c + 1] == 'B' &&
+                  i < n && token_to_uint (&t[i], 10, &bus) && bus > 0)
+                msg->channel = MIN (bus - 1, G_MAXINT16);
+              for (; i < n; i++)
+                if (token_is (&t[i], "Tx"))
+                  msg->flags |= CANOPY_MESSAGE_TX;
+              return 1;
+            }
+          else
+            return 0; /* ST, EC, EV and anything newer */
+          break;
+
+        case 'B':
+          {
+            guint64 bus;
+
+            if (token_is (&t[i], "-"))
+              {
+                i++;
+                break;
+              }
+            if (!token_to_uint (&t[i++], 10, &bus) || bus == 0)
+              return corrupt (self, error, "invalid bus");
+            msg->channel = MIN (bus - 1, G_MAXINT16);
+          }
+          break;
+
+        case 'I':
+          if (!parse_id (&t[i++], msg))
+            return corrupt (self, error, "invalid identifier");
+          break;
+
+        case 'd':
+          if (token_is (&t[i], "Tx"))
+            msg->flags |= CANOPY_MESSAGE_TX;
+          i++;
+          break;
+
+        case 'l':
+          if (!token_to_uint (&t[i++], 10, &length) || length > CANOPY_MESSAGE_MAX_DATA)
+            return corrupt (self, error, "invalid data length");
+          have_length = TRUE;
+          break;
+
+        case 'L':
+          if (!token_to_uint (&t[i++], 10, &length) || length > 15)
+            return corrupt (self, error, "invalid DLC");
+          /* A DLC code: 9–15 mean 12–64 bytes in CAN FD, 8 in classic. */
+          length = fd ? canopy_dlc_to_length (length) : MIN (length, 8);
+          have_length = TRUE;
+          break;
+
+        default:
+          i++;
+          break;
+        }
+    }
+
+  if (type == NULL || !have_length)
+    return corrupt (self, error, "no type or length column");
+
+  if (remote)
+    {
+      msg->flags |= CANOPY_MESSAGE_REMOTE;
+      msg->dlc = MIN (length, 8);
+      return 1;
+    }
+
+  if (fd)
+    msg->flags |= CANOPY_MESSAGE_FD;
+  else
+    length = MIN (length, 8);
+
+  if (i + length > n || !parse_bytes (&t[i], length, msg))
+    return corrupt (self, error, "fewer or invalid data bytes than the length says");
+  msg->dlc = length;
+
+  return 1;
+}
+
+static gboolean
+canopy_trc_reader_next (CanopyLogReader  *reader,
+                        CanopyMessage    *msg,
+                        GError          **error)
+{
+  CanopyTrcReader *self = CANOPY_TRC_READER (reader);
+  char *line;
+
+  while ((line = _canopy_line_reader_next (self->lines, NULL, error)))
+    {
+      guint n;
+      int ret;
+
+      _canopy_log_reader_set_progress (reader,
+                                       _canopy_line_reader_get_disk_offset (self->lines),
+                                       _canopy_line_reader_get_disk_size (self->lines));
+
+      while (*line == ' ' || *line == '\t')
+        line++;
+      if (*line == ';')
+        {
+          handle_keyword (self, line);
+          continue;
+        }
+
+      if ((n = tokenize (line, self->tokens, MAX_TOKENS)) == 0)
+        continue;
+
+      memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
+
+      if (self->major >= 2)
+        ret = parse_v2 (self, self->tokens, n, msg, error);
+      else
+        ret = parse_v1 (self, self->tokens, n, msg, error);
+
+      if (ret < 0)
+        return FALSE;
+      if (ret > 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+canopy_trc_reader_finalize (GObject *object)
+{
+  CanopyTrcReader *self = CANOPY_TRC_READER (object);
+
+  g_clear_pointer (&self->lines, _canopy_line_reader_free);
+
+  G_OBJECT_CLASS (canopy_trc_reader_parent_class)->finalize (object);
+}
+
+static void
+canopy_trc_reader_class_init (CanopyTrcReaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyLogReaderClass *reader_class = CANOPY_LOG_READER_CLASS (klass);
+
+  object_class->finalize = canopy_trc_reader_finalize;
+  reader_class->next = canopy_trc_reader_next;
+}
+
+static void
+canopy_trc_reader_init (CanopyTrcReader *self)
+{
+  self->major = 1;
+  self->minor = 0;
+}
+
+/**
+ * canopy_trc_reader_new:
+ * @path: (type filename): a PEAK TRC trace, optionally gzip-compressed
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): a new reader, or %NULL if @path cannot be opened
+ */
+CanopyTrcReader *
+canopy_trc_reader_new (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(CanopyTrcReader) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (CANOPY_TYPE_TRC_READER, "path", path, NULL);
+  if (!(self->lines = _canopy_line_reader_open (path, error)))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,25 @@
+/* canopy-trc-reader.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined (CANOPY_INSIDE) && !defined (CANOPY_COMPILATION)
+# error "Only <canopy.h> can be included directly."
+#endif
+
+#include "canopy-log-reader.h"
+
+G_BEGIN_DECLS
+
+#define CANOPY_TYPE_TRC_READER (canopy_trc_reader_get_type ())
+
+CANOPY_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (CanopyTrcReader, canopy_trc_reader, CANOPY, TRC_READER, CanopyLogReader)
+
+CANOPY_AVAILABLE_IN_ALL
+CanopyTrcReader *canopy_trc_reader_new (const char  *path,
+                                        GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,281 @@
+/* canopy-info.c — summarise CAN logs, like Wireshark's capinfos
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <glib/gstdio.h>
+
+#include "canopy-tool-common.h"
+
+#ifdef G_OS_WIN32
+# include <io.h>
+# define isatty _isatty
+#else
+# include <unistd.h>
+#endif
+
+#define MAX_CHANNELS 256
+
+typedef struct
+{
+  guint64     frames;
+  gint64      first_ns;
+  gint64      last_ns;
+  gint64      min_ns;
+  gint64      max_ns;
+  guint64     errors;
+  guint64     remotes;
+  guint64     fd;
+  guint64     brs;
+  guint64     tx;
+  guint64     extended;
+  guint64     bytes;
+  guint64     per_channel[MAX_CHANNELS];
+  guint64     no_channel;
+  guint64     other_channel;
+  guint64     out_of_order;
+  guint8      std_ids[2048 / 8];
+  GHashTable *ext_ids;
+} Stats;
+
+static char *
+format_time (gint64 ns)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ns / 1000000000);
+  g_autofree char *date = NULL;
+
+  /* Logs without a wall-clock start count from zero: no date then. */
+  if (dt == NULL || ns < G_GINT64_CONSTANT (86400000000000) * 365)
+    return g_strdup_printf ("%.6f s", ns / 1e9);
+
+  date = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
+  return g_strdup_printf ("%s.%06d UTC (%" G_GINT64_FORMAT ".%06d)",
+                          date, (int) ((ns % 1000000000) / 1000),
+                          ns / 1000000000, (int) ((ns % 1000000000) / 1000));
+}
+
+static void
+account (Stats               *stats,
+         const CanopyMessage *msg)
+{
+  if (stats->frames == 0)
+    {
+      stats->first_ns = stats->min_ns = stats->max_ns = msg->timestamp_ns;
+    }
+  else if (msg->timestamp_ns < stats->last_ns)
+    stats->out_of_order++;
+
+  stats->frames++;
+  stats->last_ns = msg->timestamp_ns;
+  stats->min_ns = MIN (stats->min_ns, msg->timestamp_ns);
+  stats->max_ns = MAX (stats->max_ns, msg->timestamp_ns);
+
+  if (msg->channel < 0)
+    stats->no_channel++;
+  else if (msg->channel < MAX_CHANNELS)
+    stats->per_channel[msg->channel]++;
+  else
+    stats->other_channel++;
+
+  if (msg->flags & CANOPY_MESSAGE_TX)
+    stats->tx++;
+
+  if (msg->flags & CANOPY_MESSAGE_ERROR)
+    {
+      stats->errors++;
+      return;
+    }
+
+  if (msg->flags & CANOPY_MESSAGE_REMOTE)
+    stats->remotes++;
+  else
+    stats->bytes += msg->dlc;
+  if (msg->flags & CANOPY_MESSAGE_FD)
+    stats->fd++;
+  if (msg->flags & CANOPY_MESSAGE_BRS)
+    stats->brs++;
+
+  if (msg->flags & CANOPY_MESSAGE_EXTENDED)
+    {
+      stats->extended++;
+      g_hash_table_add (stats->ext_ids, GUINT_TO_POINTER (msg->arbitration_id + 1));
+    }
+  else
+    {
+      guint id = msg->arbitration_id & 0x7FF;
+      stats->std_ids[id / 8] |= 1 << (id % 8);
+    }
+}
+
+static guint
+count_std_ids (const Stats *stats)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < sizeof stats->std_ids; i++)
+    for (guint8 b = stats->std_ids[i]; b != 0; b &= b - 1)
+      n++;
+
+  return n;
+}
+
+static void
+print_stats (const char      *path,
+             CanopyLogReader *reader,
+             const Stats     *stats)
+{
+  GStatBuf st;
+  guint std_ids = count_std_ids (stats);
+  guint ext_ids = g_hash_table_size (stats->ext_ids);
+  g_autoptr(GString) channels = g_string_new (NULL);
+
+  g_print ("File name:           %s\n", path);
+  g_print ("File format:         %s\n", canopy_log_reader_get_format (reader));
+  if (g_stat (path, &st) == 0)
+    g_print ("File size:           %" G_GUINT64_FORMAT " bytes\n", (guint64) st.st_size);
+  g_print ("Number of frames:    %" G_GUINT64_FORMAT "\n", stats->frames);
+
+  if (stats->frames > 0)
+    {
+      g_autofree char *first = format_time (stats->first_ns);
+      g_autofree char *last = format_time (stats->last_ns);
+      double duration = (stats->max_ns - stats->min_ns) / 1e9;
+
+      g_print ("First frame time:    %s\n", first);
+      g_print ("Last frame time:     %s\n", last);
+      g_print ("Duration:            %.6f s\n", duration);
+      if (duration > 0)
+        g_print ("Average frame rate:  %.1f frames/s\n", (stats->frames - 1) / duration);
+      if (stats->out_of_order > 0)
+        g_print ("Out of time order:   %" G_GUINT64_FORMAT " frames\n", stats->out_of_order);
+    }
+
+  for (guint i = 0; i < MAX_CHANNELS; i++)
+    if (stats->per_channel[i] > 0)
+      g_string_append_printf (channels, "%s%u: %" G_GUINT64_FORMAT,
+                              channels->len ? ", " : "", i, stats->per_channel[i]);
+  if (stats->other_channel > 0)
+    g_string_append_printf (channels, "%s>%u: %" G_GUINT64_FORMAT,
+                            channels->len ? ", " : "", MAX_CHANNELS - 1, stats->other_channel);
+  if (stats->no_channel > 0)
+    g_string_append_printf (channels, "%snone: %" G_GUINT64_FORMAT,
+                            channels->len ? ", " : "", stats->no_channel);
+  g_print ("Frames per channel:  %s\n", channels->len ? channels->str : "-");
+
+  g_print ("Distinct ids:        %u (%u standard, %u extended)\n",
+           std_ids + ext_ids, std_ids, ext_ids);
+  g_print ("Extended id frames:  %" G_GUINT64_FORMAT "\n", stats->extended);
+  g_print ("Error frames:        %" G_GUINT64_FORMAT "\n", stats->errors);
+  g_print ("Remote frames:       %" G_GUINT64_FORMAT "\n", stats->remotes);
+  g_print ("CAN FD frames:       %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " with bit-rate switch)\n",
+           stats->fd, stats->brs);
+  g_print ("Transmitted frames:  %" G_GUINT64_FORMAT "\n", stats->tx);
+  g_print ("Payload bytes:       %" G_GUINT64_FORMAT "\n", stats->bytes);
+}
+
+static int
+info_file (const char *path,
+           gboolean    progress)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyLogReader) reader = NULL;
+  g_autoptr(GHashTable) ext_ids = g_hash_table_new (NULL, NULL);
+  g_autofree Stats *stats = g_new0 (Stats, 1);
+  gint64 last_progress = 0;
+  CanopyMessage msg;
+
+  if (!(reader = canopy_log_reader_new_for_file (path, &error)))
+    {
+      g_printerr ("canopy-info: %s\n", error->message);
+      return 1;
+    }
+
+  stats->ext_ids = ext_ids;
+
+  while (canopy_log_reader_next (reader, &msg, &error))
+    {
+      account (stats, &msg);
+
+      if (progress && (stats->frames & 0xffff) == 0)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          if (now - last_progress > G_USEC_PER_SEC / 10)
+            {
+              last_progress = now;
+              g_printerr ("\r%5.1f%%", 100.0 * canopy_log_reader_get_fraction (reader));
+            }
+          if (canopy_tool_interrupted ())
+            break;
+        }
+    }
+
+  if (progress && last_progress != 0)
+    g_printerr ("\r       \r");
+
+  print_stats (path, reader, stats);
+
+  if (error != NULL)
+    {
+      g_print ("Damage:              %s\n", error->message);
+      g_printerr ("canopy-info: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) files = NULL;
+  gboolean quiet = FALSE;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress display", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                "Summarise CAN logs: format, frame count, first and last "
+                                "timestamp, duration,\nframes per channel, distinct ids, "
+                                "error, remote and CAN FD frames.");
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("canopy-info: %s\n", error->message);
+      return 2;
+    }
+
+  if (files == NULL || files[0] == NULL)
+    {
+      g_printerr ("canopy-info: give at least one log file (see --help)\n");
+      return 2;
+    }
+
+  canopy_tool_catch_interrupt ();
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_print ("\n");
+      if (info_file (files[i], !quiet && isatty (fileno (stderr))) != 0)
+        status = 1;
+    }
+
+  return status;
+}

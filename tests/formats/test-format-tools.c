@@ -1,0 +1,311 @@
+/* test-format-tools.c — canopy-convert, canopy-info and canopy-logger -f
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "formats-test-common.h"
+#include "canopy-test-python.h"
+
+static char *
+run_tool (const char  *env_name,
+          int         *exit_status,
+          char       **err_out,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  char *err = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv (env_name));
+  va_start (args, err_out);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HOME", g_get_tmp_dir (), TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "CAN_INTERFACE");
+  g_subprocess_launcher_unsetenv (launcher, "CAN_CHANNEL");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  *exit_status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  if (err_out != NULL)
+    *err_out = err;
+  else
+    g_free (err);
+
+  return out;
+}
+
+/* Any format to any format, and back, keeps the frames each format keeps. */
+static void
+test_convert_chain (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  g_autoptr(GArray) frames = test_make_frames (3000, TRUE, FALSE);
+  g_autofree char *start = g_build_filename (dir, "start.log", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *chain[] = { "a.asc", "b.log.gz", "c.blf", "d.asc.gz", "e.log" };
+  g_autofree char *prev = g_strdup (start);
+
+  g_assert_true (test_write_frames (start, frames, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
+    {
+      g_autofree char *next = g_build_filename (dir, chain[i], NULL);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(GArray) got = NULL;
+      int status;
+
+      out = run_tool ("CANOPY_CONVERT", &status, &err, prev, next, NULL);
+      g_assert_cmpstr (err, ==, "");
+      g_assert_cmpint (status, ==, 0);
+
+      got = test_read_frames (next, &error);
+      g_assert_no_error (error);
+      test_assert_frames (frames, got, &test_formats[0], 1000, next);
+
+      g_free (prev);
+      prev = g_steal_pointer (&next);
+    }
+
+  /* Through the formats without channels, the payloads still survive. */
+  {
+    g_autofree char *csv = g_build_filename (dir, "e.csv", NULL);
+    g_autofree char *db = g_build_filename (dir, "f.db", NULL);
+    g_autoptr(GArray) got = NULL;
+    int status;
+
+    g_free (run_tool ("CANOPY_CONVERT", &status, NULL, prev, csv, NULL));
+    g_assert_cmpint (status, ==, 0);
+    g_free (run_tool ("CANOPY_CONVERT", &status, NULL, csv, db, NULL));
+    g_assert_cmpint (status, ==, 0);
+    got = test_read_frames (db, &error);
+    g_assert_no_error (error);
+    test_assert_frames (frames, got, &test_formats[3], 1000, db);
+  }
+}
+
+static void
+test_convert_filter_window (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  g_autoptr(GArray) frames = test_make_frames (2000, TRUE, TRUE);
+  g_autoptr(GArray) want = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  g_autoptr(GArray) got = NULL;
+  g_autofree char *in = g_build_filename (dir, "in.log", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.log", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyFilter) filter = canopy_filter_parse ("100:700", &error);
+  gint64 first;
+  int status;
+
+  g_assert_no_error (error);
+  g_assert_true (test_write_frames (in, frames, &error));
+  g_assert_no_error (error);
+
+  /* from 1 s to 3 s after the first frame, ids 0x100–0x1FF */
+  first = g_array_index (frames, CanopyMessage, 0).timestamp_ns;
+  for (guint i = 0; i < frames->len; i++)
+    {
+      const CanopyMessage *msg = &g_array_index (frames, CanopyMessage, i);
+
+      if (msg->timestamp_ns >= first + 1000000000 &&
+          msg->timestamp_ns <= first + 3000000000 &&
+          canopy_filter_matches (filter, msg))
+        g_array_append_val (want, *msg);
+    }
+  g_assert_cmpuint (want->len, >, 10);
+
+  g_free (run_tool ("CANOPY_CONVERT", &status, NULL, "--filter", "100:700",
+                    "--start", "1", "--end", "3", in, out, NULL));
+  g_assert_cmpint (status, ==, 0);
+  got = test_read_frames (out, &error);
+  g_assert_no_error (error);
+  test_assert_frames (want, got, &test_formats[2], 1000, out);
+}
+
+static void
+test_convert_errors (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  g_autofree char *in = g_build_filename (dir, "in.log", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.asc", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GArray) got = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* Damaged input: the frames before the damage are converted, exit 1. */
+  g_assert_true (g_file_set_contents (in,
+                                      "(1.000000) can0 123#11 R\n"
+                                      "(2.000000) can0 124#22 R\n"
+                                      "(3.000000) can0 12Q#33 R\n"
+                                      "(4.000000) can0 125#44 R\n", -1, NULL));
+  g_free (run_tool ("CANOPY_CONVERT", &status, &err, in, out, NULL));
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "line 3"));
+  got = test_read_frames (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  g_free (run_tool ("CANOPY_CONVERT", &status, &err, in, NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  g_free (run_tool ("CANOPY_CONVERT", &status, &err, "/nonexistent.asc", out, NULL));
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "/nonexistent.asc"));
+}
+
+static void
+test_info (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "info.asc", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) frames = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  CanopyMessage msg = { 0 };
+  int status;
+
+  /* 3 frames on channel 0 (two ids), 1 remote on channel 1, 1 FD, 1 error */
+  msg.timestamp_ns = G_GINT64_CONSTANT (1700000000000000000);
+  msg.arbitration_id = 0x100;
+  msg.dlc = 2;
+  g_array_append_val (frames, msg);
+  msg.timestamp_ns += 500000000;
+  g_array_append_val (frames, msg);
+  msg.timestamp_ns += 500000000;
+  msg.arbitration_id = 0x1234567;
+  msg.flags = CANOPY_MESSAGE_EXTENDED;
+  g_array_append_val (frames, msg);
+  msg.timestamp_ns += 500000000;
+  msg.channel = 1;
+  msg.flags = CANOPY_MESSAGE_REMOTE;
+  msg.arbitration_id = 0x200;
+  g_array_append_val (frames, msg);
+  msg.timestamp_ns += 500000000;
+  msg.flags = CANOPY_MESSAGE_FD | CANOPY_MESSAGE_BRS;
+  msg.dlc = 12;
+  g_array_append_val (frames, msg);
+  msg.timestamp_ns += 500000000;
+  msg.flags = CANOPY_MESSAGE_ERROR;
+  msg.channel = 0;
+  g_array_append_val (frames, msg);
+
+  g_assert_true (test_write_frames (path, frames, &error));
+  g_assert_no_error (error);
+
+  out = run_tool ("CANOPY_INFO", &status, &err, path, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "File format:         asc\n"));
+  g_assert_nonnull (strstr (out, "Number of frames:    6\n"));
+  g_assert_nonnull (strstr (out, "First frame time:    2023-11-14 22:13:20.000000 UTC"));
+  g_assert_nonnull (strstr (out, "Last frame time:     2023-11-14 22:13:22.500000 UTC"));
+  g_assert_nonnull (strstr (out, "Duration:            2.500000 s\n"));
+  g_assert_nonnull (strstr (out, "Frames per channel:  0: 4, 1: 2\n"));
+  g_assert_nonnull (strstr (out, "Distinct ids:        3 (2 standard, 1 extended)\n"));
+  g_assert_nonnull (strstr (out, "Error frames:        1\n"));
+  g_assert_nonnull (strstr (out, "Remote frames:       1\n"));
+  g_assert_nonnull (strstr (out, "CAN FD frames:       1 (1 with bit-rate switch)\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A damaged file: the summary of what was intact, the damage, exit 1 */
+  {
+    g_autofree char *damaged = g_build_filename (dir, "info.log", NULL);
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_set_contents (damaged,
+                                        "(1.000000) can0 123#11\n"
+                                        "(2.000000) can0 123#1\n", -1, NULL));
+    text = run_tool ("CANOPY_INFO", &status, &err, damaged, NULL);
+
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (text, "Number of frames:    1\n"));
+    g_assert_nonnull (strstr (err, "line 2"));
+  }
+}
+
+static void
+test_logger_formats (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  const char *names[] = { "demo.asc", "demo.blf", "demo.csv", "demo.log", "demo.db", "demo.log.gz", "demo.txt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(GArray) got = NULL;
+      g_autoptr(GError) error = NULL;
+      int status;
+
+      out = run_tool ("CANOPY_LOGGER", &status, &err,
+                      "-i", "virtual", "-c", "demo", "-n", "25", "-f", path, NULL);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_cmpstr (out, ==, "");
+
+      if (g_str_has_suffix (path, ".txt"))
+        {
+          g_autofree char *contents = NULL;
+          g_auto(GStrv) lines = NULL;
+
+          g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+          lines = g_strsplit (g_strchomp (contents), "\n", -1);
+          g_assert_cmpuint (g_strv_length (lines), ==, 25);
+          g_assert_true (g_str_has_prefix (lines[0], "Timestamp:"));
+          continue;
+        }
+
+      /* python-can reads what the logger wrote, with the same frames. */
+      got = test_read_frames (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (got->len, ==, 25);
+
+      if (!g_str_has_suffix (path, ".gz") && canopy_test_have_python3 ())
+        {
+          g_autoptr(GArray) py = test_python_dump (path, &err);
+          FormatCaps caps = { "any", "", 0, FALSE, FALSE, FALSE, FALSE, FALSE };
+
+          g_assert_null (err);
+          test_assert_frames (got, py, &caps, 1000, path);
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/formats/tools/convert/chain", test_convert_chain);
+  g_test_add_func ("/formats/tools/convert/filter-window", test_convert_filter_window);
+  g_test_add_func ("/formats/tools/convert/errors", test_convert_errors);
+  g_test_add_func ("/formats/tools/info", test_info);
+  g_test_add_func ("/formats/tools/logger-formats", test_logger_formats);
+
+  return g_test_run ();
+}

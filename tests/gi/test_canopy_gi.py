@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The engine used as a script would use it, through GObject introspection.
+
+import threading
+import time
+import unittest
+
+import gi
+
+gi.require_version("Canopy", "1.0")
+from gi.repository import Canopy, GLib, GObject  # noqa: E402
+
+
+class Recorder(GObject.Object, Canopy.Listener):
+    """A listener written in Python."""
+
+    def __init__(self):
+        super().__init__()
+        self.frames = []
+        self.errors = []
+        self.stopped = 0
+        self.lock = threading.Lock()
+
+    def do_on_message_received(self, msg):
+        with self.lock:
+            self.frames.append((msg.get_arbitration_id(), bytes(msg.get_data())))
+
+    def do_on_error(self, error):
+        with self.lock:
+            self.errors.append(error)
+
+    def do_stop(self):
+        self.stopped += 1
+
+
+def wait_until(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < end:
+        time.sleep(0.005)
+    return predicate()
+
+
+class ScriptingContract(unittest.TestCase):
+    def test_contract(self):
+        a = Canopy.Bus.new("virtual", "t0", None)
+        b = Canopy.Bus.new("virtual", "t0", {"receive_own_messages": "false"})
+        m = Canopy.Message.new(0x123, False, b"\x01\x02")
+        self.assertTrue(a.send(m, 1.0))
+        r = b.recv(1.0)
+        self.assertEqual(r.get_arbitration_id(), 0x123)
+        self.assertEqual(bytes(r.get_data()), b"\x01\x02")
+        self.assertEqual(r.get_dlc(), 2)
+        self.assertFalse(r.is_extended())
+        self.assertFalse(r.is_remote())
+        self.assertFalse(r.is_error())
+        self.assertFalse(r.is_fd())
+        self.assertGreater(r.get_timestamp(), 1.6e9)
+        self.assertEqual(r.get_channel(), -1)
+        self.assertTrue(r.to_string().endswith("ID: 0123    000    DLC: 2    01 02"))
+        self.assertIsNone(b.recv(0.01))
+
+        b.set_filters([Canopy.Filter.new(0x100, 0x700, False)])
+        a.send(Canopy.Message.new(0x223, False, b""), 1.0)
+        a.send(Canopy.Message.new(0x123, True, b""), 1.0)
+        a.send(Canopy.Message.new(0x1FF, False, b"\xff"), 1.0)
+        got = b.recv(1.0)
+        self.assertEqual(got.get_arbitration_id(), 0x1FF)
+        self.assertIsNone(b.recv(0.01))
+        b.set_filters(None)
+
+        reader = Canopy.BufferedReader.new()
+        recorder = Recorder()
+        n = Canopy.Notifier.new([b], [reader, recorder])
+        for i in range(100):
+            a.send(Canopy.Message.new(i, False, bytes([i])), 1.0)
+        for i in range(100):
+            msg = reader.get_message(1.0)
+            self.assertIsNotNone(msg)
+            self.assertEqual(msg.get_arbitration_id(), i)
+        self.assertTrue(wait_until(lambda: len(recorder.frames) == 100))
+        self.assertEqual(recorder.frames, [(i, bytes([i])) for i in range(100)])
+        self.assertTrue(n.stop(5.0))
+        self.assertEqual(recorder.stopped, 1)
+        self.assertIsNone(reader.get_message(0.01))
+        a.shutdown()
+        b.shutdown()
+
+    def test_errors_are_exceptions(self):
+        with self.assertRaises(GLib.Error) as ctx:
+            Canopy.Bus.new("nosuchcan", "x", None)
+        self.assertIn("virtual", ctx.exception.message)
+
+        bus = Canopy.Bus.new("virtual", "t1", None)
+        with self.assertRaises(GLib.Error):
+            bus.send(Canopy.Message.new(0x800, False, b""), 0)
+        bus.shutdown()
+        bus.shutdown()
+        with self.assertRaises(GLib.Error) as ctx:
+            bus.recv(0)
+        self.assertTrue(ctx.exception.matches(Canopy.error_quark(), Canopy.Error.SHUT_DOWN))
+
+    def test_notifier_exception_reaches_python_listener(self):
+        bus = Canopy.Bus.new("virtual", "t2", None)
+        recorder = Recorder()
+        n = Canopy.Notifier.new([bus], [recorder])
+        bus.shutdown()
+        self.assertTrue(wait_until(lambda: not n.is_running()))
+        self.assertIsNotNone(n.get_exception())
+        self.assertEqual(len(recorder.errors), 1)
+        n.stop(1.0)
+
+    def test_fd_message(self):
+        m = Canopy.Message.new(0x18DAF110, True, bytes(range(64)))
+        self.assertTrue(m.is_fd())
+        self.assertEqual(m.get_dlc(), 64)
+        m.set_bitrate_switch(True)
+        self.assertTrue(m.get_bitrate_switch())
+        self.assertEqual(bytes(m.get_data()), bytes(range(64)))
+
+    def test_main_context_listener(self):
+        loop = GLib.MainLoop()
+        a = Canopy.Bus.new("virtual", "t3", None)
+        b = Canopy.Bus.new("virtual", "t3", None)
+        listener = Canopy.MainContextListener.new(None)
+        received = []
+
+        def on_messages(_listener, messages):
+            received.extend(m.get_arbitration_id() for m in messages)
+            if len(received) >= 50:
+                loop.quit()
+
+        listener.connect("messages-received", on_messages)
+        n = Canopy.Notifier.new([b], [listener])
+        for i in range(50):
+            a.send(Canopy.Message.new(i, False, b""), 1.0)
+        GLib.timeout_add_seconds(10, loop.quit)
+        loop.run()
+        n.stop(5.0)
+        self.assertEqual(received, list(range(50)))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
