@@ -22,9 +22,10 @@
  * As python-can's `SqliteWriter`, inserts run on a background thread and
  * are committed once no frame arrived for 0.25 s (python-can's
  * `GET_MESSAGE_TIMEOUT`) or at the latest every 5 s (`MAX_TIME_BETWEEN_WRITES`),
- * so a saturated bus never waits for the disk. The database is in
- * WAL mode, so readers see committed frames while logging goes on. Unlike
- * python-can 4.1, closing (or stop()) writes every frame queued before it.
+ * so a saturated bus never waits for the disk. While logging, the database
+ * is in WAL mode, so readers see committed frames as logging goes on; on
+ * closing it returns to a single file. Unlike python-can 4.1, closing (or
+ * stop()) writes every frame queued before it.
  *
  * The queue between the caller and the thread is bounded: when the disk
  * cannot keep up, canopy_log_writer_write() waits instead of growing memory.
@@ -249,6 +250,11 @@ canopy_sqlite_writer_close (CanopyLogWriter  *writer,
     }
 
   g_clear_pointer (&self->insert, sqlite3_finalize);
+
+  /* Logging is over: back to a single-file database, so that readers do
+   * not leave -wal and -shm files beside it (python-can's layout). */
+  if (self->db != NULL)
+    sqlite3_exec (self->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
 
   if (self->db != NULL)
     {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "formats-test-common.h"
 
@@ -366,6 +367,21 @@ test_python_write (const char  *path,
     }
 
   return TRUE;
+}
+
+/* Removes a test directory and the files in it. */
+void
+test_rmdir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }
 
 char *

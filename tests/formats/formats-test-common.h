@@ -51,6 +51,7 @@ gboolean  test_python_write    (const char        *path,
                                 GArray            *frames,
                                 GError           **error);
 char     *test_tmpdir          (void);
+void      test_rmdir           (const char        *dir);
 char     *test_frame_to_string (const CanopyMessage *msg);
 
 G_END_DECLS

@@ -101,6 +101,8 @@ test_convert_chain (void)
     g_assert_no_error (error);
     test_assert_frames (frames, got, &test_formats[3], 1000, db);
   }
+
+  test_rmdir (dir);
 }
 
 static void
@@ -140,6 +142,8 @@ test_convert_filter_window (void)
   got = test_read_frames (out, &error);
   g_assert_no_error (error);
   test_assert_frames (want, got, &test_formats[2], 1000, out);
+
+  test_rmdir (dir);
 }
 
 static void
@@ -174,6 +178,8 @@ test_convert_errors (void)
   g_free (run_tool ("CANOPY_CONVERT", &status, &err, "/nonexistent.asc", out, NULL));
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "/nonexistent.asc"));
+
+  test_rmdir (dir);
 }
 
 static void
@@ -245,6 +251,8 @@ test_info (void)
     g_assert_nonnull (strstr (text, "Number of frames:    1\n"));
     g_assert_nonnull (strstr (err, "line 2"));
   }
+
+  test_rmdir (dir);
 }
 
 static void
@@ -293,6 +301,8 @@ test_logger_formats (void)
           test_assert_frames (got, py, &caps, 1000, path);
         }
     }
+
+  test_rmdir (dir);
 }
 
 int

@@ -139,7 +139,7 @@ test_no_per_frame_allocation (void)
         }
     }
 
-  g_rmdir (dir);
+  test_rmdir (dir);
 #else
   g_test_skip ("allocation counting needs glibc");
 #endif

@@ -233,7 +233,7 @@ test_fuzz (void)
       g_test_message ("%s: %u mutations", seed->name, rounds);
     }
 
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static GLogWriterOutput

@@ -91,7 +91,7 @@ test_registry (void)
     g_assert_nonnull (strstr (error->message, "missing.asc"));
   }
 
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static void
@@ -131,7 +131,7 @@ test_writer_listener (void)
   test_assert_frames (frames, got, caps_for ("candump"), 1000, "listener");
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static void
@@ -183,7 +183,7 @@ test_printer_fallback (void)
     }
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static void
@@ -234,7 +234,7 @@ test_roundtrip (gconstpointer data)
       g_unlink (path);
     }
 
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 /* Every file we write reads back in python-can 4.1 with equal frames. */
@@ -272,7 +272,7 @@ test_python_reads_ours (gconstpointer data)
   test_assert_frames (frames, got, &py_caps, MAX (caps->ts_tolerance_ns, 1000), path);
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 /* Every file python-can 4.1 writes reads back in Canopy; where python-can
@@ -321,7 +321,7 @@ test_python_writes (gconstpointer data)
                         path);
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 /* python-can 4.1 quirks on the shared test files, where Canopy reads more
@@ -537,9 +537,9 @@ test_trc_python_writes (void)
   g_autoptr(GError) error = NULL;
   static const FormatCaps caps = { "trc", "", 0, TRUE, TRUE, FALSE, FALSE, FALSE };
   gint64 shift;
+
   if (canopy_test_python3 () == NULL)
     return;
-
 
   for (guint i = 0; i < all->len; i++)
     if (!(g_array_index (all, CanopyMessage, i).flags & CANOPY_MESSAGE_REMOTE))
@@ -558,7 +558,7 @@ test_trc_python_writes (void)
   test_assert_frames (frames, got, &caps, 2000, path);
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 /* What CANoe writes besides python-can's subset: decimal bases, relative
@@ -658,7 +658,7 @@ test_asc_variants (void)
   }
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static gsize
@@ -763,7 +763,7 @@ test_corrupt (gconstpointer data)
 
   g_unlink (bad);
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static void
@@ -815,7 +815,7 @@ test_gzip_damage (void)
   }
 
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 /* python-can 4.1 kept 501 of 20,000 frames when stopped right after
@@ -859,7 +859,7 @@ test_sqlite_stop_writes_all (void)
   g_unlink (wal);
   g_unlink (shm);
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 /* While logging, the frames become visible to readers once the bus is
@@ -897,7 +897,7 @@ test_sqlite_live (void)
   g_unlink (wal);
   g_unlink (shm);
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 static void
@@ -946,7 +946,7 @@ test_sqlite_corrupt (void)
 
   g_unlink (bad);
   g_unlink (path);
-  g_rmdir (dir);
+  test_rmdir (dir);
 }
 
 int
