@@ -32,29 +32,10 @@
 
 #include <canopy.h>
 
+#include "bench-common.h"
+
 #define FAST_ID 0x001
 #define SLOW_ID 0x010
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile_us (GArray *sorted,
-               double  p)
-{
-  double rank;
-
-  if (sorted->len == 0)
-    return NAN;
-  rank = CLAMP (ceil (p * sorted->len) - 1, 0, sorted->len - 1);
-  return g_array_index (sorted, gint64, (guint) rank) / 1000.0;
-}
 
 static gint64
 floor_div (gint64 a,
@@ -63,17 +44,6 @@ floor_div (gint64 a,
   gint64 q = a / b;
 
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static gint64
-median_of (const gint64 *values,
-           guint         n)
-{
-  g_autoptr(GArray) copy = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
-
-  g_array_append_vals (copy, values, n);
-  g_array_sort (copy, compare_gint64);
-  return g_array_index (copy, gint64, n / 2);
 }
 
 static void
@@ -112,7 +82,7 @@ report (const char *impl,
           gint64 r = rel - llround ((double) rel / period) * period;
           g_array_append_val (phase, r);
         }
-      origin = median_of ((const gint64 *) (gpointer) phase->data, n);
+      origin = bench_median_of ((const gint64 *) (gpointer) phase->data, n);
     }
 
   for (guint i = 0; i < n; i++)
@@ -135,15 +105,15 @@ report (const char *impl,
   /* Drift: how far the end of the run is behind its start, each taken as
    * the median deviation of its frames (a tenth, at most 100). */
   edge = MIN (MAX (n / 10, 1), 100);
-  drift = (median_of ((const gint64 *) (gpointer) grid->data + n - edge, edge) -
-           median_of ((const gint64 *) (gpointer) grid->data, edge)) / 1000.0;
+  drift = (bench_median_of ((const gint64 *) (gpointer) grid->data + n - edge, edge) -
+           bench_median_of ((const gint64 *) (gpointer) grid->data, edge)) / 1000.0;
 
   /* Lateness: the earliest frame counts as on time. */
   sorted = g_array_copy (grid);
   for (guint i = 0; i < sorted->len; i++)
     g_array_index (sorted, gint64, i) -= min_dev;
-  g_array_sort (sorted, compare_gint64);
-  g_array_sort (intervals, compare_gint64);
+  g_array_sort (sorted, bench_compare_gint64);
+  g_array_sort (intervals, bench_compare_gint64);
 
   /* Per slot of the schedule, missed ones included: the least-squares
    * slope of send time over slot, which a late first or last frame does
@@ -168,8 +138,8 @@ report (const char *impl,
            "  %7.1f %8.1f %9.1f   %7.1f %8.1f %9.1f   %+12.1f µs\n",
            impl, period_s * 1e3, n, missed,
            mean / 1e6, (mean - period) / period * 1e6,
-           percentile_us (sorted, 0.50), percentile_us (sorted, 0.99), percentile_us (sorted, 1.0),
-           percentile_us (intervals, 0.50), percentile_us (intervals, 0.99), percentile_us (intervals, 1.0),
+           bench_percentile_us (sorted, 0.50), bench_percentile_us (sorted, 0.99), bench_percentile_us (sorted, 1.0),
+           bench_percentile_us (intervals, 0.50), bench_percentile_us (intervals, 0.99), bench_percentile_us (intervals, 1.0),
            drift);
 }
 
@@ -226,22 +196,15 @@ run_canopy (double duration)
 static void
 run_python_can (double duration)
 {
-  g_autofree char *script = g_build_filename (BENCH_SOURCE_DIR, "bench_cyclic_pythoncan.py", NULL);
   g_autofree char *seconds = g_strdup_printf ("%g", duration);
   g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GArray) fast_stamps = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) slow_stamps = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) lines = NULL;
-  const char *argv[] = { "/usr/bin/python3", script, seconds, NULL };
-  int status;
+  const char *args[] = { seconds, NULL };
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    {
-      g_printerr ("python3-can run failed: %s\n", error->message);
-      return;
-    }
+  if (!(out = bench_run_python ("bench_cyclic_pythoncan.py", args)))
+    return;
 
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -266,7 +229,6 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *loadavg = NULL;
   double duration = 60;
   gboolean no_python = FALSE;
   gboolean no_canopy = FALSE;
@@ -292,8 +254,7 @@ main (int   argc,
            duration, g_get_num_processors ());
   if (g_getenv ("CANOPY_REALTIME_PRIORITY") != NULL)
     g_print (", CANOPY_REALTIME_PRIORITY=%s (Canopy only)", g_getenv ("CANOPY_REALTIME_PRIORITY"));
-  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
-    g_print (", load average %s", g_strchomp (loadavg));
+  bench_print_load_average ();
   g_print ("\n");
   print_header ();
 

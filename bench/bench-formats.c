@@ -24,6 +24,11 @@
 
 #include <canopy.h>
 
+#ifdef G_OS_WIN32
+# include <windows.h>
+# include <psapi.h>  /* K32GetProcessMemoryInfo (kernel32) from Windows 7 on */
+#endif
+
 #include "canopy-formats-private.h"
 #include "bench-blf-limits.h"
 
@@ -111,6 +116,12 @@ cpu_seconds (void)
   if (getrusage (RUSAGE_SELF, &usage) == 0)
     return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
            (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+#elif defined (G_OS_WIN32)
+  FILETIME created, exited, kernel, user;
+
+  if (GetProcessTimes (GetCurrentProcess (), &created, &exited, &kernel, &user))
+    return (((guint64) kernel.dwHighDateTime << 32 | kernel.dwLowDateTime) +
+            ((guint64) user.dwHighDateTime << 32 | user.dwLowDateTime)) / 1e7;
 #endif
   return 0;
 }
@@ -123,6 +134,11 @@ peak_rss_kb (void)
 
   if (getrusage (RUSAGE_SELF, &usage) == 0)
     return usage.ru_maxrss;
+#elif defined (G_OS_WIN32)
+  PROCESS_MEMORY_COUNTERS counters;
+
+  if (GetProcessMemoryInfo (GetCurrentProcess (), &counters, sizeof counters))
+    return counters.PeakWorkingSetSize / 1024;
 #endif
   return 0;
 }

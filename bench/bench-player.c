@@ -25,37 +25,7 @@
 
 #include <canopy.h>
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile_us (GArray *sorted,
-               double  p)
-{
-  double rank;
-
-  if (sorted->len == 0)
-    return NAN;
-  rank = CLAMP (ceil (p * sorted->len) - 1, 0, sorted->len - 1);
-  return g_array_index (sorted, gint64, (guint) rank) / 1000.0;
-}
-
-static gint64
-median_of (const gint64 *values,
-           guint         n)
-{
-  g_autoptr(GArray) copy = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
-
-  g_array_append_vals (copy, values, n);
-  g_array_sort (copy, compare_gint64);
-  return g_array_index (copy, gint64, n / 2);
-}
+#include "bench-common.h"
 
 /* Recorded timestamps in microseconds, as written to the file. */
 static GArray *
@@ -128,17 +98,17 @@ report (const char *impl,
     }
 
   edge = MIN (MAX (n / 10, 1), 100);
-  drift = (median_of ((const gint64 *) (gpointer) dev->data + n - edge, edge) -
-           median_of ((const gint64 *) (gpointer) dev->data, edge)) / 1000.0;
+  drift = (bench_median_of ((const gint64 *) (gpointer) dev->data + n - edge, edge) -
+           bench_median_of ((const gint64 *) (gpointer) dev->data, edge)) / 1000.0;
 
   sorted = g_array_copy (dev);
   for (guint i = 0; i < n; i++)
     g_array_index (sorted, gint64, i) -= min_dev;
-  g_array_sort (sorted, compare_gint64);
+  g_array_sort (sorted, bench_compare_gint64);
 
   g_print ("%-11s %7u  %8.1f %8.1f %9.1f   %+10.1f µs   %.3f s\n",
            impl, n,
-           percentile_us (sorted, 0.50), percentile_us (sorted, 0.99), percentile_us (sorted, 1.0),
+           bench_percentile_us (sorted, 0.50), bench_percentile_us (sorted, 0.99), bench_percentile_us (sorted, 1.0),
            drift, (s[n - 1] - s[0]) / 1e9);
 }
 
@@ -192,20 +162,13 @@ static void
 run_python_can (const char *path,
                 GArray     *recorded)
 {
-  g_autofree char *script = g_build_filename (BENCH_SOURCE_DIR, "bench_player_pythoncan.py", NULL);
   g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GArray) sent = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) lines = NULL;
-  const char *argv[] = { "/usr/bin/python3", script, path, NULL };
-  int status;
+  const char *args[] = { path, NULL };
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    {
-      g_printerr ("python3-can run failed: %s\n", error->message);
-      return;
-    }
+  if (!(out = bench_run_python ("bench_player_pythoncan.py", args)))
+    return;
 
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -230,7 +193,6 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) recorded = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *loadavg = NULL;
   double duration = 30;
   gboolean no_python = FALSE;
   int fd;
@@ -259,8 +221,7 @@ main (int   argc,
   g_print ("%u frames over %.0f s, %u processors", recorded->len, duration, g_get_num_processors ());
   if (g_getenv ("CANOPY_REALTIME_PRIORITY") != NULL)
     g_print (", CANOPY_REALTIME_PRIORITY=%s", g_getenv ("CANOPY_REALTIME_PRIORITY"));
-  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
-    g_print (", load average %s", g_strchomp (loadavg));
+  bench_print_load_average ();
   g_print ("\n%-11s %7s  %-28s   %13s   %s\n", "", "frames", "deviation p50/p99/max µs", "drift", "replay span");
 
   run_canopy (path, recorded);

@@ -34,29 +34,13 @@
 
 #include "canopy-clock-private.h"
 
-#define BENCH_TYPE_COUNTER (bench_counter_get_type ())
-G_DECLARE_FINAL_TYPE (BenchCounter, bench_counter, BENCH, COUNTER, GObject)
+#include "bench-common.h"
 
-struct _BenchCounter
-{
-  GObject  parent_instance;
-  GMutex   mutex;
-  GCond    cond;
-  guint64  received;
-  guint64  out_of_order;
-  guint32  next;
-};
-
-static void counter_iface_init (CanopyListenerInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (BenchCounter, bench_counter, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER, counter_iface_init))
-
+/* Counts frames and those out of sequence; wakes counter_wait(). */
 static void
-counter_on_message_received (CanopyListener      *listener,
-                             const CanopyMessage *msg)
+count_in_sequence (BenchCounter        *self,
+                   const CanopyMessage *msg)
 {
-  BenchCounter *self = BENCH_COUNTER (listener);
   guint32 seq;
 
   memcpy (&seq, msg->data, sizeof seq);
@@ -68,36 +52,6 @@ counter_on_message_received (CanopyListener      *listener,
   self->received++;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
-}
-
-static void
-counter_iface_init (CanopyListenerInterface *iface)
-{
-  iface->on_message_received = counter_on_message_received;
-}
-
-static void
-bench_counter_finalize (GObject *object)
-{
-  BenchCounter *self = BENCH_COUNTER (object);
-
-  g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
-
-  G_OBJECT_CLASS (bench_counter_parent_class)->finalize (object);
-}
-
-static void
-bench_counter_class_init (BenchCounterClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = bench_counter_finalize;
-}
-
-static void
-bench_counter_init (BenchCounter *self)
-{
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
 }
 
 /* Waits until the listener has at least @count frames; FALSE after 5 s
@@ -148,7 +102,7 @@ bench_throughput (const char *tx_name,
 {
   g_autoptr(CanopyBus) tx = open_bus (tx_name);
   g_autoptr(CanopyBus) rx = open_bus (rx_name);
-  g_autoptr(BenchCounter) counter = g_object_new (BENCH_TYPE_COUNTER, NULL);
+  g_autoptr(BenchCounter) counter = bench_counter_new (count_in_sequence);
   g_autoptr(CanopyNotifier) notifier = NULL;
   g_autoptr(GError) error = NULL;
   CanopyBus *buses[1] = { rx };
@@ -255,15 +209,6 @@ raw_collect (int      sock,
   return TRUE;
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 bench_jitter (const char *ifname,
               const char *scheduler,
@@ -279,6 +224,7 @@ bench_jitter (const char *ifname,
   CanopyMessage msg;
   double sum = 0, sum_sq = 0, mean, sd;
   gint64 period_ns = (gint64) llround (period * 1e9);
+  gint64 p50, p99, max;
   int sock = raw_open (ifname);
 
   canopy_message_init (&msg, id, FALSE, (const guint8 *) "jitter!!", 8);
@@ -317,12 +263,12 @@ bench_jitter (const char *ifname,
     }
   mean = sum / n;
   sd = sqrt (MAX (0, sum_sq / n - mean * mean));
-  qsort (dev, n, sizeof *dev, compare_gint64);
+  bench_sort_summary (dev, n, &p50, &p99, &max);
 
   printf ("  %-7s period %6.3f ms: mean %8.3f ms, sd %7.3f ms, |error| median %7.3f ms, p99 %7.3f ms, max %7.3f ms"
           " (%u intervals)\n",
           scheduler, period * 1e3, mean / 1e6, sd / 1e6,
-          dev[n / 2] / 1e6, dev[(guint) (n * 0.99)] / 1e6, dev[n - 1] / 1e6, n);
+          p50 / 1e6, p99 / 1e6, max / 1e6, n);
 }
 
 int

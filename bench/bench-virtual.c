@@ -14,32 +14,14 @@
 
 #include "canopy-clock-private.h"
 
-#define BENCH_TYPE_COUNTER (bench_counter_get_type ())
-G_DECLARE_FINAL_TYPE (BenchCounter, bench_counter, BENCH, COUNTER, GObject)
+#include "bench-common.h"
 
-struct _BenchCounter
-{
-  GObject  parent_instance;
-  GMutex   mutex;
-  GCond    cond;
-  guint64  received;
-  guint64  target;
-  gint64   last_ns;
-  gint64  *latencies;
-  guint    n_latencies;
-  guint    max_latencies;
-};
-
-static void counter_iface_init (CanopyListenerInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (BenchCounter, bench_counter, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER, counter_iface_init))
-
+/* Counts frames, keeps latencies while there is room for them, and
+ * signals when the target count is reached. */
 static void
-counter_on_message_received (CanopyListener      *listener,
-                             const CanopyMessage *msg)
+count_with_latency (BenchCounter        *self,
+                    const CanopyMessage *msg)
 {
-  BenchCounter *self = BENCH_COUNTER (listener);
   gint64 now = _canopy_clock_monotonic_ns ();
 
   self->received++;
@@ -59,24 +41,6 @@ counter_on_message_received (CanopyListener      *listener,
       g_cond_signal (&self->cond);
       g_mutex_unlock (&self->mutex);
     }
-}
-
-static void
-counter_iface_init (CanopyListenerInterface *iface)
-{
-  iface->on_message_received = counter_on_message_received;
-}
-
-static void
-bench_counter_class_init (BenchCounterClass *klass)
-{
-}
-
-static void
-bench_counter_init (BenchCounter *self)
-{
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
 }
 
 static CanopyBus *
@@ -99,7 +63,7 @@ throughput (guint64 n_frames,
 {
   g_autoptr(CanopyBus) sender = open_bus (1024);
   g_autoptr(CanopyBus) receiver = open_bus (MIN (n_frames, 4u * 1024 * 1024));
-  g_autoptr(BenchCounter) counter = g_object_new (BENCH_TYPE_COUNTER, NULL);
+  g_autoptr(BenchCounter) counter = bench_counter_new (count_with_latency);
   CanopyListener *listener = CANOPY_LISTENER (counter);
   g_autoptr(CanopyNotifier) notifier = NULL;
   CanopyMessage msg;
@@ -129,14 +93,6 @@ throughput (guint64 n_frames,
   return counter->received / ((counter->last_ns - start) / 1e9);
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-  return (x > y) - (x < y);
-}
-
 static void
 latency (guint n_samples,
          double *p50_us,
@@ -145,10 +101,11 @@ latency (guint n_samples,
 {
   g_autoptr(CanopyBus) sender = open_bus (1024);
   g_autoptr(CanopyBus) receiver = open_bus (1024);
-  g_autoptr(BenchCounter) counter = g_object_new (BENCH_TYPE_COUNTER, NULL);
+  g_autoptr(BenchCounter) counter = bench_counter_new (count_with_latency);
   CanopyListener *listener = CANOPY_LISTENER (counter);
   g_autoptr(CanopyNotifier) notifier = NULL;
   g_autofree gint64 *latencies = g_new0 (gint64, n_samples);
+  gint64 p50, p99, max;
   CanopyMessage msg;
 
   counter->latencies = latencies;
@@ -169,10 +126,10 @@ latency (guint n_samples,
   g_usleep (100 * 1000);
   canopy_notifier_stop (notifier, 5.0);
 
-  qsort (latencies, counter->n_latencies, sizeof (gint64), compare_gint64);
-  *p50_us = latencies[counter->n_latencies / 2] / 1000.0;
-  *p99_us = latencies[(guint) (counter->n_latencies * 0.99)] / 1000.0;
-  *max_us = latencies[counter->n_latencies - 1] / 1000.0;
+  bench_sort_summary (latencies, counter->n_latencies, &p50, &p99, &max);
+  *p50_us = p50 / 1000.0;
+  *p99_us = p99 / 1000.0;
+  *max_us = max / 1000.0;
 }
 
 static gboolean
@@ -182,19 +139,16 @@ run_python_can (guint64  n_frames,
                 double  *p50_us,
                 double  *p99_us)
 {
-  g_autofree char *script = g_build_filename (BENCH_SOURCE_DIR, "bench_virtual_pythoncan.py", NULL);
   g_autofree char *frames = g_strdup_printf ("%" G_GUINT64_FORMAT, n_frames);
   g_autofree char *samples = g_strdup_printf ("%u", n_samples);
-  const char *argv[] = { "/usr/bin/python3", script, frames, samples, NULL };
+  const char *args[] = { frames, samples, NULL };
   g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error) ||
-      sscanf (out, "%lf %lf %lf", fps, p50_us, p99_us) != 3)
+  if (!(out = bench_run_python ("bench_virtual_pythoncan.py", args)))
+    return FALSE;
+  if (sscanf (out, "%lf %lf %lf", fps, p50_us, p99_us) != 3)
     {
-      g_printerr ("python3-can run failed: %s\n", error ? error->message : out);
+      g_printerr ("python3-can run failed: %s\n", out);
       return FALSE;
     }
   return TRUE;

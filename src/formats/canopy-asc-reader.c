@@ -27,12 +27,6 @@
 
 #define MAX_TOKENS 96
 
-typedef struct
-{
-  const char *s;
-  guint       len;
-} Token;
-
 struct _CanopyAscReader
 {
   CanopyLogReader   parent_instance;
@@ -42,95 +36,13 @@ struct _CanopyAscReader
   guint             dec : 1;
   guint             relative : 1;
   guint             have_trigger_date : 1;
-  Token             tokens[MAX_TOKENS];
+  CanopyToken       tokens[MAX_TOKENS];
 };
 
 G_DEFINE_FINAL_TYPE (CanopyAscReader, canopy_asc_reader, CANOPY_TYPE_LOG_READER)
 
-static guint
-tokenize (char  *line,
-          Token *tokens,
-          guint  max)
-{
-  guint n = 0;
-  char *p = line;
-
-  while (n < max)
-    {
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (*p == '\0')
-        break;
-      tokens[n].s = p;
-      while (*p != '\0' && *p != ' ' && *p != '\t')
-        p++;
-      tokens[n].len = p - tokens[n].s;
-      n++;
-    }
-
-  return n;
-}
-
-static gboolean
-token_is (const Token *t,
-          const char  *word)
-{
-  gsize len = strlen (word);
-
-  return t->len == len && g_ascii_strncasecmp (t->s, word, len) == 0;
-}
-
-static gboolean
-token_is_digits (const Token *t)
-{
-  if (t->len == 0)
-    return FALSE;
-  for (guint i = 0; i < t->len; i++)
-    if (!g_ascii_isdigit (t->s[i]))
-      return FALSE;
-  return TRUE;
-}
-
-/* Parses a whole token as an unsigned number in @base. */
-static gboolean
-token_to_uint (const Token *t,
-               guint        base,
-               guint64     *value)
-{
-  guint64 v = 0;
-
-  if (t->len == 0 || t->len > 16)
-    return FALSE;
-
-  if (base == 16)
-    {
-      for (guint i = 0; i < t->len; i++)
-        {
-          int d = _canopy_hex_value (t->s[i]);
-
-          if (d < 0)
-            return FALSE;
-          v = (v << 4) | d;
-        }
-    }
-  else
-    {
-      for (guint i = 0; i < t->len; i++)
-        {
-          guint d = (guint8) t->s[i] - '0';
-
-          if (d >= base)
-            return FALSE;
-          v = v * base + d;
-        }
-    }
-
-  *value = v;
-  return TRUE;
-}
-
 static int
-month_number (const Token *t)
+month_number (const CanopyToken *t)
 {
   static const struct { const char *name; int month; } months[] = {
     { "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "mär", 3 }, { "mrz", 3 },
@@ -154,9 +66,9 @@ month_number (const Token *t)
 /* "<weekday> <month> <day> <hh:mm:ss[.frac]> [am|pm] <year>" in local time,
  * in English or German, 12- or 24-hour. */
 static gboolean
-parse_date (const Token *tokens,
-            guint        n,
-            gint64      *ns)
+parse_date (const CanopyToken *tokens,
+            guint              n,
+            gint64            *ns)
 {
   g_autoptr(GDateTime) dt = NULL;
   guint64 day, year;
@@ -170,12 +82,12 @@ parse_date (const Token *tokens,
 
   /* tokens[0] is the weekday */
   if (!(month = month_number (&tokens[1])) ||
-      !token_to_uint (&tokens[2], 10, &day) || day < 1 || day > 31)
+      !_canopy_token_to_uint (&tokens[2], 10, &day) || day < 1 || day > 31)
     return FALSE;
 
   /* hh:mm:ss[.fff] */
   {
-    const Token *t = &tokens[3];
+    const CanopyToken *t = &tokens[3];
     char buf[32];
     const char *p;
     gint64 sec_ns = 0;
@@ -203,9 +115,9 @@ parse_date (const Token *tokens,
   }
 
   i = 4;
-  if (token_is (&tokens[i], "am") || token_is (&tokens[i], "pm"))
+  if (_canopy_token_is (&tokens[i], "am") || _canopy_token_is (&tokens[i], "pm"))
     {
-      gboolean pm = token_is (&tokens[i], "pm");
+      gboolean pm = _canopy_token_is (&tokens[i], "pm");
 
       if (hour == 0 || hour > 12)
         {
@@ -220,7 +132,7 @@ parse_date (const Token *tokens,
       i++;
     }
 
-  if (i >= n || !token_to_uint (&tokens[i], 10, &year) || year < 1970 || year > 9999)
+  if (i >= n || !_canopy_token_to_uint (&tokens[i], 10, &year) || year < 1970 || year > 9999)
     return FALSE;
 
   if (!(dt = g_date_time_new_local (year, month, day, hour, minute, 0)))
@@ -230,25 +142,12 @@ parse_date (const Token *tokens,
   return TRUE;
 }
 
-/* Returns -1, what the line parsers return on damage. */
-static int
-corrupt (CanopyAscReader  *self,
-         GError          **error,
-         const char       *what)
-{
-  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-               "%s: line %" G_GUINT64_FORMAT ": %s",
-               canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-               _canopy_line_reader_get_line (self->lines), what);
-  return -1;
-}
-
 static gboolean
-parse_id (CanopyAscReader *self,
-          const Token     *t,
-          CanopyMessage   *msg)
+parse_id (CanopyAscReader   *self,
+          const CanopyToken *t,
+          CanopyMessage     *msg)
 {
-  Token id = *t;
+  CanopyToken id = *t;
   guint64 value;
 
   if (id.len > 1 && (id.s[id.len - 1] == 'x' || id.s[id.len - 1] == 'X'))
@@ -257,7 +156,7 @@ parse_id (CanopyAscReader *self,
       id.len--;
     }
 
-  if (!token_to_uint (&id, self->dec ? 10 : 16, &value) || value > 0x1FFFFFFF)
+  if (!_canopy_token_to_uint (&id, self->dec ? 10 : 16, &value) || value > 0x1FFFFFFF)
     return FALSE;
   if (!(msg->flags & CANOPY_MESSAGE_EXTENDED) && value > 0x7FF)
     msg->flags |= CANOPY_MESSAGE_EXTENDED;
@@ -267,10 +166,10 @@ parse_id (CanopyAscReader *self,
 }
 
 static gboolean
-parse_bytes (CanopyAscReader *self,
-             const Token     *tokens,
-             guint            n,
-             CanopyMessage   *msg)
+parse_bytes (CanopyAscReader   *self,
+             const CanopyToken *tokens,
+             guint              n,
+             CanopyMessage     *msg)
 {
   guint base = self->dec ? 10 : 16;
 
@@ -278,7 +177,7 @@ parse_bytes (CanopyAscReader *self,
     {
       guint64 v;
 
-      if (!token_to_uint (&tokens[i], base, &v) || v > 0xFF)
+      if (!_canopy_token_to_uint (&tokens[i], base, &v) || v > 0xFF)
         return FALSE;
       msg->data[i] = v;
     }
@@ -287,9 +186,9 @@ parse_bytes (CanopyAscReader *self,
 }
 
 static gboolean
-is_direction (const Token *t)
+is_direction (const CanopyToken *t)
 {
-  return token_is (t, "Rx") || token_is (t, "Tx") || token_is (t, "TxRq");
+  return _canopy_token_is (t, "Rx") || _canopy_token_is (t, "Tx") || _canopy_token_is (t, "TxRq");
 }
 
 static void
@@ -303,7 +202,7 @@ set_channel (CanopyMessage *msg,
 /* <ch> <id> <dir> d|r <dlc> <bytes…> [Length = …] | <ch> ErrorFrame … */
 static int
 parse_classic (CanopyAscReader  *self,
-               Token            *tokens,
+               CanopyToken      *tokens,
                guint             n,
                CanopyMessage    *msg,
                GError          **error)
@@ -312,7 +211,7 @@ parse_classic (CanopyAscReader  *self,
   guint64 dlc = 0;
   guint len;
 
-  if (!token_to_uint (&tokens[1], 10, &channel))
+  if (!_canopy_token_to_uint (&tokens[1], 10, &channel))
     return 0;
 
   if (tokens[2].len >= 10 && g_ascii_strncasecmp (tokens[2].s, "ErrorFrame", 10) == 0)
@@ -323,26 +222,26 @@ parse_classic (CanopyAscReader  *self,
     }
 
   if (n < 5 ||
-      !(token_is (&tokens[3], "Rx") || token_is (&tokens[3], "Tx") || token_is (&tokens[3], "TxRq")) ||
-      !(token_is (&tokens[4], "d") || token_is (&tokens[4], "r")))
+      !(_canopy_token_is (&tokens[3], "Rx") || _canopy_token_is (&tokens[3], "Tx") || _canopy_token_is (&tokens[3], "TxRq")) ||
+      !(_canopy_token_is (&tokens[4], "d") || _canopy_token_is (&tokens[4], "r")))
     return 0;
 
   set_channel (msg, channel);
   if (!parse_id (self, &tokens[2], msg))
-    return corrupt (self, error, "invalid identifier");
-  if (!token_is (&tokens[3], "Rx"))
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+  if (!_canopy_token_is (&tokens[3], "Rx"))
     msg->flags |= CANOPY_MESSAGE_TX;
 
-  if (token_is (&tokens[4], "r"))
+  if (_canopy_token_is (&tokens[4], "r"))
     {
       msg->flags |= CANOPY_MESSAGE_REMOTE;
-      if (n > 5 && token_to_uint (&tokens[5], 16, &dlc) && dlc <= 15)
+      if (n > 5 && _canopy_token_to_uint (&tokens[5], 16, &dlc) && dlc <= 15)
         msg->dlc = MIN (dlc, 8);
       return 1;
     }
 
-  if (n < 6 || !token_to_uint (&tokens[5], 16, &dlc))
-    return corrupt (self, error, "missing or invalid DLC");
+  if (n < 6 || !_canopy_token_to_uint (&tokens[5], 16, &dlc))
+    return _canopy_line_reader_corrupt (self->lines, error, "missing or invalid DLC");
 
   /* A classic DLC of 9–15 still carries 8 bytes; larger values are
    * lengths written by python-can for long frames in classic syntax. */
@@ -354,18 +253,30 @@ parse_classic (CanopyAscReader  *self,
     len = MIN (dlc, CANOPY_MESSAGE_MAX_DATA);
 
   if (n < 6 + len)
-    return corrupt (self, error, "fewer data bytes than the DLC says");
+    return _canopy_line_reader_corrupt (self->lines, error, "fewer data bytes than the DLC says");
   if (!parse_bytes (self, &tokens[6], len, msg))
-    return corrupt (self, error, "invalid data byte");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
 
   msg->dlc = len;
   return 1;
 }
 
+static void
+set_fd (CanopyMessage *msg,
+        gboolean       brs,
+        gboolean       esi)
+{
+  msg->flags |= CANOPY_MESSAGE_FD;
+  if (brs)
+    msg->flags |= CANOPY_MESSAGE_BRS;
+  if (esi)
+    msg->flags |= CANOPY_MESSAGE_ESI;
+}
+
 /* CANFD <ch> <dir> <id> [name] <brs> <esi> <dlc> <len> <bytes…> <dur> <bits> <flags> … */
 static int
 parse_fd (CanopyAscReader  *self,
-          Token            *tokens,
+          CanopyToken      *tokens,
           guint             n,
           CanopyMessage    *msg,
           GError          **error)
@@ -380,11 +291,11 @@ parse_fd (CanopyAscReader  *self,
   if (n > 4 && !is_direction (&tokens[3]) && is_direction (&tokens[4]))
     dir = 4;
 
-  if (n < 4 || !token_to_uint (&tokens[2], 10, &channel) || !is_direction (&tokens[dir]))
+  if (n < 4 || !_canopy_token_to_uint (&tokens[2], 10, &channel) || !is_direction (&tokens[dir]))
     return 0;
 
   set_channel (msg, channel);
-  if (!token_is (&tokens[dir], "Rx"))
+  if (!_canopy_token_is (&tokens[dir], "Rx"))
     msg->flags |= CANOPY_MESSAGE_TX;
 
   if (dir == 3 && n > 4 && tokens[4].len >= 10 &&
@@ -398,21 +309,21 @@ parse_fd (CanopyAscReader  *self,
     return 0;
 
   if (!parse_id (self, &tokens[dir == 3 ? 4 : 3], msg))
-    return corrupt (self, error, "invalid identifier");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
 
   if (dir == 4)
     {
       gboolean remote;
 
       if (n < 10 ||
-          !token_to_uint (&tokens[5], 10, &brs) || brs > 1 ||
-          !token_to_uint (&tokens[6], 10, &esi) || esi > 1 ||
-          !(token_is (&tokens[7], "d") || token_is (&tokens[7], "r")) ||
-          !token_to_uint (&tokens[8], 16, &dlc) || dlc > 15 ||
-          !token_to_uint (&tokens[9], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
-        return corrupt (self, error, "invalid CANFD frame fields");
+          !_canopy_token_to_uint (&tokens[5], 10, &brs) || brs > 1 ||
+          !_canopy_token_to_uint (&tokens[6], 10, &esi) || esi > 1 ||
+          !(_canopy_token_is (&tokens[7], "d") || _canopy_token_is (&tokens[7], "r")) ||
+          !_canopy_token_to_uint (&tokens[8], 16, &dlc) || dlc > 15 ||
+          !_canopy_token_to_uint (&tokens[9], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid CANFD frame fields");
 
-      remote = token_is (&tokens[7], "r");
+      remote = _canopy_token_is (&tokens[7], "r");
       if (remote)
         {
           msg->flags |= CANOPY_MESSAGE_REMOTE;
@@ -420,37 +331,33 @@ parse_fd (CanopyAscReader  *self,
           return 1;
         }
       if (n < 10 + len)
-        return corrupt (self, error, "fewer data bytes than the data length says");
+        return _canopy_line_reader_corrupt (self->lines, error, "fewer data bytes than the data length says");
       if (!parse_bytes (self, &tokens[10], len, msg))
-        return corrupt (self, error, "invalid data byte");
-      msg->flags |= CANOPY_MESSAGE_FD;
-      if (brs)
-        msg->flags |= CANOPY_MESSAGE_BRS;
-      if (esi)
-        msg->flags |= CANOPY_MESSAGE_ESI;
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
+      set_fd (msg, brs, esi);
       msg->dlc = len;
       return 1;
     }
 
   /* Without a database the symbolic-name column is absent. */
-  i = token_is_digits (&tokens[5]) ? 5 : 6;
+  i = _canopy_token_is_digits (&tokens[5]) ? 5 : 6;
   if (n < i + 4 ||
-      !token_to_uint (&tokens[i], 10, &brs) || brs > 1 ||
-      !token_to_uint (&tokens[i + 1], 10, &esi) || esi > 1 ||
-      !token_to_uint (&tokens[i + 2], 16, &dlc) || dlc > 15 ||
-      !token_to_uint (&tokens[i + 3], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
-    return corrupt (self, error, "invalid CANFD frame fields");
+      !_canopy_token_to_uint (&tokens[i], 10, &brs) || brs > 1 ||
+      !_canopy_token_to_uint (&tokens[i + 1], 10, &esi) || esi > 1 ||
+      !_canopy_token_to_uint (&tokens[i + 2], 16, &dlc) || dlc > 15 ||
+      !_canopy_token_to_uint (&tokens[i + 3], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid CANFD frame fields");
   i += 4;
 
   if (n < i + len)
-    return corrupt (self, error, "fewer data bytes than the data length says");
+    return _canopy_line_reader_corrupt (self->lines, error, "fewer data bytes than the data length says");
   if (!parse_bytes (self, &tokens[i], len, msg))
-    return corrupt (self, error, "invalid data byte");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
   i += len;
 
   /* <duration> <bit count> <flags>: the flags tell FD from classic frames
    * in CANFD syntax and mark remote frames. */
-  have_flags = n > i + 2 && token_to_uint (&tokens[i + 2], 16, &flags) && flags != 0;
+  have_flags = n > i + 2 && _canopy_token_to_uint (&tokens[i + 2], 16, &flags) && flags != 0;
 
   if (have_flags ? (flags & 0x10) != 0 : len == 0)
     {
@@ -461,13 +368,7 @@ parse_fd (CanopyAscReader  *self,
 
   /* Zero flags (hand-written files) say nothing: then it is FD. */
   if (!have_flags || (flags & 0x1000) != 0 || len > 8 || dlc > 8 || brs || esi)
-    {
-      msg->flags |= CANOPY_MESSAGE_FD;
-      if (brs)
-        msg->flags |= CANOPY_MESSAGE_BRS;
-      if (esi)
-        msg->flags |= CANOPY_MESSAGE_ESI;
-    }
+    set_fd (msg, brs, esi);
 
   msg->dlc = len;
   return 1;
@@ -475,23 +376,23 @@ parse_fd (CanopyAscReader  *self,
 
 static void
 handle_header_line (CanopyAscReader *self,
-                    Token           *tokens,
+                    CanopyToken     *tokens,
                     guint            n)
 {
   gint64 ns;
 
-  if (token_is (&tokens[0], "date"))
+  if (_canopy_token_is (&tokens[0], "date"))
     {
       if (!self->have_trigger_date && parse_date (&tokens[1], n - 1, &ns))
         self->base_ns = ns;
     }
-  else if (token_is (&tokens[0], "base") && n >= 2)
+  else if (_canopy_token_is (&tokens[0], "base") && n >= 2)
     {
-      self->dec = token_is (&tokens[1], "dec");
-      if (n >= 4 && token_is (&tokens[2], "timestamps"))
-        self->relative = token_is (&tokens[3], "relative");
+      self->dec = _canopy_token_is (&tokens[1], "dec");
+      if (n >= 4 && _canopy_token_is (&tokens[2], "timestamps"))
+        self->relative = _canopy_token_is (&tokens[3], "relative");
     }
-  else if (token_is (&tokens[0], "begin") && n >= 2 && token_is (&tokens[1], "triggerblock"))
+  else if (_canopy_token_is (&tokens[0], "begin") && n >= 2 && _canopy_token_is (&tokens[1], "triggerblock"))
     {
       if (parse_date (&tokens[2], n - 2, &ns))
         {
@@ -510,16 +411,12 @@ canopy_asc_reader_next (CanopyLogReader  *reader,
   CanopyAscReader *self = CANOPY_ASC_READER (reader);
   char *line;
 
-  while ((line = _canopy_line_reader_next (self->lines, NULL, error)))
+  while ((line = _canopy_text_reader_next_line (reader, self->lines, error)))
     {
-      guint n = tokenize (line, self->tokens, MAX_TOKENS);
+      guint n = _canopy_tokenize (line, self->tokens, MAX_TOKENS);
       gint64 offset_ns;
       gsize used;
       int ret;
-
-      _canopy_log_reader_set_progress (reader,
-                                       _canopy_line_reader_get_disk_offset (self->lines),
-                                       _canopy_line_reader_get_disk_size (self->lines));
 
       if (n == 0)
         continue;
@@ -545,9 +442,9 @@ canopy_asc_reader_next (CanopyLogReader  *reader,
 
       memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
 
-      if (token_is (&self->tokens[1], "CANFD"))
+      if (_canopy_token_is (&self->tokens[1], "CANFD"))
         ret = parse_fd (self, self->tokens, n, msg, error);
-      else if (token_is_digits (&self->tokens[1]))
+      else if (_canopy_token_is_digits (&self->tokens[1]))
         ret = parse_classic (self, self->tokens, n, msg, error);
       else
         ret = 0;

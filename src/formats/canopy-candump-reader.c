@@ -34,19 +34,6 @@ struct _CanopyCandumpReader
 
 G_DEFINE_FINAL_TYPE (CanopyCandumpReader, canopy_candump_reader, CANOPY_TYPE_LOG_READER)
 
-/* Returns -1, what the line parsers return on damage. */
-static int
-corrupt (CanopyCandumpReader  *self,
-         GError              **error,
-         const char           *what)
-{
-  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-               "%s: line %" G_GUINT64_FORMAT ": %s",
-               canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-               _canopy_line_reader_get_line (self->lines), what);
-  return -1;
-}
-
 static const char *
 skip_space (const char *p)
 {
@@ -78,7 +65,7 @@ parse_line (CanopyCandumpReader  *self,
   memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
 
   if (!(used = _canopy_parse_seconds (p, &msg->timestamp_ns)) || p[used] != ')')
-    return corrupt (self, error, "invalid timestamp");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid timestamp");
   p = skip_space (p + used + 1);
 
   /* Interface: the trailing number is the channel. */
@@ -87,7 +74,7 @@ parse_line (CanopyCandumpReader  *self,
     p++;
   iface_end = p;
   if (iface_end == iface)
-    return corrupt (self, error, "missing interface name");
+    return _canopy_line_reader_corrupt (self->lines, error, "missing interface name");
   {
     const char *d = iface_end;
     guint64 channel = 0;
@@ -111,13 +98,13 @@ parse_line (CanopyCandumpReader  *self,
       int v = _canopy_hex_value (*p);
 
       if (v < 0 || p - id_start >= 8)
-        return corrupt (self, error, "invalid identifier");
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
       id = (id << 4) | v;
       p++;
     }
   id_len = p - id_start;
   if (*p != '#' || id_len == 0)
-    return corrupt (self, error, "missing '#' after the identifier");
+    return _canopy_line_reader_corrupt (self->lines, error, "missing '#' after the identifier");
   p++;
 
   /* CAN XL (5 digits: VCID and priority) is not a CAN frame we carry. */
@@ -139,7 +126,7 @@ parse_line (CanopyCandumpReader  *self,
       int fd_flags = _canopy_hex_value (p[1]);
 
       if (fd_flags < 0)
-        return corrupt (self, error, "invalid CAN FD flags");
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid CAN FD flags");
       msg->flags |= CANOPY_MESSAGE_FD;
       if (fd_flags & 0x1)
         msg->flags |= CANOPY_MESSAGE_BRS;
@@ -173,20 +160,20 @@ parse_line (CanopyCandumpReader  *self,
       hi = _canopy_hex_value (p[0]);
       lo = hi >= 0 ? _canopy_hex_value (p[1]) : -1;
       if (lo < 0)
-        return corrupt (self, error, "invalid data byte");
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
       if (len >= CANOPY_MESSAGE_MAX_DATA)
-        return corrupt (self, error, "more than 64 data bytes");
+        return _canopy_line_reader_corrupt (self->lines, error, "more than 64 data bytes");
       msg->data[len++] = (hi << 4) | lo;
       p += 2;
     }
   if (len > 8 && !(msg->flags & CANOPY_MESSAGE_FD))
-    return corrupt (self, error, "more than 8 data bytes in a classic CAN frame");
+    return _canopy_line_reader_corrupt (self->lines, error, "more than 8 data bytes in a classic CAN frame");
 
   /* A raw DLC 9–15 behind 8 bytes (len8_dlc) changes nothing we keep. */
   if (*p == '_')
     {
       if (_canopy_hex_value (p[1]) < 0)
-        return corrupt (self, error, "invalid raw DLC");
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid raw DLC");
       p += 2;
     }
   msg->dlc = len;
@@ -196,7 +183,7 @@ direction:
   if (*p == 'T' || *p == 't')
     msg->flags |= CANOPY_MESSAGE_TX;
   else if (*p != '\0' && *p != 'R' && *p != 'r')
-    return corrupt (self, error, "unexpected text after the frame");
+    return _canopy_line_reader_corrupt (self->lines, error, "unexpected text after the frame");
 
   return 1;
 }
@@ -209,13 +196,9 @@ canopy_candump_reader_next (CanopyLogReader  *reader,
   CanopyCandumpReader *self = CANOPY_CANDUMP_READER (reader);
   char *line;
 
-  while ((line = _canopy_line_reader_next (self->lines, NULL, error)))
+  while ((line = _canopy_text_reader_next_line (reader, self->lines, error)))
     {
       int ret = parse_line (self, line, msg, error);
-
-      _canopy_log_reader_set_progress (reader,
-                                       _canopy_line_reader_get_disk_offset (self->lines),
-                                       _canopy_line_reader_get_disk_size (self->lines));
 
       if (ret < 0)
         return FALSE;

@@ -29,19 +29,6 @@ struct _CanopyCsvReader
 
 G_DEFINE_FINAL_TYPE (CanopyCsvReader, canopy_csv_reader, CANOPY_TYPE_LOG_READER)
 
-/* Returns -1, what the line parsers return on damage. */
-static int
-corrupt (CanopyCsvReader  *self,
-         GError          **error,
-         const char       *what)
-{
-  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-               "%s: line %" G_GUINT64_FORMAT ": %s",
-               canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-               _canopy_line_reader_get_line (self->lines), what);
-  return -1;
-}
-
 /* Standard and URL-safe alphabets; -1 for anything else. */
 static const gint8 base64_table[256] = {
   -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -151,14 +138,14 @@ parse_line (CanopyCsvReader  *self,
       if (i < 6)
         {
           if (comma == NULL)
-            return corrupt (self, error, "fewer than 7 columns");
+            return _canopy_line_reader_corrupt (self->lines, error, "fewer than 7 columns");
           lens[i] = comma - p;
           p = comma + 1;
         }
       else
         {
           if (comma != NULL)
-            return corrupt (self, error, "more than 7 columns");
+            return _canopy_line_reader_corrupt (self->lines, error, "more than 7 columns");
           lens[i] = strlen (p);
         }
     }
@@ -167,7 +154,7 @@ parse_line (CanopyCsvReader  *self,
   msg->channel = CANOPY_CHANNEL_NONE;
 
   if (!(used = _canopy_parse_seconds (fields[0], &msg->timestamp_ns)) || used != lens[0])
-    return corrupt (self, error, "invalid timestamp");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid timestamp");
 
   {
     const char *s = fields[1];
@@ -179,35 +166,35 @@ parse_line (CanopyCsvReader  *self,
         len -= 2;
       }
     if (len == 0 || len > 8)
-      return corrupt (self, error, "invalid identifier");
+      return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
     for (gsize i = 0; i < len; i++)
       {
         int v = _canopy_hex_value (s[i]);
 
         if (v < 0)
-          return corrupt (self, error, "invalid identifier");
+          return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
         id = (id << 4) | v;
       }
     if (id > 0x1FFFFFFF)
-      return corrupt (self, error, "identifier out of range");
+      return _canopy_line_reader_corrupt (self->lines, error, "identifier out of range");
   }
 
   if (!parse_flag (fields[2], lens[2], &extended) ||
       !parse_flag (fields[3], lens[3], &remote) ||
       !parse_flag (fields[4], lens[4], &error_frame))
-    return corrupt (self, error, "invalid flag column");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid flag column");
 
   if (lens[5] == 0 || lens[5] > 3)
-    return corrupt (self, error, "invalid DLC");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
   for (gsize i = 0; i < lens[5]; i++)
     {
       if (!g_ascii_isdigit (fields[5][i]))
-        return corrupt (self, error, "invalid DLC");
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
       dlc = dlc * 10 + (fields[5][i] - '0');
     }
 
   if ((n = base64_decode (fields[6], fields[6] + lens[6], msg->data)) < 0)
-    return corrupt (self, error, "invalid base64 data");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid base64 data");
 
   msg->arbitration_id = id;
   if (extended || id > 0x7FF)
@@ -237,13 +224,9 @@ canopy_csv_reader_next (CanopyLogReader  *reader,
   CanopyCsvReader *self = CANOPY_CSV_READER (reader);
   char *line;
 
-  while ((line = _canopy_line_reader_next (self->lines, NULL, error)))
+  while ((line = _canopy_text_reader_next_line (reader, self->lines, error)))
     {
       int ret;
-
-      _canopy_log_reader_set_progress (reader,
-                                       _canopy_line_reader_get_disk_offset (self->lines),
-                                       _canopy_line_reader_get_disk_size (self->lines));
 
       /* The header (python-can skips the first line whatever it is). */
       if (_canopy_line_reader_get_line (self->lines) == 1 && !g_ascii_isdigit (line[0]))

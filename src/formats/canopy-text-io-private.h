@@ -5,7 +5,11 @@
 
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
+
+#include "canopy-log-reader.h"
 
 G_BEGIN_DECLS
 
@@ -82,6 +86,93 @@ static inline int
 _canopy_hex_value (char c)
 {
   return _canopy_hex_table[(guint8) c];
+}
+
+/* The text readers' line loop: the next line (as _canopy_line_reader_next())
+ * with @reader's progress brought up to date. */
+char             *_canopy_text_reader_next_line (CanopyLogReader   *reader,
+                                                 CanopyLineReader  *lines,
+                                                 GError           **error);
+/* Sets a CANOPY_ERROR_CORRUPT error naming the file and the line last
+ * returned. Returns -1, what the line parsers return on damage. */
+int               _canopy_line_reader_corrupt   (CanopyLineReader  *self,
+                                                 GError           **error,
+                                                 const char        *what);
+
+/* A word of a line split at blanks, pointing into the line: no copy. */
+typedef struct
+{
+  const char *s;
+  guint       len;
+} CanopyToken;
+
+/* Splits @line at spaces and tabs into at most @max tokens; returns how
+ * many. The line is not modified. */
+guint             _canopy_tokenize              (const char        *line,
+                                                 CanopyToken       *tokens,
+                                                 guint              max);
+
+/* The helpers below run per token of every line: inline, so that the
+ * length of a constant @word folds away. */
+
+/* Whether the token is @word, ignoring ASCII case. */
+static inline gboolean
+_canopy_token_is (const CanopyToken *t,
+                  const char        *word)
+{
+  gsize len = strlen (word);
+
+  return t->len == len && g_ascii_strncasecmp (t->s, word, len) == 0;
+}
+
+static inline gboolean
+_canopy_token_is_digits (const CanopyToken *t)
+{
+  if (t->len == 0)
+    return FALSE;
+  for (guint i = 0; i < t->len; i++)
+    if (!g_ascii_isdigit (t->s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Parses a whole token as an unsigned number in @base (at most 10 or 16),
+ * at most 16 digits. */
+static inline gboolean
+_canopy_token_to_uint (const CanopyToken *t,
+                       guint              base,
+                       guint64           *value)
+{
+  guint64 v = 0;
+
+  if (t->len == 0 || t->len > 16)
+    return FALSE;
+
+  if (base == 16)
+    {
+      for (guint i = 0; i < t->len; i++)
+        {
+          int d = _canopy_hex_value (t->s[i]);
+
+          if (d < 0)
+            return FALSE;
+          v = (v << 4) | d;
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < t->len; i++)
+        {
+          guint d = (guint8) t->s[i] - '0';
+
+          if (d >= base)
+            return FALSE;
+          v = v * base + d;
+        }
+    }
+
+  *value = v;
+  return TRUE;
 }
 
 G_END_DECLS

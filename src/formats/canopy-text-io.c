@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "canopy-error.h"
+#include "canopy-log-reader-private.h"
 #include "canopy-text-io-private.h"
 
 #define READ_BUFFER_SIZE  (256 * 1024)
@@ -391,6 +392,56 @@ gboolean
 _canopy_line_reader_is_gzip (CanopyLineReader *self)
 {
   return self->decompressor != NULL;
+}
+
+char *
+_canopy_text_reader_next_line (CanopyLogReader   *reader,
+                               CanopyLineReader  *lines,
+                               GError           **error)
+{
+  char *line = _canopy_line_reader_next (lines, NULL, error);
+
+  if (line != NULL)
+    _canopy_log_reader_set_progress (reader,
+                                     _canopy_line_reader_get_disk_offset (lines),
+                                     _canopy_line_reader_get_disk_size (lines));
+
+  return line;
+}
+
+int
+_canopy_line_reader_corrupt (CanopyLineReader  *self,
+                             GError           **error,
+                             const char        *what)
+{
+  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+               "%s: line %" G_GUINT64_FORMAT ": %s",
+               self->path, self->line, what);
+  return -1;
+}
+
+guint
+_canopy_tokenize (const char  *line,
+                  CanopyToken *tokens,
+                  guint        max)
+{
+  guint n = 0;
+  const char *p = line;
+
+  while (n < max)
+    {
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      tokens[n].s = p;
+      while (*p != '\0' && *p != ' ' && *p != '\t')
+        p++;
+      tokens[n].len = p - tokens[n].s;
+      n++;
+    }
+
+  return n;
 }
 
 /* Output */

@@ -28,12 +28,6 @@
 #define MAX_TOKENS 96
 #define MAX_COLUMNS 16
 
-typedef struct
-{
-  const char *s;
-  guint       len;
-} Token;
-
 struct _CanopyTrcReader
 {
   CanopyLogReader   parent_instance;
@@ -43,93 +37,10 @@ struct _CanopyTrcReader
   guint             minor;
   char              columns[MAX_COLUMNS];
   guint             n_columns;
-  Token             tokens[MAX_TOKENS];
+  CanopyToken       tokens[MAX_TOKENS];
 };
 
 G_DEFINE_FINAL_TYPE (CanopyTrcReader, canopy_trc_reader, CANOPY_TYPE_LOG_READER)
-
-static guint
-tokenize (char  *line,
-          Token *tokens,
-          guint  max)
-{
-  guint n = 0;
-  char *p = line;
-
-  while (n < max)
-    {
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (*p == '\0')
-        break;
-      tokens[n].s = p;
-      while (*p != '\0' && *p != ' ' && *p != '\t')
-        p++;
-      tokens[n].len = p - tokens[n].s;
-      n++;
-    }
-
-  return n;
-}
-
-static gboolean
-token_is (const Token *t,
-          const char  *word)
-{
-  gsize len = strlen (word);
-
-  return t->len == len && g_ascii_strncasecmp (t->s, word, len) == 0;
-}
-
-static gboolean
-token_to_uint (const Token *t,
-               guint        base,
-               guint64     *value)
-{
-  guint64 v = 0;
-
-  if (t->len == 0 || t->len > 16)
-    return FALSE;
-
-  if (base == 16)
-    {
-      for (guint i = 0; i < t->len; i++)
-        {
-          int d = _canopy_hex_value (t->s[i]);
-
-          if (d < 0)
-            return FALSE;
-          v = (v << 4) | d;
-        }
-    }
-  else
-    {
-      for (guint i = 0; i < t->len; i++)
-        {
-          guint d = (guint8) t->s[i] - '0';
-
-          if (d >= base)
-            return FALSE;
-          v = v * base + d;
-        }
-    }
-
-  *value = v;
-  return TRUE;
-}
-
-/* Returns -1, what the line parsers return on damage. */
-static int
-corrupt (CanopyTrcReader  *self,
-         GError          **error,
-         const char       *what)
-{
-  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-               "%s: line %" G_GUINT64_FORMAT ": %s",
-               canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-               _canopy_line_reader_get_line (self->lines), what);
-  return -1;
-}
 
 static void
 set_default_columns (CanopyTrcReader *self)
@@ -184,8 +95,8 @@ handle_keyword (CanopyTrcReader *self,
 }
 
 static gboolean
-parse_offset (const Token *t,
-              gint64      *ns)
+parse_offset (const CanopyToken *t,
+              gint64            *ns)
 {
   char buf[32];
   gint64 v;
@@ -203,12 +114,12 @@ parse_offset (const Token *t,
 }
 
 static gboolean
-parse_id (const Token   *t,
-          CanopyMessage *msg)
+parse_id (const CanopyToken *t,
+          CanopyMessage     *msg)
 {
   guint64 id;
 
-  if (!token_to_uint (t, 16, &id) || id > 0x1FFFFFFF)
+  if (!_canopy_token_to_uint (t, 16, &id) || id > 0x1FFFFFFF)
     return FALSE;
   msg->arbitration_id = id;
   /* PEAK writes 4 digits for 11-bit ids and 8 for 29-bit ones. */
@@ -218,15 +129,15 @@ parse_id (const Token   *t,
 }
 
 static gboolean
-parse_bytes (const Token   *tokens,
-             guint          n,
-             CanopyMessage *msg)
+parse_bytes (const CanopyToken *tokens,
+             guint              n,
+             CanopyMessage     *msg)
 {
   for (guint i = 0; i < n; i++)
     {
       guint64 v;
 
-      if (!token_to_uint (&tokens[i], 16, &v) || v > 0xFF)
+      if (!_canopy_token_to_uint (&tokens[i], 16, &v) || v > 0xFF)
         return FALSE;
       msg->data[i] = v;
     }
@@ -236,7 +147,7 @@ parse_bytes (const Token   *tokens,
 /* Version 1.x: "N) O [Bus] [Type] ID [-] DLC data|RTR|ERROR …" */
 static int
 parse_v1 (CanopyTrcReader  *self,
-          Token            *t,
+          CanopyToken      *t,
           guint             n,
           CanopyMessage    *msg,
           GError          **error)
@@ -248,7 +159,7 @@ parse_v1 (CanopyTrcReader  *self,
   if (t[0].len < 2 || t[0].s[t[0].len - 1] != ')')
     return 0;
   if (n < 4 || !parse_offset (&t[i++], &offset))
-    return corrupt (self, error, "invalid time offset");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid time offset");
 
   msg->timestamp_ns = self->start_ns + offset;
   msg->channel = 0;
@@ -257,50 +168,50 @@ parse_v1 (CanopyTrcReader  *self,
     {
       guint64 bus;
 
-      if (!token_to_uint (&t[i++], 10, &bus) || bus == 0)
-        return corrupt (self, error, "invalid bus");
+      if (!_canopy_token_to_uint (&t[i++], 10, &bus) || bus == 0)
+        return _canopy_line_reader_corrupt (self->lines, error, "invalid bus");
       msg->channel = MIN (bus - 1, G_MAXINT16);
     }
 
   if (self->minor >= 1)
     {
-      const Token *type = &t[i++];
+      const CanopyToken *type = &t[i++];
 
-      if (token_is (type, "Warng"))
+      if (_canopy_token_is (type, "Warng"))
         return 0;
-      if (token_is (type, "Error"))
+      if (_canopy_token_is (type, "Error"))
         {
           msg->flags |= CANOPY_MESSAGE_ERROR;
           return 1;
         }
-      if (token_is (type, "Tx"))
+      if (_canopy_token_is (type, "Tx"))
         msg->flags |= CANOPY_MESSAGE_TX;
-      else if (!token_is (type, "Rx"))
+      else if (!_canopy_token_is (type, "Rx"))
         return 0;
     }
 
   if (i + 2 > n)
-    return corrupt (self, error, "too few columns");
+    return _canopy_line_reader_corrupt (self->lines, error, "too few columns");
 
-  if (self->minor == 0 && token_is (&t[i], "FFFFFFFF"))
+  if (self->minor == 0 && _canopy_token_is (&t[i], "FFFFFFFF"))
     return 0;
   if (!parse_id (&t[i++], msg))
-    return corrupt (self, error, "invalid identifier");
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
 
-  if (self->minor >= 3 && i < n && token_is (&t[i], "-"))
+  if (self->minor >= 3 && i < n && _canopy_token_is (&t[i], "-"))
     i++;
 
-  if (i >= n || !token_to_uint (&t[i++], 10, &dlc) || dlc > 15)
-    return corrupt (self, error, "invalid DLC");
+  if (i >= n || !_canopy_token_to_uint (&t[i++], 10, &dlc) || dlc > 15)
+    return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
 
-  if (i < n && token_is (&t[i], "RTR"))
+  if (i < n && _canopy_token_is (&t[i], "RTR"))
     {
       msg->flags |= CANOPY_MESSAGE_REMOTE;
       msg->dlc = MIN (dlc, 8);
       return 1;
     }
 
-  if (i < n && token_is (&t[i], "ERROR"))
+  if (i < n && _canopy_token_is (&t[i], "ERROR"))
     {
       /* 1.0: the id is the error type, then direction, position, counters. */
       msg->flags = (msg->flags & ~CANOPY_MESSAGE_EXTENDED) | CANOPY_MESSAGE_ERROR;
@@ -310,7 +221,7 @@ parse_v1 (CanopyTrcReader  *self,
 
   dlc = MIN (dlc, 8);
   if (i + dlc > n || !parse_bytes (&t[i], dlc, msg))
-    return corrupt (self, error, "fewer or invalid data bytes than the DLC says");
+    return _canopy_line_reader_corrupt (self->lines, error, "fewer or invalid data bytes than the DLC says");
   msg->dlc = dlc;
 
   return 1;
@@ -319,12 +230,12 @@ parse_v1 (CanopyTrcReader  *self,
 /* Version 2.x: the columns named by $COLUMNS, data last. */
 static int
 parse_v2 (CanopyTrcReader  *self,
-          Token            *t,
+          CanopyToken      *t,
           guint             n,
           CanopyMessage    *msg,
           GError          **error)
 {
-  const Token *type = NULL;
+  const CanopyToken *type = NULL;
   gboolean fd = FALSE;
   gboolean remote = FALSE;
   guint64 length = 0;
@@ -344,7 +255,7 @@ parse_v2 (CanopyTrcReader  *self,
         break;
 
       if (i >= n)
-        return corrupt (self, error, "too few columns");
+        return _canopy_line_reader_corrupt (self->lines, error, "too few columns");
 
       switch (col)
         {
@@ -357,45 +268,45 @@ parse_v2 (CanopyTrcReader  *self,
             gint64 offset;
 
             if (!parse_offset (&t[i++], &offset))
-              return corrupt (self, error, "invalid time offset");
+              return _canopy_line_reader_corrupt (self->lines, error, "invalid time offset");
             msg->timestamp_ns = self->start_ns + offset;
           }
           break;
 
         case 'T':
           type = &t[i++];
-          if (token_is (type, "DT"))
+          if (_canopy_token_is (type, "DT"))
             ;
-          else if (token_is (type, "FD"))
+          else if (_canopy_token_is (type, "FD"))
             fd = TRUE;
-          else if (token_is (type, "FB"))
+          else if (_canopy_token_is (type, "FB"))
             {
               fd = TRUE;
               msg->flags |= CANOPY_MESSAGE_BRS;
             }
-          else if (token_is (type, "FE"))
+          else if (_canopy_token_is (type, "FE"))
             {
               fd = TRUE;
               msg->flags |= CANOPY_MESSAGE_ESI;
             }
-          else if (token_is (type, "BI"))
+          else if (_canopy_token_is (type, "BI"))
             {
               fd = TRUE;
               msg->flags |= CANOPY_MESSAGE_BRS | CANOPY_MESSAGE_ESI;
             }
-          else if (token_is (type, "RR"))
+          else if (_canopy_token_is (type, "RR"))
             remote = TRUE;
-          else if (token_is (type, "ER"))
+          else if (_canopy_token_is (type, "ER"))
             {
               /* The id column is empty or "-"; details are not kept. */
               guint64 bus;
 
               msg->flags = CANOPY_MESSAGE_ERROR;
               if (c + 1 < self->n_columns && self->columns[c + 1] == 'B' &&
-                  i < n && token_to_uint (&t[i], 10, &bus) && bus > 0)
+                  i < n && _canopy_token_to_uint (&t[i], 10, &bus) && bus > 0)
                 msg->channel = MIN (bus - 1, G_MAXINT16);
               for (; i < n; i++)
-                if (token_is (&t[i], "Tx"))
+                if (_canopy_token_is (&t[i], "Tx"))
                   msg->flags |= CANOPY_MESSAGE_TX;
               return 1;
             }
@@ -407,37 +318,37 @@ parse_v2 (CanopyTrcReader  *self,
           {
             guint64 bus;
 
-            if (token_is (&t[i], "-"))
+            if (_canopy_token_is (&t[i], "-"))
               {
                 i++;
                 break;
               }
-            if (!token_to_uint (&t[i++], 10, &bus) || bus == 0)
-              return corrupt (self, error, "invalid bus");
+            if (!_canopy_token_to_uint (&t[i++], 10, &bus) || bus == 0)
+              return _canopy_line_reader_corrupt (self->lines, error, "invalid bus");
             msg->channel = MIN (bus - 1, G_MAXINT16);
           }
           break;
 
         case 'I':
           if (!parse_id (&t[i++], msg))
-            return corrupt (self, error, "invalid identifier");
+            return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
           break;
 
         case 'd':
-          if (token_is (&t[i], "Tx"))
+          if (_canopy_token_is (&t[i], "Tx"))
             msg->flags |= CANOPY_MESSAGE_TX;
           i++;
           break;
 
         case 'l':
-          if (!token_to_uint (&t[i++], 10, &length) || length > CANOPY_MESSAGE_MAX_DATA)
-            return corrupt (self, error, "invalid data length");
+          if (!_canopy_token_to_uint (&t[i++], 10, &length) || length > CANOPY_MESSAGE_MAX_DATA)
+            return _canopy_line_reader_corrupt (self->lines, error, "invalid data length");
           have_length = TRUE;
           break;
 
         case 'L':
-          if (!token_to_uint (&t[i++], 10, &length) || length > 15)
-            return corrupt (self, error, "invalid DLC");
+          if (!_canopy_token_to_uint (&t[i++], 10, &length) || length > 15)
+            return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
           /* A DLC code: 9–15 mean 12–64 bytes in CAN FD, 8 in classic. */
           length = fd ? canopy_dlc_to_length (length) : MIN (length, 8);
           have_length = TRUE;
@@ -450,7 +361,7 @@ parse_v2 (CanopyTrcReader  *self,
     }
 
   if (type == NULL || !have_length)
-    return corrupt (self, error, "no type or length column");
+    return _canopy_line_reader_corrupt (self->lines, error, "no type or length column");
 
   if (remote)
     {
@@ -465,7 +376,7 @@ parse_v2 (CanopyTrcReader  *self,
     length = MIN (length, 8);
 
   if (i + length > n || !parse_bytes (&t[i], length, msg))
-    return corrupt (self, error, "fewer or invalid data bytes than the length says");
+    return _canopy_line_reader_corrupt (self->lines, error, "fewer or invalid data bytes than the length says");
   msg->dlc = length;
 
   return 1;
@@ -479,14 +390,10 @@ canopy_trc_reader_next (CanopyLogReader  *reader,
   CanopyTrcReader *self = CANOPY_TRC_READER (reader);
   char *line;
 
-  while ((line = _canopy_line_reader_next (self->lines, NULL, error)))
+  while ((line = _canopy_text_reader_next_line (reader, self->lines, error)))
     {
       guint n;
       int ret;
-
-      _canopy_log_reader_set_progress (reader,
-                                       _canopy_line_reader_get_disk_offset (self->lines),
-                                       _canopy_line_reader_get_disk_size (self->lines));
 
       while (*line == ' ' || *line == '\t')
         line++;
@@ -496,7 +403,7 @@ canopy_trc_reader_next (CanopyLogReader  *reader,
           continue;
         }
 
-      if ((n = tokenize (line, self->tokens, MAX_TOKENS)) == 0)
+      if ((n = _canopy_tokenize (line, self->tokens, MAX_TOKENS)) == 0)
         continue;
 
       memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));

@@ -119,21 +119,16 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "Convert a CAN log to another format. The formats follow the "
-                                "extensions:\n.asc .blf .csv .db .log (candump -L) .trc (read "
-                                "only), .gz for text formats;\nany other output name is "
-                                "written as text, one frame per line.");
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = canopy_tool_option_context_new ("Convert a CAN log to another format. The formats follow the "
+                                            "extensions:\n.asc .blf .csv .db .log (candump -L) .trc (read "
+                                            "only), .gz for text formats;\nany other output name is "
+                                            "written as text, one frame per line.",
+                                            NULL, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
       !parse_time_limit (start_text, &start, &error) ||
       !parse_time_limit (end_text, &end, &error))
-    {
-      g_printerr ("canopy-convert: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-convert", error, 2);
 
   if (files == NULL || g_strv_length (files) != 2)
     {
@@ -142,10 +137,7 @@ main (int   argc,
     }
 
   if (!(filters = canopy_tool_parse_filters (filter_args, &error)))
-    {
-      g_printerr ("canopy-convert: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-convert", error, 2);
 
   if (g_strcmp0 (files[0], files[1]) == 0)
     {
@@ -155,10 +147,7 @@ main (int   argc,
 
   if (!(reader = canopy_log_reader_new_for_file (files[0], &error)) ||
       !(writer = canopy_log_writer_new_for_file (files[1], &error)))
-    {
-      g_printerr ("canopy-convert: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-convert", error, 1);
 
   if (verbose)
     g_printerr ("Converting %s (%s) to %s (%s)\n",

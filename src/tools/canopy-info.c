@@ -191,10 +191,7 @@ info_file (const char *path,
   CanopyMessage msg;
 
   if (!(reader = canopy_log_reader_new_for_file (path, &error)))
-    {
-      g_printerr ("canopy-info: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-info", error, 1);
 
   stats->ext_ids = ext_ids;
 
@@ -248,18 +245,13 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "Summarise CAN logs: format, frame count, first and last "
-                                "timestamp, duration,\nframes per channel, distinct ids, "
-                                "error, remote and CAN FD frames.");
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = canopy_tool_option_context_new ("Summarise CAN logs: format, frame count, first and last "
+                                            "timestamp, duration,\nframes per channel, distinct ids, "
+                                            "error, remote and CAN FD frames.",
+                                            NULL, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("canopy-info: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-info", error, 2);
 
   if (files == NULL || files[0] == NULL)
     {

@@ -47,18 +47,12 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "Log CAN traffic, printing messages to stdout or to a given file.\n"
-                                "Stop with Ctrl+C.");
-  canopy_tool_add_bus_options (context, &bus_options);
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = canopy_tool_option_context_new ("Log CAN traffic, printing messages to stdout or to a given file.\n"
+                                            "Stop with Ctrl+C.",
+                                            &bus_options, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("canopy-logger: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-logger", error, 2);
 
   if (remaining != NULL)
     {
@@ -72,22 +66,13 @@ main (int   argc,
     }
 
   if (!(filters = canopy_tool_parse_filters (filter_args, &error)))
-    {
-      g_printerr ("canopy-logger: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-logger", error, 2);
 
   if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
-    {
-      g_printerr ("canopy-logger: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-logger", error, 1);
 
   if (!canopy_bus_set_filter_array (bus, (CanopyFilter *) filters->data, filters->len, &error))
-    {
-      g_printerr ("canopy-logger: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-logger", error, 1);
 
   /* As python-can's Logger: the extension chooses the format. */
   if (log_file != NULL)
@@ -95,16 +80,9 @@ main (int   argc,
   else
     writer = CANOPY_LOG_WRITER (canopy_printer_new (NULL, &error));
   if (writer == NULL)
-    {
-      g_printerr ("canopy-logger: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-logger", error, 1);
 
-  if (bus_options.verbosity > 0)
-    {
-      g_autofree char *info = canopy_bus_dup_channel_info (bus);
-      g_printerr ("Connected to %s\n", info);
-    }
+  canopy_tool_report_connected (&bus_options, bus);
 
   canopy_tool_catch_interrupt ();
   if (duration > 0)
@@ -137,10 +115,7 @@ main (int   argc,
   canopy_bus_shutdown (bus);
 
   if (error != NULL)
-    {
-      g_printerr ("canopy-logger: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-logger", error, 1);
 
   if (bus_options.verbosity > 0)
     g_printerr ("Logged %" G_GUINT64_FORMAT " frames\n", logged);

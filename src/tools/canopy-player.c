@@ -95,18 +95,12 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "Replay CAN traffic from a log file onto a bus, with the recorded timing.\n"
-                                "-v also prints each frame sent. Stop with Ctrl+C.");
-  canopy_tool_add_bus_options (context, &bus_options);
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = canopy_tool_option_context_new ("Replay CAN traffic from a log file onto a bus, with the recorded timing.\n"
+                                            "-v also prints each frame sent. Stop with Ctrl+C.",
+                                            &bus_options, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("canopy-player: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-player", error, 2);
 
   if (remaining != NULL && remaining[0] != NULL && (remaining[1] != NULL || log_file != NULL))
     {
@@ -126,16 +120,9 @@ main (int   argc,
     }
 
   if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
-    {
-      g_printerr ("canopy-player: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-player", error, 1);
 
-  if (bus_options.verbosity > 0)
-    {
-      g_autofree char *info = canopy_bus_dup_channel_info (bus);
-      g_printerr ("Connected to %s\n", info);
-    }
+  canopy_tool_report_connected (&bus_options, bus);
 
   player = canopy_player_new (bus);
   canopy_player_set_ignore_timestamps (player, ignore_timestamps);

@@ -8,33 +8,10 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "canopy-tool-common.h"
 
 #define STATUS_INTERVAL_US (G_USEC_PER_SEC / 2)
-
-static GHashTable *
-parse_driver_options (char   **args,
-                      GError **error)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; args != NULL && args[i] != NULL; i++)
-    {
-      const char *eq = strchr (args[i], '=');
-
-      if (eq == NULL || eq == args[i])
-        {
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                       "Option “%s” is not of the form KEY=VALUE", args[i]);
-          return NULL;
-        }
-      g_hash_table_insert (options, g_strndup (args[i], eq - args[i]), g_strdup (eq + 1));
-    }
-
-  return g_steal_pointer (&options);
-}
 
 /* With -v, says who came and went since the last look. */
 static void
@@ -103,26 +80,20 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-                                "Remote CAN server: shares one CAN bus with clients over TCP, "
-                                "speaking python-can's remote protocol.\n"
-                                "Each client gets its own bus on the server. The server will only "
-                                "serve the given channel; start additional servers at different "
-                                "ports to share more channels.\n\n"
-                                "Unlike python-can's canserver, which listens on 0.0.0.0, this "
-                                "server listens on 127.0.0.1 unless told otherwise: anyone who can "
-                                "reach the port can send frames on the bus, so sharing it with the "
-                                "network must be asked for with -H 0.0.0.0.\n"
-                                "Stop with Ctrl+C.");
-  canopy_tool_add_bus_options (context, &bus_options);
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = canopy_tool_option_context_new ("Remote CAN server: shares one CAN bus with clients over TCP, "
+                                            "speaking python-can's remote protocol.\n"
+                                            "Each client gets its own bus on the server. The server will only "
+                                            "serve the given channel; start additional servers at different "
+                                            "ports to share more channels.\n\n"
+                                            "Unlike python-can's canserver, which listens on 0.0.0.0, this "
+                                            "server listens on 127.0.0.1 unless told otherwise: anyone who can "
+                                            "reach the port can send frames on the bus, so sharing it with the "
+                                            "network must be asked for with -H 0.0.0.0.\n"
+                                            "Stop with Ctrl+C.",
+                                            &bus_options, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("canopy-server: %s\n", error->message);
-      return 2;
-    }
+    return canopy_tool_fail ("canopy-server", error, 2);
 
   if (bitrate < 0 || bitrate > G_MAXINT32)
     {
@@ -139,21 +110,16 @@ main (int   argc,
       g_printerr ("canopy-server: --max-clients must be at least 1\n");
       return 2;
     }
-  if (!(driver_options = parse_driver_options (bus_options.options, &error)))
-    {
-      g_printerr ("canopy-server: %s\n", error->message);
-      return 2;
-    }
+  driver_options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!canopy_tool_parse_driver_options (bus_options.options, driver_options, &error))
+    return canopy_tool_fail ("canopy-server", error, 2);
 
   server = canopy_remote_server_new (bus_options.interface, bus_options.channel, driver_options);
   canopy_remote_server_set_bitrate (server, bitrate);
   canopy_remote_server_set_max_clients (server, max_clients);
 
   if (!canopy_remote_server_start (server, host, port, &error))
-    {
-      g_printerr ("canopy-server: %s\n", error->message);
-      return 1;
-    }
+    return canopy_tool_fail ("canopy-server", error, 1);
 
   /* The first line says where to connect, also when the port was chosen
    * by the system; scripts read it. */

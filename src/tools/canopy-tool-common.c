@@ -59,6 +59,42 @@ canopy_tool_add_bus_options (GOptionContext       *context,
   g_option_context_set_main_group (context, group);
 }
 
+GOptionContext *
+canopy_tool_option_context_new (const char           *summary,
+                                CanopyToolBusOptions *bus_options,
+                                const GOptionEntry   *entries)
+{
+  GOptionContext *context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context, summary);
+  if (bus_options != NULL)
+    canopy_tool_add_bus_options (context, bus_options);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  return context;
+}
+
+gboolean
+canopy_tool_parse_driver_options (char       **args,
+                                  GHashTable  *options,
+                                  GError     **error)
+{
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    {
+      const char *eq = strchr (args[i], '=');
+
+      if (eq == NULL || eq == args[i])
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                       "Option “%s” is not of the form KEY=VALUE", args[i]);
+          return FALSE;
+        }
+      g_hash_table_insert (options, g_strndup (args[i], eq - args[i]), g_strdup (eq + 1));
+    }
+
+  return TRUE;
+}
+
 CanopyBus *
 canopy_tool_open_bus (CanopyToolBusOptions  *bus_options,
                       GHashTable            *extra_options,
@@ -76,22 +112,30 @@ canopy_tool_open_bus (CanopyToolBusOptions  *bus_options,
         g_hash_table_insert (options, g_strdup (key), g_strdup (value));
     }
 
-  for (guint i = 0; bus_options->options && bus_options->options[i]; i++)
-    {
-      const char *eq = strchr (bus_options->options[i], '=');
-
-      if (eq == NULL || eq == bus_options->options[i])
-        {
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                       "Option “%s” is not of the form KEY=VALUE", bus_options->options[i]);
-          return NULL;
-        }
-      g_hash_table_insert (options,
-                           g_strndup (bus_options->options[i], eq - bus_options->options[i]),
-                           g_strdup (eq + 1));
-    }
+  if (!canopy_tool_parse_driver_options (bus_options->options, options, error))
+    return NULL;
 
   return canopy_bus_new (bus_options->interface, bus_options->channel, options, error);
+}
+
+void
+canopy_tool_report_connected (CanopyToolBusOptions *bus_options,
+                              CanopyBus            *bus)
+{
+  if (bus_options->verbosity > 0)
+    {
+      g_autofree char *info = canopy_bus_dup_channel_info (bus);
+      g_printerr ("Connected to %s\n", info);
+    }
+}
+
+int
+canopy_tool_fail (const char   *tool,
+                  const GError *error,
+                  int           status)
+{
+  g_printerr ("%s: %s\n", tool, error->message);
+  return status;
 }
 
 void

@@ -154,6 +154,35 @@ test_cond_wait_signalled (void)
   g_cond_clear (&shared.cond);
 }
 
+/* Receive timestamps: Unix epoch, and finer than a system tick (Windows'
+ * GetSystemTimeAsFileTime() moves in steps of up to 15.6 ms). */
+static void
+test_clock_realtime (void)
+{
+  gint64 ours = _canopy_clock_realtime_ns ();
+  gint64 glib = g_get_real_time () * 1000;
+  gint64 first, prev, step = G_MAXINT64;
+
+  g_assert_cmpint (ABS (ours - glib), <, 2 * G_GINT64_CONSTANT (1000000000));
+
+  /* The smallest step seen over a few changes of the clock. */
+  first = prev = _canopy_clock_realtime_ns ();
+  for (guint changes = 0; changes < 5; )
+    {
+      gint64 now = _canopy_clock_realtime_ns ();
+
+      g_assert_cmpint (now - first, <, 10 * G_GINT64_CONSTANT (1000000000));
+      if (now != prev)
+        {
+          step = MIN (step, now - prev);
+          prev = now;
+          changes++;
+        }
+    }
+  g_test_message ("smallest realtime step: %" G_GINT64_FORMAT " ns", step);
+  g_assert_cmpint (step, <, MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +190,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/sleep/describe", test_sleep_describe);
+  g_test_add_func ("/sleep/clock/realtime", test_clock_realtime);
   g_test_add_func ("/sleep/until-deadline", test_sleep_until_deadline);
   g_test_add_func ("/sleep/absolute-sequence", test_sleep_absolute_sequence);
   g_test_add_func ("/sleep/threads", test_sleep_threads);

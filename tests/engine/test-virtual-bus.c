@@ -7,29 +7,14 @@
 
 #include <canopy.h>
 
-static CanopyBus *
-open_bus (const char *channel,
-          const char *key,
-          const char *value)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
-  CanopyBus *bus;
-
-  if (key != NULL)
-    g_hash_table_insert (options, (gpointer) key, (gpointer) value);
-  bus = canopy_bus_new ("virtual", channel, options, &error);
-  g_assert_no_error (error);
-  g_assert_true (CANOPY_IS_BUS (bus));
-  return bus;
-}
+#include "canopy-test-bus.h"
 
 static void
 test_virtual_delivery (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-delivery", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-delivery", NULL, NULL);
-  g_autoptr(CanopyBus) other = open_bus ("t-delivery-other", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-delivery", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-delivery", NULL, NULL);
+  g_autoptr(CanopyBus) other = canopy_test_open_bus ("virtual", "t-delivery-other", NULL, NULL);
   g_autoptr(CanopyMessage) sent = NULL;
   g_autoptr(CanopyMessage) received = NULL;
   g_autoptr(GError) error = NULL;
@@ -61,8 +46,8 @@ test_virtual_delivery (void)
 static void
 test_virtual_own_messages (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-own", "receive_own_messages", "true");
-  g_autoptr(CanopyBus) b = open_bus ("t-own", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-own", "receive_own_messages", "true");
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-own", NULL, NULL);
   g_autoptr(CanopyMessage) own = NULL;
   g_autoptr(CanopyMessage) msg = canopy_message_new (0x7, FALSE, NULL, 0);
   g_autoptr(GError) error = NULL;
@@ -83,8 +68,8 @@ test_virtual_own_messages (void)
 static void
 test_virtual_ordering (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-order", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-order", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-order", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-order", NULL, NULL);
   g_autoptr(GError) error = NULL;
   gint64 last = 0;
 
@@ -116,8 +101,8 @@ test_virtual_ordering (void)
 static void
 test_virtual_filters (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-filter", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-filter", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-filter", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-filter", NULL, NULL);
   g_autoptr(CanopyFilter) standard = canopy_filter_new (0x100, 0x700, FALSE);
   g_autoptr(CanopyFilter) extended = canopy_filter_new (0x18FF0000, 0x1FFF0000, TRUE);
   const CanopyFilter *filters[] = { standard, extended };
@@ -175,8 +160,8 @@ send_later (gpointer data)
 static void
 test_virtual_timeouts (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-timeout", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-timeout", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-timeout", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-timeout", NULL, NULL);
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
   GThread *thread;
@@ -205,8 +190,8 @@ shutdown_later (gpointer data)
 static void
 test_virtual_shutdown (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-shutdown", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-shutdown", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-shutdown", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-shutdown", NULL, NULL);
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
   GThread *thread;
@@ -236,8 +221,8 @@ test_virtual_shutdown (void)
 static void
 test_virtual_bounded_queue (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-bounded", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-bounded", "queue_size", "100");
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-bounded", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-bounded", "queue_size", "100");
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
   guint received = 0;
@@ -258,8 +243,8 @@ test_virtual_bounded_queue (void)
 static void
 test_virtual_invalid_frames (void)
 {
-  g_autoptr(CanopyBus) a = open_bus ("t-invalid", NULL, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("t-invalid", NULL, NULL);
+  g_autoptr(CanopyBus) a = canopy_test_open_bus ("virtual", "t-invalid", NULL, NULL);
+  g_autoptr(CanopyBus) b = canopy_test_open_bus ("virtual", "t-invalid", NULL, NULL);
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
 
@@ -283,7 +268,7 @@ test_virtual_invalid_frames (void)
 static void
 test_virtual_demo_traffic (void)
 {
-  g_autoptr(CanopyBus) bus = open_bus ("demo", NULL, NULL);
+  g_autoptr(CanopyBus) bus = canopy_test_open_bus ("virtual", "demo", NULL, NULL);
   g_autoptr(GHashTable) ids = g_hash_table_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
   guint n_extended = 0, n_engine = 0;

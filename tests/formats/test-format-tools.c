@@ -12,45 +12,7 @@
 
 #include "formats-test-common.h"
 #include "canopy-test-python.h"
-
-static char *
-run_tool (const char  *env_name,
-          int         *exit_status,
-          char       **err_out,
-          ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv (env_name));
-  va_start (args, err_out);
-  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HOME", g_get_tmp_dir (), TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "CAN_INTERFACE");
-  g_subprocess_launcher_unsetenv (launcher, "CAN_CHANNEL");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-
-  *exit_status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-  if (err_out != NULL)
-    *err_out = err;
-  else
-    g_free (err);
-
-  return out;
-}
+#include "canopy-test-tool.h"
 
 /* Any format to any format, and back, keeps the frames each format keeps. */
 static void
@@ -74,7 +36,7 @@ test_convert_chain (void)
       g_autoptr(GArray) got = NULL;
       int status;
 
-      out = run_tool ("CANOPY_CONVERT", &status, &err, prev, next, NULL);
+      out = canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, prev, next, NULL);
       g_assert_cmpstr (err, ==, "");
       g_assert_cmpint (status, ==, 0);
 
@@ -93,9 +55,9 @@ test_convert_chain (void)
     g_autoptr(GArray) got = NULL;
     int status;
 
-    g_free (run_tool ("CANOPY_CONVERT", &status, NULL, prev, csv, NULL));
+    g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, NULL, prev, csv, NULL));
     g_assert_cmpint (status, ==, 0);
-    g_free (run_tool ("CANOPY_CONVERT", &status, NULL, csv, db, NULL));
+    g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, NULL, csv, db, NULL));
     g_assert_cmpint (status, ==, 0);
     got = test_read_frames (db, &error);
     g_assert_no_error (error);
@@ -136,8 +98,8 @@ test_convert_filter_window (void)
     }
   g_assert_cmpuint (want->len, >, 10);
 
-  g_free (run_tool ("CANOPY_CONVERT", &status, NULL, "--filter", "100:700",
-                    "--start", "1", "--end", "3", in, out, NULL));
+  g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, NULL, "--filter", "100:700",
+                                "--start", "1", "--end", "3", in, out, NULL));
   g_assert_cmpint (status, ==, 0);
   got = test_read_frames (out, &error);
   g_assert_no_error (error);
@@ -163,7 +125,7 @@ test_convert_errors (void)
                                       "(2.000000) can0 124#22 R\n"
                                       "(3.000000) can0 12Q#33 R\n"
                                       "(4.000000) can0 125#44 R\n", -1, NULL));
-  g_free (run_tool ("CANOPY_CONVERT", &status, &err, in, out, NULL));
+  g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, in, out, NULL));
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "line 3"));
   got = test_read_frames (out, &error);
@@ -171,11 +133,11 @@ test_convert_errors (void)
   g_assert_cmpuint (got->len, ==, 2);
   g_clear_pointer (&err, g_free);
 
-  g_free (run_tool ("CANOPY_CONVERT", &status, &err, in, NULL));
+  g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, in, NULL));
   g_assert_cmpint (status, ==, 2);
   g_clear_pointer (&err, g_free);
 
-  g_free (run_tool ("CANOPY_CONVERT", &status, &err, "/nonexistent.asc", out, NULL));
+  g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, "/nonexistent.asc", out, NULL));
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "/nonexistent.asc"));
 
@@ -222,7 +184,7 @@ test_info (void)
   g_assert_true (test_write_frames (path, frames, &error));
   g_assert_no_error (error);
 
-  out = run_tool ("CANOPY_INFO", &status, &err, path, NULL);
+  out = canopy_test_run_tool ("CANOPY_INFO", &status, &err, path, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "File format:         asc\n"));
   g_assert_nonnull (strstr (out, "Number of frames:    6\n"));
@@ -245,7 +207,7 @@ test_info (void)
     g_assert_true (g_file_set_contents (damaged,
                                         "(1.000000) can0 123#11\n"
                                         "(2.000000) can0 123#1\n", -1, NULL));
-    text = run_tool ("CANOPY_INFO", &status, &err, damaged, NULL);
+    text = canopy_test_run_tool ("CANOPY_INFO", &status, &err, damaged, NULL);
 
     g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (text, "Number of frames:    1\n"));
@@ -270,8 +232,8 @@ test_logger_formats (void)
       g_autoptr(GError) error = NULL;
       int status;
 
-      out = run_tool ("CANOPY_LOGGER", &status, &err,
-                      "-i", "virtual", "-c", "demo", "-n", "25", "-f", path, NULL);
+      out = canopy_test_run_tool ("CANOPY_LOGGER", &status, &err,
+                                  "-i", "virtual", "-c", "demo", "-n", "25", "-f", path, NULL);
       g_assert_cmpint (status, ==, 0);
       g_assert_cmpstr (out, ==, "");
 

@@ -25,6 +25,8 @@
 
 #include <canopy.h>
 
+#include "canopy-test-bus.h"
+
 /* Returns from main() early when the test cannot run here. Inside the VM
  * (VCAN_VM set) nothing may be skipped: a missing AF_CAN is a failure. */
 static inline gboolean
@@ -170,14 +172,8 @@ open_socketcan (const char *ifname,
                 const char *key,
                 const char *value)
 {
-  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
-  CanopyBus *bus;
+  CanopyBus *bus = canopy_test_open_bus ("socketcan", ifname, key, value);
 
-  if (key != NULL)
-    g_hash_table_insert (options, (gpointer) key, (gpointer) value);
-  bus = canopy_bus_new ("socketcan", ifname, options, &error);
-  g_assert_no_error (error);
   g_assert_true (CANOPY_IS_SOCKETCAN_BUS (bus));
   return bus;
 }

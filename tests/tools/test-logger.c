@@ -8,43 +8,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
-static char *
-run_logger (int          *exit_status,
-            char        **err_out,
-            const char   *first_arg,
-            ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("CANOPY_LOGGER"));
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* No configuration of the machine's may leak in. */
-  g_subprocess_launcher_setenv (launcher, "HOME", g_get_tmp_dir (), TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "CAN_INTERFACE");
-  g_subprocess_launcher_unsetenv (launcher, "CAN_CHANNEL");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  *exit_status = g_subprocess_get_exit_status (process);
-  if (err_out)
-    *err_out = err;
-  else
-    g_free (err);
-  return out;
-}
+#include "canopy-test-tool.h"
 
 static GRegex *
 line_regex (void)
@@ -63,7 +27,7 @@ test_logger_demo (void)
   g_auto(GStrv) lines = NULL;
   int status;
 
-  out = run_logger (&status, NULL, "-i", "virtual", "-c", "demo", "-n", "40", NULL);
+  out = canopy_test_run_tool ("CANOPY_LOGGER", &status, NULL, "-i", "virtual", "-c", "demo", "-n", "40", NULL);
   g_assert_cmpint (status, ==, 0);
   lines = g_strsplit (g_strchomp (out), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 40);
@@ -80,8 +44,8 @@ test_logger_filters (void)
   g_auto(GStrv) lines = NULL;
   int status;
 
-  out = run_logger (&status, NULL, "-i", "virtual", "-c", "demo", "-n", "10",
-                    "--filter", "0C9:7FF", NULL);
+  out = canopy_test_run_tool ("CANOPY_LOGGER", &status, NULL,
+                              "-i", "virtual", "-c", "demo", "-n", "10", "--filter", "0C9:7FF", NULL);
   g_assert_cmpint (status, ==, 0);
   lines = g_strsplit (g_strchomp (out), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 10);
@@ -89,8 +53,8 @@ test_logger_filters (void)
     g_assert_nonnull (strstr (lines[i], "ID: 00c9 "));
 
   /* id~mask: everything but 0x0C9, extended ids included */
-  inverted = run_logger (&status, NULL, "-i", "virtual", "-c", "demo", "-T", "1.2",
-                         "--filter", "0C9~7FF", NULL);
+  inverted = canopy_test_run_tool ("CANOPY_LOGGER", &status, NULL,
+                                   "-i", "virtual", "-c", "demo", "-T", "1.2", "--filter", "0C9~7FF", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_null (strstr (inverted, "ID: 00c9 "));
   g_assert_nonnull (strstr (inverted, "ID: 01e5 "));
@@ -108,7 +72,7 @@ test_logger_file (void)
   g_auto(GStrv) lines = NULL;
   int status;
 
-  out = run_logger (&status, NULL, "-i", "virtual", "-c", "demo", "-n", "25", "-f", path, NULL);
+  out = canopy_test_run_tool ("CANOPY_LOGGER", &status, NULL, "-i", "virtual", "-c", "demo", "-n", "25", "-f", path, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (out, ==, "");
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
@@ -126,16 +90,16 @@ test_logger_bad_input (void)
   g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL;
   int status;
 
-  out1 = run_logger (&status, &err1, "-i", "nosuchcan", "-n", "1", NULL);
+  out1 = canopy_test_run_tool ("CANOPY_LOGGER", &status, &err1, "-i", "nosuchcan", "-n", "1", NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err1, "nosuchcan"));
   g_assert_nonnull (strstr (err1, "virtual"));
 
-  out2 = run_logger (&status, &err2, "-i", "virtual", "--filter", "zz:7FF", NULL);
+  out2 = canopy_test_run_tool ("CANOPY_LOGGER", &status, &err2, "-i", "virtual", "--filter", "zz:7FF", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err2, "zz:7FF"));
 
-  out3 = run_logger (&status, &err3, "--no-such-option", NULL);
+  out3 = canopy_test_run_tool ("CANOPY_LOGGER", &status, &err3, "--no-such-option", NULL);
   g_assert_cmpint (status, ==, 2);
 }
 
