@@ -37,6 +37,10 @@ void                 _canopy_message_queue_init        (CanopyMessageQueue  *que
 void                 _canopy_message_queue_clear       (CanopyMessageQueue  *queue);
 gboolean             _canopy_message_queue_push        (CanopyMessageQueue  *queue,
                                                         const CanopyMessage *msg);
+gboolean             _canopy_message_queue_append_locked (CanopyMessageQueue  *queue,
+                                                          const CanopyMessage *msg,
+                                                          gboolean            *wake);
+void                 _canopy_message_queue_wake        (CanopyMessageQueue  *queue);
 gboolean             _canopy_message_queue_push_locked (CanopyMessageQueue  *queue,
                                                         const CanopyMessage *msg);
 CanopyQueuePopResult _canopy_message_queue_pop         (CanopyMessageQueue  *queue,

@@ -32,11 +32,19 @@ _canopy_message_queue_clear (CanopyMessageQueue *queue)
   g_mutex_clear (&queue->mutex);
 }
 
-/* The caller holds queue->mutex. */
+/* The caller holds queue->mutex and, when *wake is set, calls
+ * _canopy_message_queue_wake() after dropping it: a reader woken while the
+ * writer still holds the lock would only block again on the mutex. Only a
+ * reader that sleeps is woken, so a busy reader costs no system call. */
 gboolean
-_canopy_message_queue_push_locked (CanopyMessageQueue  *queue,
-                                   const CanopyMessage *msg)
+_canopy_message_queue_append_locked (CanopyMessageQueue  *queue,
+                                     const CanopyMessage *msg,
+                                     gboolean            *wake)
 {
+  guint tail;
+
+  *wake = FALSE;
+
   if G_UNLIKELY (queue->closed)
     return FALSE;
 
@@ -46,29 +54,51 @@ _canopy_message_queue_push_locked (CanopyMessageQueue  *queue,
       return FALSE;
     }
 
-  guint tail = queue->head + queue->count;
-
+  tail = queue->head + queue->count;
   if (tail >= queue->capacity)
     tail -= queue->capacity;
   queue->ring[tail] = *msg;
   queue->count++;
 
-  /* Wake only a reader that sleeps: a busy reader costs no system call. */
-  if (queue->waiters > 0)
-    g_cond_signal (&queue->cond);
+  *wake = queue->waiters > 0;
 
   return TRUE;
+}
+
+void
+_canopy_message_queue_wake (CanopyMessageQueue *queue)
+{
+  g_cond_signal (&queue->cond);
+}
+
+/* The caller holds queue->mutex. */
+gboolean
+_canopy_message_queue_push_locked (CanopyMessageQueue  *queue,
+                                   const CanopyMessage *msg)
+{
+  gboolean wake;
+  gboolean ret;
+
+  ret = _canopy_message_queue_append_locked (queue, msg, &wake);
+  if (wake)
+    _canopy_message_queue_wake (queue);
+
+  return ret;
 }
 
 gboolean
 _canopy_message_queue_push (CanopyMessageQueue  *queue,
                             const CanopyMessage *msg)
 {
+  gboolean wake;
   gboolean ret;
 
   g_mutex_lock (&queue->mutex);
-  ret = _canopy_message_queue_push_locked (queue, msg);
+  ret = _canopy_message_queue_append_locked (queue, msg, &wake);
   g_mutex_unlock (&queue->mutex);
+
+  if (wake)
+    _canopy_message_queue_wake (queue);
 
   return ret;
 }

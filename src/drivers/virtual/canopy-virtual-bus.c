@@ -115,10 +115,15 @@ static inline void
 enqueue (CanopyVirtualBus    *bus,
          const CanopyMessage *msg)
 {
+  gboolean wake = FALSE;
+
   g_mutex_lock (&bus->queue.mutex);
   if (_canopy_bus_core_accepts (&bus->core, msg))
-    _canopy_message_queue_push_locked (&bus->queue, msg);
+    _canopy_message_queue_append_locked (&bus->queue, msg, &wake);
   g_mutex_unlock (&bus->queue.mutex);
+
+  if (wake)
+    _canopy_message_queue_wake (&bus->queue);
 }
 
 void
