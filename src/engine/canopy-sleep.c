@@ -17,23 +17,55 @@
 #include "canopy-clock-private.h"
 #include "canopy-sleep-private.h"
 
-static GPrivate thread_prepared;
+/* A timed sleep ends late by the system's wake-up latency: tens of µs on
+ * a virtual machine, and more now and then. A thread that sleeps to
+ * deadlines therefore wakes early by a running estimate of that latency,
+ * close to its recent worst case, and waits out the rest on the clock: the
+ * frame leaves on time for the price of a short spin each period. */
+#define MAX_EARLY_NS G_GINT64_CONSTANT (150000)
+#define MIN_EARLY_NS G_GINT64_CONSTANT (5000)
+
+typedef struct
+{
+  /* Decays slowly towards lower latencies, jumps up to a higher one. */
+  gint64 wake_latency_ns;
+} SleepState;
+
+static GPrivate sleep_state = G_PRIVATE_INIT (g_free);
 
 /* Linux delays the end of every sleep of an ordinary thread by up to its
  * "timer slack" (50 µs by default) to merge wake-ups. A thread that sleeps
  * to deadlines asks for none; this is per thread, so it only affects the
  * threads that come here (the cyclic scheduler, a player). */
-static void
+static SleepState *
 prepare_thread (void)
 {
-  if G_LIKELY (g_private_get (&thread_prepared) != NULL)
-    return;
+  SleepState *state = g_private_get (&sleep_state);
+
+  if G_LIKELY (state != NULL)
+    return state;
 
 #if defined(__linux__) && defined(PR_SET_TIMERSLACK)
   prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 #endif
 
-  g_private_set (&thread_prepared, GINT_TO_POINTER (1));
+  state = g_new0 (SleepState, 1);
+  state->wake_latency_ns = 50000;
+  g_private_set (&sleep_state, state);
+
+  return state;
+}
+
+static void
+record_wake_latency (SleepState *state,
+                     gint64      latency_ns)
+{
+  latency_ns = CLAMP (latency_ns, 0, MAX_EARLY_NS);
+
+  if (latency_ns > state->wake_latency_ns)
+    state->wake_latency_ns = latency_ns;
+  else
+    state->wake_latency_ns -= (state->wake_latency_ns - latency_ns) / 64;
 }
 
 void
@@ -71,31 +103,34 @@ _canopy_sleep_request_realtime (void)
 void
 _canopy_sleep_until_ns (gint64 deadline_ns)
 {
-  prepare_thread ();
+  SleepState *state = prepare_thread ();
+  gint64 early_ns = CLAMP (state->wake_latency_ns + MIN_EARLY_NS, MIN_EARLY_NS, MAX_EARLY_NS);
+  gint64 wake_ns = deadline_ns - early_ns;
 
+  if (wake_ns > _canopy_clock_monotonic_ns ())
+    {
 #if defined(HAVE_CLOCK_NANOSLEEP) && defined(HAVE_CLOCK_GETTIME) && !defined(G_OS_WIN32)
-  {
-    struct timespec ts;
-    int res;
+      struct timespec ts;
+      int res;
 
-    ts.tv_sec = deadline_ns / G_GINT64_CONSTANT (1000000000);
-    ts.tv_nsec = deadline_ns % G_GINT64_CONSTANT (1000000000);
+      ts.tv_sec = wake_ns / G_GINT64_CONSTANT (1000000000);
+      ts.tv_nsec = wake_ns % G_GINT64_CONSTANT (1000000000);
 
-    /* Interrupted by a signal: sleep on to the same absolute deadline. */
-    do
-      res = clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-    while (res == EINTR);
-  }
+      /* Interrupted by a signal: sleep on to the same absolute deadline. */
+      do
+        res = clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+      while (res == EINTR);
 #else
-  {
-    gint64 remaining = deadline_ns - _canopy_clock_monotonic_ns ();
-
-    /* Measured just before sleeping against an absolute deadline, so an
-     * imprecise sleep makes one frame late but never shifts the next. */
-    if (remaining > 0)
-      g_usleep ((gulong) ((remaining + 999) / 1000));
-  }
+      /* Measured just before sleeping against an absolute deadline, so an
+       * imprecise sleep makes one frame late but never shifts the next. */
+      g_usleep ((gulong) ((wake_ns - _canopy_clock_monotonic_ns () + 999) / 1000));
 #endif
+
+      record_wake_latency (state, _canopy_clock_monotonic_ns () - wake_ns);
+    }
+
+  while (_canopy_clock_monotonic_ns () < deadline_ns)
+    ;
 }
 
 gboolean
