@@ -41,13 +41,9 @@ gboolean _canopy_cond_wait_until_ns (GCond  *cond,
  * switches to real-time scheduling (SCHED_FIFO N), which keeps its deadlines
  * on a loaded machine; otherwise, and by default, nothing changes. The
  * threads only ever sleep or send one frame, so they cannot starve the
- * machine. On Windows it does nothing yet (issue 7: a seam for
- * SetThreadPriority or MMCSS). */
-#ifdef G_OS_WIN32
-static inline void _canopy_sleep_request_realtime (void) { }
-#else
+ * machine. On Windows (canopy-sleep-win32.c) any valid N asks for
+ * THREAD_PRIORITY_TIME_CRITICAL. */
 void _canopy_sleep_request_realtime (void);
-#endif
 
 /* Windows (issue 7): src/engine/meson.build compiles canopy-sleep.c on every
  * host but Windows and canopy-sleep-win32.c there (a high-resolution waitable

@@ -31,15 +31,33 @@
  * (GLib rounds the time-out up to whole milliseconds, then up to a tick). */
 #define COND_SLACK_NS G_GINT64_CONSTANT (2500000)
 
-static void close_handle (gpointer handle);
+/* As canopy-sleep.c: a timer wakes late by the system's wake-up latency, so
+ * the thread wakes early by a running estimate of it and waits out the rest
+ * on the clock. Windows' latencies are larger than Linux's (a high-resolution
+ * timer ends up to ~0.5 ms late; under wine ~1 ms), so the early margin may
+ * grow further, but stays bounded: at most this much spinning per frame. */
+#define MAX_EARLY_NS G_GINT64_CONSTANT (500000)
+#define MIN_EARLY_NS G_GINT64_CONSTANT (5000)
+
+typedef struct
+{
+  HANDLE timer;
+  /* Decays slowly towards lower latencies, jumps up to a higher one. */
+  gint64 wake_latency_ns;
+} SleepState;
+
+static void sleep_state_free (gpointer data);
 
 static gboolean have_high_resolution;
-static GPrivate thread_timer = G_PRIVATE_INIT (close_handle);
+static GPrivate sleep_state = G_PRIVATE_INIT (sleep_state_free);
 
 static void
-close_handle (gpointer handle)
+sleep_state_free (gpointer data)
 {
-  CloseHandle (handle);
+  SleepState *state = data;
+
+  CloseHandle (state->timer);
+  g_free (state);
 }
 
 static void
@@ -74,23 +92,37 @@ init_once (void)
     }
 }
 
-static HANDLE
-get_thread_timer (void)
+static SleepState *
+get_thread_state (void)
 {
-  HANDLE timer = g_private_get (&thread_timer);
+  SleepState *state = g_private_get (&sleep_state);
 
-  if G_LIKELY (timer != NULL)
-    return timer;
+  if G_LIKELY (state != NULL)
+    return state;
 
   init_once ();
-  timer = CreateWaitableTimerExW (NULL, NULL,
-                                  have_high_resolution ? CREATE_WAITABLE_TIMER_HIGH_RESOLUTION : 0,
-                                  TIMER_ALL_ACCESS);
-  if (timer == NULL)
+  state = g_new0 (SleepState, 1);
+  state->wake_latency_ns = 100000;
+  state->timer = CreateWaitableTimerExW (NULL, NULL,
+                                         have_high_resolution ? CREATE_WAITABLE_TIMER_HIGH_RESOLUTION : 0,
+                                         TIMER_ALL_ACCESS);
+  if (state->timer == NULL)
     g_error ("CreateWaitableTimerExW failed: error %lu", (unsigned long) GetLastError ());
-  g_private_set (&thread_timer, timer);
+  g_private_set (&sleep_state, state);
 
-  return timer;
+  return state;
+}
+
+static void
+record_wake_latency (SleepState *state,
+                     gint64      latency_ns)
+{
+  latency_ns = CLAMP (latency_ns, 0, MAX_EARLY_NS);
+
+  if (latency_ns > state->wake_latency_ns)
+    state->wake_latency_ns = latency_ns;
+  else
+    state->wake_latency_ns -= (state->wake_latency_ns - latency_ns) / 64;
 }
 
 const char *
@@ -102,33 +134,79 @@ _canopy_sleep_describe (void)
     : "waitable timer with timeBeginPeriod (1)";
 }
 
-void
-_canopy_sleep_until_ns (gint64 deadline_ns)
+/* Sleeps on the thread's timer until @target_ns has passed; no spinning. */
+static void
+timer_sleep_until (SleepState *state,
+                   gint64      target_ns)
 {
-  HANDLE timer = NULL;
-
   for (;;)
     {
-      gint64 remaining = deadline_ns - _canopy_clock_monotonic_ns ();
+      gint64 remaining = target_ns - _canopy_clock_monotonic_ns ();
       LARGE_INTEGER due;
 
       if (remaining <= 0)
         return;
 
-      if (timer == NULL)
-        timer = get_thread_timer ();
-
       /* A relative due time (negative, 100 ns units), recomputed from the
-       * absolute deadline on each pass: absolute due times are wall-clock
+       * absolute target on each pass: absolute due times are wall-clock
        * FILETIMEs that jump when the clock is set, our deadlines are
        * monotonic. An early wake-up just goes round again; a late one
        * never shifts the following deadlines, which the caller computes
        * from the start time. */
       due.QuadPart = -MAX (1, remaining / 100);
-      if (!SetWaitableTimer (timer, &due, 0, NULL, NULL, FALSE))
+      if (!SetWaitableTimer (state->timer, &due, 0, NULL, NULL, FALSE))
         g_error ("SetWaitableTimer failed: error %lu", (unsigned long) GetLastError ());
-      WaitForSingleObject (timer, INFINITE);
+      WaitForSingleObject (state->timer, INFINITE);
     }
+}
+
+void
+_canopy_sleep_until_ns (gint64 deadline_ns)
+{
+  SleepState *state;
+  gint64 early_ns, wake_ns;
+
+  if (deadline_ns <= _canopy_clock_monotonic_ns ())
+    return;
+
+  state = get_thread_state ();
+  early_ns = CLAMP (state->wake_latency_ns + MIN_EARLY_NS, MIN_EARLY_NS, MAX_EARLY_NS);
+  wake_ns = deadline_ns - early_ns;
+
+  if (wake_ns > _canopy_clock_monotonic_ns ())
+    {
+      timer_sleep_until (state, wake_ns);
+      record_wake_latency (state, _canopy_clock_monotonic_ns () - wake_ns);
+    }
+
+  while (_canopy_clock_monotonic_ns () < deadline_ns)
+    YieldProcessor ();
+}
+
+/* Windows has no priority numbers like SCHED_FIFO's: any valid
+ * CANOPY_REALTIME_PRIORITY asks for the highest thread priority of a normal
+ * process (THREAD_PRIORITY_TIME_CRITICAL, 15), which needs no privilege. */
+void
+_canopy_sleep_request_realtime (void)
+{
+  const char *env = g_getenv ("CANOPY_REALTIME_PRIORITY");
+  gint64 priority;
+  char *end = NULL;
+
+  if (env == NULL || *env == '\0')
+    return;
+
+  priority = g_ascii_strtoll (env, &end, 10);
+  if (end == env || *end != '\0' || priority < 1 || priority > 99)
+    {
+      g_warning ("CANOPY_REALTIME_PRIORITY=%s: expected a priority from 1 to 99", env);
+      return;
+    }
+
+  if (!SetThreadPriority (GetCurrentThread (), THREAD_PRIORITY_TIME_CRITICAL))
+    g_debug ("THREAD_PRIORITY_TIME_CRITICAL refused: error %lu", (unsigned long) GetLastError ());
+  else
+    g_debug ("Thread runs with THREAD_PRIORITY_TIME_CRITICAL");
 }
 
 gboolean
@@ -156,8 +234,10 @@ _canopy_cond_wait_until_ns (GCond  *cond,
         return TRUE;  /* signalled (or spurious): the caller looks again */
     }
 
+  /* Only the point where the caller stops waiting on @cond: no need to
+   * spin for it, the caller sleeps precisely to its real deadline next. */
   g_mutex_unlock (mutex);
-  _canopy_sleep_until_ns (deadline_ns);
+  timer_sleep_until (get_thread_state (), deadline_ns);
   g_mutex_lock (mutex);
 
   return FALSE;
