@@ -47,9 +47,7 @@ G_BEGIN_DECLS
  *  - The public wrappers mark an overridden task running after start()
  *    succeeds and stopped after stop(); a subclass whose job ends by itself
  *    (a duration expired, the device went away) calls
- *    _canopy_cyclic_task_set_running (self, FALSE), from any thread. A
- *    subclass that learns how many frames went out may report them with
- *    _canopy_cyclic_task_add_sent().
+ *    _canopy_cyclic_task_set_running (self, FALSE), from any thread.
  *  - Dispose of a running task stops it through stop(); a subclass's own
  *    dispose runs first, so stop() must cope with a released job.
  */
@@ -77,8 +75,5 @@ double   _canopy_cyclic_task_get_initial_period (CanopyCyclicTask *self);
 double   _canopy_cyclic_task_get_duration       (CanopyCyclicTask *self);
 void     _canopy_cyclic_task_set_running        (CanopyCyclicTask *self,
                                                  gboolean          running);
-void     _canopy_cyclic_task_add_sent           (CanopyCyclicTask *self,
-                                                 guint64           sent,
-                                                 guint64           missed);
 
 G_END_DECLS

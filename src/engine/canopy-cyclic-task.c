@@ -1261,14 +1261,3 @@ _canopy_cyclic_task_set_running (CanopyCyclicTask *self,
   schedule_notify_locked (self);
   g_mutex_unlock (&scheduler.lock);
 }
-
-void
-_canopy_cyclic_task_add_sent (CanopyCyclicTask *self,
-                              guint64           sent,
-                              guint64           missed)
-{
-  g_mutex_lock (&scheduler.lock);
-  PRIV (self)->sent += sent;
-  PRIV (self)->missed += missed;
-  g_mutex_unlock (&scheduler.lock);
-}

@@ -52,7 +52,6 @@ guint                _canopy_message_queue_pop_many    (CanopyMessageQueue  *que
                                                         double               timeout,
                                                         gboolean            *closed);
 void                 _canopy_message_queue_close       (CanopyMessageQueue  *queue);
-void                 _canopy_message_queue_flush       (CanopyMessageQueue  *queue);
 guint64              _canopy_message_queue_get_dropped (CanopyMessageQueue  *queue);
 
 G_END_DECLS

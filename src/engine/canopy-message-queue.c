@@ -175,15 +175,6 @@ _canopy_message_queue_close (CanopyMessageQueue *queue)
   g_mutex_unlock (&queue->mutex);
 }
 
-void
-_canopy_message_queue_flush (CanopyMessageQueue *queue)
-{
-  g_mutex_lock (&queue->mutex);
-  queue->head = 0;
-  queue->count = 0;
-  g_mutex_unlock (&queue->mutex);
-}
-
 guint64
 _canopy_message_queue_get_dropped (CanopyMessageQueue *queue)
 {

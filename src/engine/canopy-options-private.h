@@ -21,10 +21,5 @@ gboolean _canopy_options_get_uint    (GHashTable  *options,
                                       guint64      max_value,
                                       guint64     *value,
                                       GError     **error);
-gboolean _canopy_options_get_double  (GHashTable  *options,
-                                      const char  *key,
-                                      double       default_value,
-                                      double      *value,
-                                      GError     **error);
 
 G_END_DECLS

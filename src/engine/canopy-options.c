@@ -81,29 +81,3 @@ _canopy_options_get_uint (GHashTable  *options,
   *value = parsed;
   return TRUE;
 }
-
-gboolean
-_canopy_options_get_double (GHashTable  *options,
-                            const char  *key,
-                            double       default_value,
-                            double      *value,
-                            GError     **error)
-{
-  const char *text = lookup (options, key);
-  char *end = NULL;
-
-  if (text == NULL)
-    {
-      *value = default_value;
-      return TRUE;
-    }
-
-  *value = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0')
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "Option %s: “%s” is not a number", key, text);
-      return FALSE;
-    }
-  return TRUE;
-}

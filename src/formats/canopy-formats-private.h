@@ -32,7 +32,6 @@ typedef struct
 
 const CanopyFormatInfo *_canopy_formats_get           (guint        *n_formats);
 const CanopyFormatInfo *_canopy_formats_lookup        (const char   *path);
-const CanopyFormatInfo *_canopy_formats_lookup_name   (const char   *name);
 CanopyLogReader        *_canopy_formats_open_reader   (const char   *path,
                                                        GError      **error);
 CanopyLogWriter        *_canopy_formats_open_writer   (const char   *path,

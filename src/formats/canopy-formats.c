@@ -99,18 +99,6 @@ _canopy_formats_get (guint *n_formats)
 }
 
 const CanopyFormatInfo *
-_canopy_formats_lookup_name (const char *name)
-{
-  g_return_val_if_fail (name != NULL, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_ascii_strcasecmp (formats[i].name, name) == 0)
-      return &formats[i];
-
-  return NULL;
-}
-
-const CanopyFormatInfo *
 _canopy_formats_lookup (const char *path)
 {
   g_autofree char *base = NULL;

@@ -33,7 +33,6 @@ guint64           _canopy_line_reader_get_line    (CanopyLineReader  *self);
 /* Bytes of the file on disk consumed so far, and its size. */
 guint64           _canopy_line_reader_get_disk_offset (CanopyLineReader *self);
 guint64           _canopy_line_reader_get_disk_size   (CanopyLineReader *self);
-gboolean          _canopy_line_reader_is_gzip     (CanopyLineReader  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopyLineReader, _canopy_line_reader_free)
 

@@ -388,12 +388,6 @@ _canopy_line_reader_get_disk_size (CanopyLineReader *self)
   return self->disk_size;
 }
 
-gboolean
-_canopy_line_reader_is_gzip (CanopyLineReader *self)
-{
-  return self->decompressor != NULL;
-}
-
 char *
 _canopy_text_reader_next_line (CanopyLogReader   *reader,
                                CanopyLineReader  *lines,
@@ -787,4 +781,3 @@ _canopy_parse_seconds (const char *text,
 
   return p - text;
 }
-
