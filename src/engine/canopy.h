@@ -13,6 +13,7 @@
 #include "canopy-error.h"
 #include "canopy-message.h"
 #include "canopy-filter.h"
+#include "canopy-frame-item.h"
 #include "canopy-bus-statistics.h"
 #include "canopy-bus.h"
 #include "canopy-interface-info.h"
