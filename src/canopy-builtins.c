@@ -7,6 +7,8 @@
 
 #include "canopy-interface-info-private.h"
 
+#include "canopy-formats-private.h"
+
 #include "canopy-remote-bus-private.h"
 #include "canopy-virtual-bus-private.h"
 #ifdef HAVE_SOCKETCAN
@@ -52,6 +54,15 @@ _canopy_builtins_ensure_registered (void)
   register_unavailable ("nican", "National Instruments NI-CAN", "the NI-CAN library");
   register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");
   _canopy_remote_bus_register ();
+
+  /* Log formats: the first whose extension matches a file name wins. */
+  _canopy_asc_format_register ();
+  _canopy_blf_format_register ();
+  _canopy_csv_format_register ();
+  _canopy_sqlite_format_register ();
+  _canopy_candump_format_register ();
+  _canopy_trc_format_register ();
+  _canopy_printer_format_register ();
 
   g_once_init_leave (&registered, 1);
 }

@@ -29,7 +29,7 @@
 
 #include <gio/gio.h>
 
-#include "canopy-enums.h"
+#include "canopy-socketcan-enums.h"
 #include "canopy-cyclic-task.h"
 #include "canopy-error.h"
 #include "canopy-socketcan-bus.h"
