@@ -8,6 +8,7 @@
 #include "canopy-error.h"
 #include "canopy-log-format-private.h"
 #include "canopy-log-reader-private.h"
+#include "canopy-notify-private.h"
 
 /**
  * CanopyLogReader:
@@ -26,6 +27,7 @@ typedef struct
   guint64  bytes_read;
   guint64  bytes_total;
   guint    finished : 1;
+  CanopyNotifyQueue *notify;
 } CanopyLogReaderPrivate;
 
 enum {
@@ -38,9 +40,31 @@ enum {
   N_PROPS
 };
 
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
+
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CanopyLogReader, canopy_log_reader, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+canopy_log_reader_constructed (GObject *object)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (CANOPY_LOG_READER (object));
+
+  G_OBJECT_CLASS (canopy_log_reader_parent_class)->constructed (object);
+
+  priv->notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
+}
+
+static void
+canopy_log_reader_dispose (GObject *object)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (CANOPY_LOG_READER (object));
+
+  g_clear_pointer (&priv->notify, _canopy_notify_queue_free);
+
+  G_OBJECT_CLASS (canopy_log_reader_parent_class)->dispose (object);
+}
 
 static void
 canopy_log_reader_finalize (GObject *object)
@@ -114,6 +138,8 @@ canopy_log_reader_class_init (CanopyLogReaderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = canopy_log_reader_constructed;
+  object_class->dispose = canopy_log_reader_dispose;
   object_class->finalize = canopy_log_reader_finalize;
   object_class->get_property = canopy_log_reader_get_property;
   object_class->set_property = canopy_log_reader_set_property;
@@ -346,8 +372,15 @@ _canopy_log_reader_set_progress (CanopyLogReader *self,
 {
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 
-  /* Called per block, not per frame, and read without notification: a
-   * progress bar polls the getters. */
+  /* Called per block, not per frame; notified at most ten times a second
+   * on the context the reader was made on. */
+  if (priv->bytes_total != bytes_total && priv->notify != NULL)
+    _canopy_notify_queue_add (priv->notify, properties[PROP_BYTES_TOTAL]);
+  if (priv->bytes_read != bytes_read && priv->notify != NULL)
+    {
+      _canopy_notify_queue_add (priv->notify, properties[PROP_BYTES_READ]);
+      _canopy_notify_queue_add (priv->notify, properties[PROP_FRACTION]);
+    }
   priv->bytes_read = bytes_read;
   priv->bytes_total = bytes_total;
 }
