@@ -14,6 +14,7 @@
 #include "canopy-error.h"
 #include "canopy-remote-server.h"
 
+#include "canopy-remote-client-private.h"
 #include "canopy-remote-connection-private.h"
 #include "canopy-remote-protocol-private.h"
 
@@ -57,6 +58,12 @@ struct _CanopyRemoteServer
   GCond            clients_cond;
   GPtrArray       *clients;
   GPtrArray       *finished;
+  GHashTable      *client_objects;  /* CanopyRemoteConnection → CanopyRemoteClient */
+
+  /* Where client-connected/-disconnected are emitted and the model of
+   * clients changes: the thread-default context the server was made on. */
+  GMainContext    *context;
+  GListStore      *client_model;
   guint64          n_rejected;
   gboolean         running;
 
@@ -87,6 +94,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CLIENT_CONNECTED,
+  CLIENT_DISCONNECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /**
  * canopy_remote_client_info_copy:
@@ -149,16 +164,102 @@ _canopy_remote_server_open_bus (CanopyRemoteServer  *self,
   return canopy_bus_new (self->interface, self->channel, options, error);
 }
 
+typedef struct
+{
+  CanopyRemoteServer *server;
+  CanopyRemoteClient *client;
+  gboolean            connected;
+} ClientChange;
+
+static void
+client_change_free (gpointer data)
+{
+  ClientChange *change = data;
+
+  g_object_unref (change->server);
+  g_object_unref (change->client);
+  g_free (change);
+}
+
+/* On the server's context: the model changes, then the signal goes. */
+static gboolean
+apply_client_change (gpointer data)
+{
+  ClientChange *change = data;
+  CanopyRemoteServer *self = change->server;
+  guint position;
+
+  if (change->connected)
+    {
+      g_list_store_append (self->client_model, change->client);
+      g_signal_emit (self, signals[CLIENT_CONNECTED], 0, change->client);
+    }
+  else
+    {
+      if (g_list_store_find (self->client_model, change->client, &position))
+        g_list_store_remove (self->client_model, position);
+      g_signal_emit (self, signals[CLIENT_DISCONNECTED], 0, change->client);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_client_change (CanopyRemoteServer *self,
+                    CanopyRemoteClient *client,
+                    gboolean            connected)
+{
+  ClientChange *change = g_new0 (ClientChange, 1);
+  GSource *source = g_idle_source_new ();
+
+  change->server = g_object_ref (self);
+  change->client = g_object_ref (client);
+  change->connected = connected;
+
+  /* Never run in the caller's thread, even when it owns the context: the
+   * caller is a connection thread holding no lock the handlers may need. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, apply_client_change, change, client_change_free);
+  g_source_set_static_name (source, "[canopy] remote client change");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+/* Called by a connection's thread once the server opened a bus for it. */
+void
+_canopy_remote_server_client_connected (CanopyRemoteServer     *self,
+                                        CanopyRemoteConnection *c)
+{
+  g_autoptr(CanopyRemoteClientInfo) info = _canopy_remote_connection_get_info (c);
+  g_autoptr(CanopyRemoteClient) client = _canopy_remote_client_new (info);
+
+  g_mutex_lock (&self->mutex);
+  g_hash_table_insert (self->client_objects, c, g_object_ref (client));
+  g_mutex_unlock (&self->mutex);
+
+  post_client_change (self, client, TRUE);
+}
+
 /* Called by a connection's thread as it ends: the server joins it later. */
 void
 _canopy_remote_server_connection_closed (CanopyRemoteServer     *self,
                                          CanopyRemoteConnection *c)
 {
+  CanopyRemoteClient *client = NULL;
+
   g_mutex_lock (&self->mutex);
   g_ptr_array_remove (self->clients, c);
   g_ptr_array_add (self->finished, c);
+  g_hash_table_steal_extended (self->client_objects, c, NULL, (gpointer *) &client);
   g_cond_broadcast (&self->clients_cond);
   g_mutex_unlock (&self->mutex);
+
+  /* Only clients that got a bus were announced. */
+  if (client != NULL)
+    {
+      post_client_change (self, client, FALSE);
+      g_object_unref (client);
+    }
 }
 
 /* The caller holds self->mutex. Joins client threads that have ended. */
@@ -262,6 +363,9 @@ canopy_remote_server_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
+  g_clear_pointer (&self->client_objects, g_hash_table_unref);
+  g_clear_object (&self->client_model);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->clients_cond);
 
@@ -442,6 +546,38 @@ canopy_remote_server_class_init (CanopyRemoteServerClass *klass)
     g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
+  /**
+   * CanopyRemoteServer::client-connected:
+   * @self: the server
+   * @client: the client
+   *
+   * A client completed its handshake and has a bus of its own. Emitted on
+   * the main context the server was made on, after @client was added to
+   * [method@Canopy.RemoteServer.get_clients].
+   */
+  signals[CLIENT_CONNECTED] =
+    g_signal_new ("client-connected",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CANOPY_TYPE_REMOTE_CLIENT);
+
+  /**
+   * CanopyRemoteServer::client-disconnected:
+   * @self: the server
+   * @client: the client
+   *
+   * A client that had connected went away (or the server stopped).
+   * Emitted on the main context the server was made on, after @client was
+   * removed from [method@Canopy.RemoteServer.get_clients].
+   */
+  signals[CLIENT_DISCONNECTED] =
+    g_signal_new ("client-disconnected",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CANOPY_TYPE_REMOTE_CLIENT);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -451,6 +587,9 @@ canopy_remote_server_init (CanopyRemoteServer *self)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->clients_cond);
   self->clients = g_ptr_array_new ();
+  self->client_objects = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->client_model = g_list_store_new (CANOPY_TYPE_REMOTE_CLIENT);
+  self->context = g_main_context_ref_thread_default ();
   self->finished = g_ptr_array_new ();
   self->max_clients = CANOPY_REMOTE_SERVER_DEFAULT_MAX_CLIENTS;
   self->client_queue_size = CANOPY_REMOTE_SERVER_DEFAULT_QUEUE_SIZE;
@@ -892,4 +1031,23 @@ canopy_remote_server_list_clients (CanopyRemoteServer *self)
   g_mutex_unlock (&self->mutex);
 
   return ret;
+}
+
+/**
+ * canopy_remote_server_get_clients:
+ * @self: a remote server
+ *
+ * The clients connected now, for a list view. The model changes on the
+ * main context the server was made on, with
+ * [signal@Canopy.RemoteServer::client-connected] and
+ * [signal@Canopy.RemoteServer::client-disconnected].
+ *
+ * Returns: (transfer none): a #GListModel of #CanopyRemoteClient
+ */
+GListModel *
+canopy_remote_server_get_clients (CanopyRemoteServer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), NULL);
+
+  return G_LIST_MODEL (self->client_model);
 }
