@@ -23,6 +23,7 @@
 #include "canopy-notifier.h"
 #include "canopy-main-context-listener.h"
 #include "canopy-player.h"
+#include "canopy-capture-store.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"
