@@ -325,8 +325,12 @@ canopy_capture_store_publish (GObject *object)
   guint removed;
   guint added;
 
+  /* Called again from a handler (clear() in items-changed): next time. */
   if (self->publishing)
-    return;
+    {
+      _canopy_notify_queue_schedule (self->notify);
+      return;
+    }
 
   g_mutex_lock (&self->mutex);
   self->publish_pending = FALSE;

@@ -24,6 +24,8 @@
 #include "canopy-main-context-listener.h"
 #include "canopy-player.h"
 #include "canopy-capture-store.h"
+#include "canopy-id-row.h"
+#include "canopy-id-table.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"

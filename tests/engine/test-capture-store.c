@@ -9,6 +9,8 @@
 
 #include <canopy.h>
 
+#include "models-test-common.h"
+
 #include "../formats/formats-test-common.h"
 
 #define CHUNK_FRAMES 4096
@@ -70,32 +72,6 @@ assert_same_frame (const CanopyMessage *want,
     }
 }
 
-/* Runs the store's main context until the model has @n_items. */
-static void
-wait_for_n_items (CanopyCaptureStore *store,
-                  guint               n_items)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (g_list_model_get_n_items (G_LIST_MODEL (store)) != n_items)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-/* Lets every pending publication run. */
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 60 * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 static void
 test_round_trip (void)
 {
@@ -114,7 +90,7 @@ test_round_trip (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_cmpuint (canopy_capture_store_get_n_captured (store), ==, frames->len);
 
-  wait_for_n_items (store, frames->len);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), frames->len);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == CANOPY_TYPE_FRAME_ITEM);
 
   for (guint i = 0; i < frames->len; i++)
@@ -204,7 +180,7 @@ test_batches_from_a_thread (void)
 
   start = g_get_monotonic_time ();
   thread = g_thread_new ("producer", produce, &producer);
-  wait_for_n_items (store, frames->len);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), frames->len);
   elapsed = g_get_monotonic_time () - start;
   g_thread_join (g_steal_pointer (&thread));
 
@@ -243,9 +219,9 @@ test_ring (void)
                         limit + CHUNK_FRAMES * 64);
       /* Publish now and then, as a running user interface would. */
       if (i % 10000 == 0)
-        settle ();
+        models_test_settle ();
     }
-  settle ();
+  models_test_settle ();
 
   n_dropped = canopy_capture_store_get_n_dropped (store);
   n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
@@ -271,7 +247,7 @@ test_ring (void)
 
   /* Lowering the limit drops at once; 0 removes it. */
   canopy_capture_store_set_memory_limit (store, 1);
-  settle ();
+  models_test_settle ();
   g_assert_cmpuint (canopy_capture_store_get_n_dropped (store), >, n_dropped);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), <=, CHUNK_FRAMES);
   canopy_capture_store_set_memory_limit (store, 0);
@@ -286,7 +262,7 @@ test_ring_keeps_published_items (void)
   g_autoptr(GArray) frames = random_frames (8 * CHUNK_FRAMES, 31);
 
   canopy_capture_store_append_many (store, (CanopyMessage *) frames->data, 2 * CHUNK_FRAMES);
-  wait_for_n_items (store, 2 * CHUNK_FRAMES);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 2 * CHUNK_FRAMES);
   /* Room for what it holds now, two chunks (with their FD arenas). */
   canopy_capture_store_set_memory_limit (store, canopy_capture_store_get_memory_used (store));
   g_assert_cmpuint (canopy_capture_store_get_n_dropped (store), ==, 0);
@@ -304,7 +280,7 @@ test_ring_keeps_published_items (void)
       assert_same_frame (&g_array_index (frames, CanopyMessage, i), &got, i);
     }
 
-  settle ();
+  models_test_settle ();
   g_assert_cmpuint (canopy_capture_store_get_first_frame (store), ==,
                     canopy_capture_store_get_n_dropped (store));
 }
@@ -327,13 +303,13 @@ test_paused (void)
   guint n_emissions = 0;
 
   canopy_capture_store_append_many (store, (CanopyMessage *) frames->data, 1000);
-  wait_for_n_items (store, 1000);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 1000);
 
   g_signal_connect (store, "items-changed", G_CALLBACK (count_emission), &n_emissions);
   canopy_capture_store_set_paused (store, TRUE);
   g_assert_true (canopy_capture_store_get_paused (store));
   canopy_capture_store_append_many (store, &g_array_index (frames, CanopyMessage, 1000), 2000);
-  settle ();
+  models_test_settle ();
 
   /* Captured and counted, but the model is frozen. */
   g_assert_cmpuint (canopy_capture_store_get_n_captured (store), ==, 3000);
@@ -341,7 +317,7 @@ test_paused (void)
   g_assert_cmpuint (n_emissions, ==, 0);
 
   canopy_capture_store_set_paused (store, FALSE);
-  wait_for_n_items (store, 3000);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 3000);
   g_assert_cmpuint (n_emissions, ==, 1);
   for (guint i = 0; i < frames->len; i += 11)
     {
@@ -360,17 +336,17 @@ test_clear (void)
   g_autoptr(CanopyFrameItem) item = NULL;
 
   canopy_capture_store_append_many (store, (CanopyMessage *) frames->data, 5000);
-  wait_for_n_items (store, 5000);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 5000);
 
   /* From a thread that does not own the main context: at the next
    * publication. */
   canopy_capture_store_clear (store);
-  wait_for_n_items (store, 0);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 0);
   g_assert_cmpuint (canopy_capture_store_get_memory_used (store), <=, sizeof (CanopyMessage) * CHUNK_FRAMES);
 
   /* Frame numbers go on. */
   canopy_capture_store_append_many (store, &g_array_index (frames, CanopyMessage, 5000), 1000);
-  wait_for_n_items (store, 1000);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 1000);
   item = g_list_model_get_item (G_LIST_MODEL (store), 0);
   g_assert_cmpuint (canopy_frame_item_get_position (item), ==, 5000);
   assert_same_frame (&g_array_index (frames, CanopyMessage, 5000), canopy_frame_item_get_message (item), 0);
@@ -439,7 +415,7 @@ test_write (void)
   g_autofree char *path = g_build_filename (dir, "cancelled.asc", NULL);
 
   canopy_capture_store_append_many (store, (CanopyMessage *) frames->data, frames->len);
-  wait_for_n_items (store, frames->len);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), frames->len);
 
   write_and_compare (store, frames, &blf_caps, dir);
   for (guint i = 0; i < n_test_formats; i++)
@@ -487,7 +463,7 @@ test_notifier (void)
       g_assert_no_error (error);
     }
 
-  wait_for_n_items (store, n);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), n);
   g_assert_true (canopy_notifier_stop (notifier, 5.0));
 
   for (guint i = 0; i < n; i++)
