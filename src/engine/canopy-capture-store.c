@@ -125,6 +125,8 @@ static GParamSpec *properties[N_PROPS];
 static void
 chunk_free (Chunk *chunk)
 {
+  if (chunk == NULL)
+    return;
   g_free (chunk->arena);
   g_free (chunk);
 }
@@ -149,22 +151,53 @@ recycle_chunk_locked (CanopyCaptureStore *self,
 }
 
 /* Frees the chunks that hold neither a frame of the store nor one of the
- * published model. */
+ * published model. Those the model still shows stay until a publication
+ * has removed them, so a view never reads a freed frame; the chunks
+ * between them and the store's frames (dropped before they were ever
+ * published) go at once, so a stalled or paused main context holds at
+ * most one memory limit's worth of frames besides the store's own. A
+ * chunk freed in the middle leaves a NULL in the array. */
 static void
 release_chunks_locked (CanopyCaptureStore *self)
 {
-  guint64 keep_from = self->live_first;
+  guint64 published_end = self->published_first + self->n_published;
 
-  if (self->n_published > 0)
-    keep_from = MIN (keep_from, self->published_first);
-
-  while (self->chunks->len > 0 && (self->base_chunk + 1) * CHUNK_FRAMES <= keep_from)
+  for (guint i = 0; i < self->chunks->len; i++)
     {
-      recycle_chunk_locked (self, g_ptr_array_steal_index (self->chunks, 0));
+      guint64 first = (self->base_chunk + i) * CHUNK_FRAMES;
+      guint64 end = first + CHUNK_FRAMES;
+      gboolean shown = self->n_published > 0 && first < published_end && end > self->published_first;
+
+      if (end > self->live_first)
+        break;
+      if (!shown && g_ptr_array_index (self->chunks, i) != NULL)
+        {
+          recycle_chunk_locked (self, g_ptr_array_index (self->chunks, i));
+          g_ptr_array_index (self->chunks, i) = NULL;
+        }
+    }
+
+  while (self->chunks->len > 0 && g_ptr_array_index (self->chunks, 0) == NULL)
+    {
+      g_ptr_array_remove_index (self->chunks, 0);
       self->base_chunk++;
     }
 }
 
+/* Every chunk in memory, the ones kept for the model included. */
+static guint64
+memory_held_locked (CanopyCaptureStore *self)
+{
+  guint64 held = 0;
+
+  for (guint i = 0; i < self->chunks->len; i++)
+    if (g_ptr_array_index (self->chunks, i) != NULL)
+      held += chunk_size (g_ptr_array_index (self->chunks, i));
+
+  return held;
+}
+
+/* The chunks holding frames of the store: what the memory limit bounds. */
 static guint64
 memory_used_locked (CanopyCaptureStore *self)
 {
@@ -173,7 +206,7 @@ memory_used_locked (CanopyCaptureStore *self)
 
   for (guint i = 0; i < self->chunks->len; i++)
     if (self->base_chunk + i >= first_live_chunk)
-      used += chunk_size (g_ptr_array_index (self->chunks, i));
+      used += chunk_size (g_ptr_array_index (self->chunks, i));  /* never NULL: live */
 
   return used;
 }
@@ -302,6 +335,8 @@ read_frame_locked (CanopyCaptureStore *self,
     return FALSE;
 
   chunk = g_ptr_array_index (self->chunks, number - self->base_chunk);
+  if (chunk == NULL)
+    return FALSE;
   record = &chunk->records[frame % CHUNK_FRAMES];
 
   memset (msg, 0, sizeof *msg);
@@ -327,6 +362,7 @@ static void
 canopy_capture_store_publish (GObject *object)
 {
   CanopyCaptureStore *self = CANOPY_CAPTURE_STORE (object);
+  gboolean reschedule = FALSE;
   guint old_n_items;
   guint removed;
   guint added;
@@ -364,11 +400,19 @@ canopy_capture_store_publish (GObject *object)
   /* With nothing published, nothing pins frames: start from what is held. */
   if (self->n_published == 0)
     self->published_first = self->live_first;
-  /* What the ring dropped meanwhile is still in memory (frames from
-   * published_first on are kept) and is removed by the next publication. */
-  added = (guint) MIN (self->next_frame - (self->published_first + self->n_published),
-                       (guint64) (G_MAXUINT - self->n_published));
-  self->n_published += added;
+  if (self->published_first + self->n_published < self->live_first)
+    {
+      /* The ring dropped past the end of the model meanwhile: those frames
+       * are gone, so the model cannot grow contiguously. Next time. */
+      added = 0;
+      reschedule = TRUE;
+    }
+  else
+    {
+      added = (guint) MIN (self->next_frame - (self->published_first + self->n_published),
+                           (guint64) (G_MAXUINT - self->n_published));
+      self->n_published += added;
+    }
   release_chunks_locked (self);
   g_mutex_unlock (&self->mutex);
 
@@ -377,6 +421,8 @@ canopy_capture_store_publish (GObject *object)
 
   self->publishing = FALSE;
 
+  if (reschedule)
+    _canopy_notify_queue_schedule (self->notify);
   if (self->n_published != old_n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
@@ -802,8 +848,10 @@ canopy_capture_store_get_memory_limit (CanopyCaptureStore *self)
  * canopy_capture_store_get_memory_used:
  * @self: a #CanopyCaptureStore
  *
- * The memory the store's frames take, in bytes: the chunks holding frames
- * of the store, with their CAN FD arenas — what the memory limit bounds.
+ * The memory the store's frames take, in bytes: the chunks of records with
+ * their CAN FD arenas. Under a memory limit this may exceed the limit by
+ * the frames the list model still shows until its next publication (at
+ * most one limit's worth, while the model is paused).
  *
  * Returns: bytes in use
  */
@@ -815,7 +863,7 @@ canopy_capture_store_get_memory_used (CanopyCaptureStore *self)
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), 0);
 
   g_mutex_lock (&self->mutex);
-  used = memory_used_locked (self);
+  used = memory_held_locked (self);
   g_mutex_unlock (&self->mutex);
 
   return used;

@@ -215,13 +215,16 @@ test_ring (void)
   for (guint i = 0; i < frames->len; i++)
     {
       canopy_capture_store_append (store, &g_array_index (frames, CanopyMessage, i));
+      /* The live chunks fit the limit (but for the arena of the one being
+       * filled); the model may still show as much again. */
       g_assert_cmpuint (canopy_capture_store_get_memory_used (store), <=,
-                        limit + CHUNK_FRAMES * 64);
+                        2 * limit + CHUNK_FRAMES * (24 + 64));
       /* Publish now and then, as a running user interface would. */
       if (i % 10000 == 0)
         models_test_settle ();
     }
   models_test_settle ();
+  g_assert_cmpuint (canopy_capture_store_get_memory_used (store), <=, limit + CHUNK_FRAMES * 64);
 
   n_dropped = canopy_capture_store_get_n_dropped (store);
   n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
@@ -283,6 +286,60 @@ test_ring_keeps_published_items (void)
   models_test_settle ();
   g_assert_cmpuint (canopy_capture_store_get_first_frame (store), ==,
                     canopy_capture_store_get_n_dropped (store));
+}
+
+/* Paused under a memory limit, the store keeps the frames the model shows
+ * and its newest ones, and nothing in between: memory stays bounded. */
+static void
+test_ring_paused_is_bounded (void)
+{
+  g_autoptr(CanopyCaptureStore) store = canopy_capture_store_new ();
+  g_autoptr(GArray) frames = random_frames (40 * CHUNK_FRAMES, 43);
+  guint64 limit;
+
+  canopy_capture_store_append_many (store, (CanopyMessage *) frames->data, 3 * CHUNK_FRAMES);
+  models_test_wait_for_n_items (G_LIST_MODEL (store), 3 * CHUNK_FRAMES);
+  limit = canopy_capture_store_get_memory_used (store);
+  canopy_capture_store_set_memory_limit (store, limit);
+  canopy_capture_store_set_paused (store, TRUE);
+
+  for (guint i = 3; i < 40; i++)
+    {
+      canopy_capture_store_append_many (store, &g_array_index (frames, CanopyMessage, i * CHUNK_FRAMES),
+                                        CHUNK_FRAMES);
+      /* The three shown chunks, at most three live ones and the one being
+       * filled, each with an FD arena of up to 256 KiB. */
+      g_assert_cmpuint (canopy_capture_store_get_memory_used (store), <=,
+                        2 * limit + CHUNK_FRAMES * (24 + 64));
+    }
+  models_test_settle ();
+
+  /* The frozen model still reads its frames, all of them intact. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3 * CHUNK_FRAMES);
+  for (guint i = 0; i < 3 * CHUNK_FRAMES; i += 37)
+    {
+      CanopyMessage got;
+
+      g_assert_true (canopy_capture_store_get_message (store, i, &got));
+      assert_same_frame (&g_array_index (frames, CanopyMessage, i), &got, i);
+    }
+
+  /* Unpaused: the newest frames, numbered as captured. */
+  canopy_capture_store_set_paused (store, FALSE);
+  models_test_settle ();
+  g_assert_cmpuint (canopy_capture_store_get_first_frame (store), ==,
+                    canopy_capture_store_get_n_dropped (store));
+  g_assert_cmpuint (canopy_capture_store_get_n_dropped (store) + g_list_model_get_n_items (G_LIST_MODEL (store)),
+                    ==, frames->len);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i += 37)
+    {
+      CanopyMessage got;
+      guint64 frame = canopy_capture_store_get_first_frame (store) + i;
+
+      g_assert_true (canopy_capture_store_get_message (store, i, &got));
+      assert_same_frame (&g_array_index (frames, CanopyMessage, frame), &got, i);
+    }
+  g_assert_cmpuint (canopy_capture_store_get_memory_used (store), <=, limit + CHUNK_FRAMES * (24 + 64));
 }
 
 static void
@@ -491,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/capture-store/batches-from-a-thread", test_batches_from_a_thread);
   g_test_add_func ("/capture-store/ring", test_ring);
   g_test_add_func ("/capture-store/ring-keeps-published-items", test_ring_keeps_published_items);
+  g_test_add_func ("/capture-store/ring-paused-is-bounded", test_ring_paused_is_bounded);
   g_test_add_func ("/capture-store/paused", test_paused);
   g_test_add_func ("/capture-store/clear", test_clear);
   g_test_add_func ("/capture-store/write", test_write);
