@@ -39,7 +39,9 @@
  * array cost a hundredth of a byte per frame, and a ring drops 0.1 % of a
  * 100 MiB capture at a time. */
 #define CHUNK_FRAMES 4096
-#define MAX_SPARE_CHUNKS 4
+/* Dropped chunks kept for reuse: a few for a growing store; up to the
+ * limit's worth in a ring, which so allocates nothing once warm. */
+#define MIN_SPARE_CHUNKS 4
 #define ARENA_MIN_SIZE 4096
 #define WRITE_BATCH 256
 #define PUBLISH_INTERVAL_USEC (G_USEC_PER_SEC / 60)
@@ -89,8 +91,7 @@ struct _CanopyCaptureStore
   guint64            live_first;    /* first frame the store still holds */
   guint64            n_dropped;
   guint64            memory_limit;
-  Chunk             *spare[MAX_SPARE_CHUNKS];
-  guint              n_spare;
+  GPtrArray         *spare;         /* Chunk *, for reuse */
   gboolean           paused;
   gboolean           publish_pending;
 
@@ -137,14 +138,28 @@ chunk_size (const Chunk *chunk)
   return sizeof *chunk + chunk->arena_size;
 }
 
+/* A publication pins every live chunk (as many as fit the limit, and the
+ * one being filled); the ring then drops them all before the next one, and
+ * needs as many spares to go on without allocating. */
+static guint
+spare_chunks_wanted (CanopyCaptureStore *self)
+{
+  if (self->memory_limit == 0)
+    return MIN_SPARE_CHUNKS;
+
+  return (guint) MIN (MAX (MIN_SPARE_CHUNKS, self->memory_limit / sizeof (Chunk) + 2), G_MAXUINT / 2);
+}
+
 static void
 recycle_chunk_locked (CanopyCaptureStore *self,
                       Chunk              *chunk)
 {
-  if (self->n_spare < MAX_SPARE_CHUNKS)
+  guint keep = spare_chunks_wanted (self);
+
+  if (self->spare->len < keep)
     {
       chunk->arena_len = 0;
-      self->spare[self->n_spare++] = chunk;
+      g_ptr_array_add (self->spare, chunk);
     }
   else
     chunk_free (chunk);
@@ -250,8 +265,10 @@ start_chunk_locked (CanopyCaptureStore *self,
 
   *dropped |= enforce_memory_limit_locked (self, sizeof (Chunk));
 
-  if (self->n_spare > 0)
-    chunk = self->spare[--self->n_spare];
+  if (self->spare->len > 0)
+    {
+      chunk = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
+    }
   else
     {
       /* Records are written before they are read: no need to zero 96 KiB. */
@@ -505,8 +522,7 @@ canopy_capture_store_finalize (GObject *object)
   CanopyCaptureStore *self = CANOPY_CAPTURE_STORE (object);
 
   g_ptr_array_unref (self->chunks);
-  for (guint i = 0; i < self->n_spare; i++)
-    chunk_free (self->spare[i]);
+  g_ptr_array_unref (self->spare);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (canopy_capture_store_parent_class)->finalize (object);
@@ -586,6 +602,11 @@ canopy_capture_store_class_init (CanopyCaptureStoreClass *klass)
    * The most memory the frames may take, in bytes; 0 for no limit. With a
    * limit the store drops its oldest chunk of frames (4096) before it
    * would grow past it; it always keeps the chunk being filled.
+   *
+   * Besides, chunks the list model still shows are kept until its next
+   * publication, and dropped chunks are kept for reuse, up to the limit's
+   * worth: a ring holds at most about twice its limit, and once warm it
+   * allocates nothing.
    */
   properties[PROP_MEMORY_LIMIT] =
     g_param_spec_uint64 ("memory-limit", NULL, NULL,
@@ -644,6 +665,7 @@ canopy_capture_store_init (CanopyCaptureStore *self)
 {
   g_mutex_init (&self->mutex);
   self->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
+  self->spare = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
   self->context = g_main_context_ref_thread_default ();
   self->notify = _canopy_notify_queue_new (G_OBJECT (self), self->context,
                                            PUBLISH_INTERVAL_USEC,
@@ -812,7 +834,14 @@ canopy_capture_store_set_memory_limit (CanopyCaptureStore *self,
   changed = self->memory_limit != bytes;
   self->memory_limit = bytes;
   if (changed)
-    dropped = enforce_memory_limit_locked (self, 0);
+    {
+      guint n_spare = self->spare->len;
+
+      /* Room for every spare now, not while appending. */
+      g_ptr_array_set_size (self->spare, MAX (n_spare, spare_chunks_wanted (self)));
+      g_ptr_array_set_size (self->spare, n_spare);
+      dropped = enforce_memory_limit_locked (self, 0);
+    }
   g_mutex_unlock (&self->mutex);
 
   if (dropped)
@@ -851,7 +880,8 @@ canopy_capture_store_get_memory_limit (CanopyCaptureStore *self)
  * The memory the store's frames take, in bytes: the chunks of records with
  * their CAN FD arenas. Under a memory limit this may exceed the limit by
  * the frames the list model still shows until its next publication (at
- * most one limit's worth, while the model is paused).
+ * most one limit's worth, while the model is paused). Chunks kept empty
+ * for reuse are not counted.
  *
  * Returns: bytes in use
  */
