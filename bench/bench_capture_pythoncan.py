@@ -3,7 +3,9 @@
 # producer thread makes a can.Message per frame and appends it to a list
 # (what a BufferedReader or a list-keeping Listener holds), for the same
 # frames as bench-capture's producer.
-# Usage: bench_capture_pythoncan.py N classic|fd
+# "id-table": the per-id statistics of bench-capture's id table (count,
+# last/min/max period, changed bytes) kept in a dict, a can.Message per frame.
+# Usage: bench_capture_pythoncan.py N classic|fd|id-table
 # Prints "frames seconds resident_bytes".
 import sys
 import threading
@@ -40,8 +42,41 @@ def produce(n, fd, trace):
         trace.append(msg)
 
 
+def feed_id_table(n):
+    table = {}
+    for i in range(n):
+        h = mix(i + 1)
+        msg = can.Message(timestamp=1.7e9 + i * 1e-4, arbitration_id=i % 1000, channel=(i // 1000) % 2,
+                          is_extended_id=False, data=h.to_bytes(8, "little"))
+        key = (msg.channel, msg.arbitration_id, msg.is_extended_id)
+        row = table.get(key)
+        if row is None:
+            table[key] = [msg, 1, msg.timestamp, None, None, None, 0]
+            continue
+        previous = row[0]
+        period = msg.timestamp - previous.timestamp
+        changed = 0
+        for j, (a, b) in enumerate(zip(previous.data, msg.data)):
+            if a != b:
+                changed |= 1 << j
+        row[0] = msg
+        row[1] += 1
+        row[3] = period
+        row[4] = period if row[4] is None else min(row[4], period)
+        row[5] = period if row[5] is None else max(row[5], period)
+        row[6] = changed
+    return table
+
+
 def main():
     n = int(sys.argv[1])
+    if sys.argv[2] == "id-table":
+        start = time.perf_counter()
+        table = feed_id_table(n)
+        seconds = time.perf_counter() - start
+        assert len(table) == 2000
+        print(n, seconds, 0)
+        return
     fd = sys.argv[2] == "fd"
     trace = []
     before = resident_bytes()
