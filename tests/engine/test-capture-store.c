@@ -235,7 +235,9 @@ test_ring (void)
   g_assert_cmpuint (n_dropped % CHUNK_FRAMES, ==, 0);
   g_assert_cmpuint (first, ==, n_dropped);
   g_assert_cmpuint (n_items + n_dropped, ==, frames->len);
+  /* … and no more than the limit asks: it holds about four chunks. */
   g_assert_cmpuint (n_items, <, 5 * CHUNK_FRAMES);
+  g_assert_cmpuint (n_items, >, 2 * CHUNK_FRAMES);
   g_assert_cmpuint (canopy_capture_store_get_n_captured (store), ==, frames->len);
 
   /* What is left is the newest frames, numbered as captured. */
