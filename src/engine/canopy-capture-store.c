@@ -50,7 +50,6 @@ struct _CanopyCaptureStore
    * reads from the main context or a writing thread. */
   GMutex             mutex;
   CanopyFrameChunks  frames;
-  gboolean           paused;
   gboolean           publish_pending;
 
   /* The published model: frames published_first … + n_published - 1.
@@ -60,6 +59,7 @@ struct _CanopyCaptureStore
   guint64            published_first;
   guint              n_published;
   gboolean           publishing;
+  gboolean           paused;
 };
 
 enum {
@@ -652,19 +652,13 @@ void
 canopy_capture_store_set_paused (CanopyCaptureStore *self,
                                  gboolean            paused)
 {
-  gboolean changed;
-
   g_return_if_fail (CANOPY_IS_CAPTURE_STORE (self));
 
+  /* Only the main context reads it (publications run there). */
   paused = !!paused;
-
-  g_mutex_lock (&self->mutex);
-  changed = self->paused != paused;
-  self->paused = paused;
-  g_mutex_unlock (&self->mutex);
-
-  if (!changed)
+  if (self->paused == paused)
     return;
+  self->paused = paused;
 
   if (!paused)
     _canopy_notify_queue_schedule (self->notify);
@@ -680,15 +674,9 @@ canopy_capture_store_set_paused (CanopyCaptureStore *self,
 gboolean
 canopy_capture_store_get_paused (CanopyCaptureStore *self)
 {
-  gboolean paused;
-
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
-  paused = self->paused;
-  g_mutex_unlock (&self->mutex);
-
-  return paused;
+  return self->paused;
 }
 
 /**

@@ -60,13 +60,13 @@ struct _CanopyIdTable
   GArray            *dirty;        /* guint: entries changed since the last publication */
   guint64            n_frames;
   gboolean           cleared;
-  gboolean           paused;
   gboolean           publish_pending;
 
   /* The main context's. */
   GPtrArray         *rows;         /* CanopyIdRow, the model */
   GArray            *updates;      /* RowUpdate, reused by each publication */
   gboolean           publishing;
+  gboolean           paused;
 };
 
 enum {
@@ -504,19 +504,13 @@ void
 canopy_id_table_set_paused (CanopyIdTable *self,
                             gboolean       paused)
 {
-  gboolean changed;
-
   g_return_if_fail (CANOPY_IS_ID_TABLE (self));
 
+  /* Only the main context reads it (publications run there). */
   paused = !!paused;
-
-  g_mutex_lock (&self->mutex);
-  changed = self->paused != paused;
-  self->paused = paused;
-  g_mutex_unlock (&self->mutex);
-
-  if (!changed)
+  if (self->paused == paused)
     return;
+  self->paused = paused;
 
   if (!paused)
     _canopy_notify_queue_schedule (self->notify);
@@ -532,15 +526,9 @@ canopy_id_table_set_paused (CanopyIdTable *self,
 gboolean
 canopy_id_table_get_paused (CanopyIdTable *self)
 {
-  gboolean paused;
-
   g_return_val_if_fail (CANOPY_IS_ID_TABLE (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
-  paused = self->paused;
-  g_mutex_unlock (&self->mutex);
-
-  return paused;
+  return self->paused;
 }
 
 /**

@@ -40,16 +40,6 @@ frame (CanopyMessage *msg,
 }
 
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *n_emissions)
-{
-  (*n_emissions)++;
-}
-
-static void
 on_notify (GObject    *object,
            GParamSpec *pspec,
            GString    *names)
@@ -84,7 +74,7 @@ test_known_sequence (void)
   g_autoptr(GString) notified = g_string_new (NULL);
   guint n_emissions = 0;
 
-  g_signal_connect (table, "items-changed", G_CALLBACK (on_items_changed), &n_emissions);
+  g_signal_connect (table, "items-changed", G_CALLBACK (models_test_count_items_changed), &n_emissions);
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
@@ -292,7 +282,7 @@ test_paused_and_clear (void)
   canopy_id_table_feed (table, &msg, 1);
   models_test_wait_for_n_items (G_LIST_MODEL (table), 1);
   row = g_list_model_get_item (G_LIST_MODEL (table), 0);
-  g_signal_connect (table, "items-changed", G_CALLBACK (on_items_changed), &n_emissions);
+  g_signal_connect (table, "items-changed", G_CALLBACK (models_test_count_items_changed), &n_emissions);
 
   canopy_id_table_set_paused (table, TRUE);
   g_assert_true (canopy_id_table_get_paused (table));
