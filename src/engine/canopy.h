@@ -47,4 +47,10 @@
 #include "canopy-sqlite-writer.h"
 #include "canopy-trc-reader.h"
 
+/* signal databases */
+#include "canopy-signal-def.h"
+#include "canopy-signal-value.h"
+#include "canopy-message-def.h"
+#include "canopy-database.h"
+
 #undef CANOPY_INSIDE
