@@ -244,7 +244,8 @@ _canopy_message_def_start_bits (CanopyMessageDef *self,
 }
 
 /* Writes the signals that the multiplexors select into @data; a signal in
- * @given that is not selected is an error. */
+ * @given that is not selected is an error. Signals in @given are written
+ * last, so a defaulted signal that shares their bits cannot overwrite them. */
 gboolean
 _canopy_message_def_pack (CanopyMessageDef  *self,
                           const guint64     *bits,
@@ -255,32 +256,37 @@ _canopy_message_def_pack (CanopyMessageDef  *self,
   guint64 mux_raw[CANOPY_DBC_MAX_MULTIPLEXORS];
   gboolean mux_active[CANOPY_DBC_MAX_MULTIPLEXORS];
 
-  for (guint k = 0; k < self->signals->len; k++)
-    {
-      guint i = self->decode_order[k];
-      CanopySignalDef *signal = g_ptr_array_index (self->signals, i);
-      gboolean selected = _canopy_signal_def_selected (signal, mux_raw, mux_active);
+  for (guint pass = 0; pass < (given != NULL ? 2 : 1); pass++)
+    for (guint k = 0; k < self->signals->len; k++)
+      {
+        guint i = self->decode_order[k];
+        CanopySignalDef *signal = g_ptr_array_index (self->signals, i);
+        gboolean selected = _canopy_signal_def_selected (signal, mux_raw, mux_active);
+        gboolean in_this_pass = given == NULL || (given[i] ? pass == 1 : pass == 0);
 
-      if (signal->mux_slot >= 0)
-        {
-          mux_active[signal->mux_slot] = selected;
-          mux_raw[signal->mux_slot] = bits[i];
-        }
+        if (signal->mux_slot >= 0)
+          {
+            mux_active[signal->mux_slot] = selected;
+            mux_raw[signal->mux_slot] = bits[i];
+          }
 
-      if (!selected)
-        {
-          if (given != NULL && given[i])
-            {
-              g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                           "Signal %s of message %s is not selected by the value of its multiplexor",
-                           signal->name, self->name);
-              return FALSE;
-            }
+        if (!in_this_pass)
           continue;
-        }
 
-      _canopy_signal_def_insert (signal, data, bits[i]);
-    }
+        if (!selected)
+          {
+            if (given != NULL && given[i])
+              {
+                g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                             "Signal %s of message %s is not selected by the value of its multiplexor",
+                             signal->name, self->name);
+                return FALSE;
+              }
+            continue;
+          }
+
+        _canopy_signal_def_insert (signal, data, bits[i]);
+      }
 
   return TRUE;
 }

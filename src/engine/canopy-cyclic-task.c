@@ -68,6 +68,12 @@ typedef struct
   gint64         end_ns;
   gint64         slot;         /* the index of the next frame */
   gint64         deadline_ns;  /* when it is due */
+
+  /* Per-frame hook (signal-level tasks: rolling counter, checksum); set
+   * before the task first starts, called on the scheduler thread. */
+  CanopyCyclicPrepareFunc prepare;
+  gpointer       prepare_data;
+  GDestroyNotify prepare_destroy;
 } CanopyCyclicTaskPrivate;
 
 enum {
@@ -347,6 +353,10 @@ dispatch_locked (CanopyCyclicTask *task,
   g_object_ref (task);
 
   g_mutex_unlock (&scheduler.lock);
+  /* Outside the lock: stop() waits for in_flight, so the hook's data
+   * stays valid, and only this thread calls it. */
+  if (priv->prepare != NULL)
+    priv->prepare (&msg, priv->prepare_data);
   ok = canopy_bus_send (bus, &msg, 0, &error);
   g_mutex_lock (&scheduler.lock);
 
@@ -612,6 +622,8 @@ canopy_cyclic_task_finalize (GObject *object)
   CanopyCyclicTaskPrivate *priv = PRIV (CANOPY_CYCLIC_TASK (object));
 
   g_clear_pointer (&priv->context, g_main_context_unref);
+  if (priv->prepare_destroy != NULL)
+    priv->prepare_destroy (priv->prepare_data);
 
   G_OBJECT_CLASS (canopy_cyclic_task_parent_class)->finalize (object);
 }
@@ -1260,4 +1272,28 @@ _canopy_cyclic_task_set_running (CanopyCyclicTask *self,
   PRIV (self)->running = !!running;
   schedule_notify_locked (self);
   g_mutex_unlock (&scheduler.lock);
+}
+
+void
+_canopy_cyclic_task_set_prepare_func (CanopyCyclicTask        *self,
+                                      CanopyCyclicPrepareFunc  prepare,
+                                      gpointer                 user_data,
+                                      GDestroyNotify           destroy)
+{
+  CanopyCyclicTaskPrivate *priv = PRIV (self);
+  gboolean set_before;
+
+  g_return_if_fail (CANOPY_CYCLIC_TASK_GET_CLASS (self)->start == generic_start);
+
+  g_mutex_lock (&scheduler.lock);
+  set_before = priv->heap_index >= 0 || priv->sent > 0 || priv->prepare != NULL;
+  if (!set_before)
+    {
+      priv->prepare = prepare;
+      priv->prepare_data = user_data;
+      priv->prepare_destroy = destroy;
+    }
+  g_mutex_unlock (&scheduler.lock);
+
+  g_return_if_fail (!set_before);
 }

@@ -52,5 +52,7 @@
 #include "canopy-signal-value.h"
 #include "canopy-message-def.h"
 #include "canopy-database.h"
+#include "canopy-checksum.h"
+#include "canopy-signal-task.h"
 
 #undef CANOPY_INSIDE
