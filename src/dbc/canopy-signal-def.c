@@ -26,6 +26,8 @@
 
 G_DEFINE_FINAL_TYPE (CanopySignalDef, canopy_signal_def, G_TYPE_OBJECT)
 
+static const double exp10_table[10] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+
 static void
 canopy_signal_def_finalize (GObject *object)
 {
@@ -104,6 +106,22 @@ _canopy_signal_def_compute_layout (CanopySignalDef *self,
       self->lsb_shift = 7 - lsb_seq % 8;
       self->n_bytes = self->lsb_byte - msb_byte + 1;
       self->last_byte = self->lsb_byte;
+    }
+
+  /* The decimals that print every value exactly: 2 for a factor of 0.01,
+   * 6 for 0.015625; -1 when none up to 9 do (0.0003834). */
+  self->decimals = -1;
+  for (int d = 0; d <= 9; d++)
+    {
+      double f = self->factor * exp10_table[d];
+      double o = self->offset * exp10_table[d];
+
+      if (fabs (f - round (f)) <= 1e-9 * MAX (1, fabs (f)) &&
+          fabs (o - round (o)) <= 1e-9 * MAX (1, fabs (o)))
+        {
+          self->decimals = d;
+          break;
+        }
     }
 
   return self->last_byte < size && self->last_byte < CANOPY_MESSAGE_MAX_DATA;

@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "canopy-signal-value.h"
 
 #include "canopy-dbc-private.h"
@@ -148,4 +151,102 @@ canopy_signal_value_get_text (const CanopySignalValue *value)
   if (value->signal->n_value_texts == 0)
     return NULL;
   return canopy_signal_def_get_value_text (value->signal, value->raw);
+}
+
+static const gint64 pow10_table[10] = {
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+};
+
+/* Digits of @n (not 0 … 9 only) into the end of @buf; returns the start. */
+static char *
+format_unsigned (char    *end,
+                 guint64  n)
+{
+  do
+    {
+      *--end = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  while (n > 0);
+  return end;
+}
+
+/**
+ * canopy_signal_value_format:
+ * @value: a signal value
+ * @buf: (out caller-allocates) (array length=buf_len): where to write
+ * @buf_len: its size; 32 bytes always suffice
+ *
+ * Writes the physical value as text with the decimals its resolution
+ * needs, without allocating: 3040.6 for a factor of 0.1, not
+ * 3040.6000000000004; trailing zeros are left out. A value whose factor
+ * has no short decimal form is written with 15 significant digits. The
+ * decimal separator is always a point.
+ *
+ * Returns: the length written, without the terminating NUL
+ */
+gsize
+canopy_signal_value_format (const CanopySignalValue *value,
+                            char                    *buf,
+                            gsize                    buf_len)
+{
+  char tmp[32];
+  char *end = tmp + sizeof tmp;
+  char *p;
+  int decimals;
+  double scaled;
+  gboolean negative;
+  guint64 n;
+  gsize len;
+
+  g_return_val_if_fail (value != NULL && value->signal != NULL, 0);
+  g_return_val_if_fail (buf != NULL && buf_len > 0, 0);
+
+  decimals = value->signal->value_type == CANOPY_SIGNAL_VALUE_TYPE_INTEGER ? value->signal->decimals : -1;
+  scaled = decimals >= 0 ? value->value * (double) pow10_table[decimals] : 0;
+
+  if (decimals < 0 || !(fabs (scaled) < 9.0e18))
+    {
+      g_ascii_formatd (tmp, sizeof tmp, "%.15g", value->value);
+      len = strlen (tmp);
+      p = tmp;
+      goto copy;
+    }
+
+  negative = scaled < 0;
+  n = (guint64) llround (fabs (scaled));
+  p = end;
+  if (decimals > 0)
+    {
+      guint64 fraction = n % (guint64) pow10_table[decimals];
+      int digits = decimals;
+
+      /* Trailing zeros go. */
+      while (digits > 0 && fraction % 10 == 0)
+        {
+          fraction /= 10;
+          digits--;
+        }
+      if (digits > 0)
+        {
+          for (int i = 0; i < digits; i++)
+            {
+              *--p = (char) ('0' + fraction % 10);
+              fraction /= 10;
+            }
+          *--p = '.';
+        }
+      n /= (guint64) pow10_table[decimals];
+    }
+  p = format_unsigned (p, n);
+  if (negative && (p[0] != '0' || p + 1 != end))
+    *--p = '-';
+  len = end - p;
+
+copy:
+  if (len >= buf_len)
+    len = buf_len - 1;
+  memcpy (buf, p, len);
+  buf[len] = '\0';
+  return len;
 }

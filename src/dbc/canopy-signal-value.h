@@ -60,6 +60,10 @@ CANOPY_AVAILABLE_IN_ALL
 const char        *canopy_signal_value_get_unit   (const CanopySignalValue *value);
 CANOPY_AVAILABLE_IN_ALL
 const char        *canopy_signal_value_get_text   (const CanopySignalValue *value);
+CANOPY_AVAILABLE_IN_ALL
+gsize              canopy_signal_value_format     (const CanopySignalValue *value,
+                                                   char                    *buf,
+                                                   gsize                    buf_len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopySignalValue, canopy_signal_value_free)
 
