@@ -61,6 +61,7 @@ struct _CanopySignalDef
   guint8                n_bytes;
   guint8                last_byte;       /* the highest byte touched */
   gint8                 decimals;        /* digits that show its resolution, -1: any */
+  guint                 index;           /* in its message's signals */
 
   /* Multiplexing: the slot of the switch that selects the signal (-1 for a
    * signal that is always present), and the switch values selecting it. */

@@ -77,6 +77,7 @@ void
 _canopy_message_def_add_signal (CanopyMessageDef *self,
                                 CanopySignalDef  *signal)
 {
+  signal->index = self->signals->len;
   g_ptr_array_add (self->signals, signal);
   if (!g_hash_table_contains (self->signals_by_name, signal->name))
     g_hash_table_insert (self->signals_by_name, signal->name, signal);

@@ -344,6 +344,23 @@ canopy_signal_def_get_name (CanopySignalDef *self)
 }
 
 /**
+ * canopy_signal_def_get_index:
+ * @self: a signal definition
+ *
+ * Gets the position of the signal in its message, as
+ * canopy_message_def_get_signal() counts: programs that keep something per
+ * signal index arrays with it instead of hashing.
+ *
+ * Returns: the index of the signal in its message
+ */
+guint
+canopy_signal_def_get_index (CanopySignalDef *self)
+{
+  g_return_val_if_fail (CANOPY_IS_SIGNAL_DEF (self), 0);
+  return self->index;
+}
+
+/**
  * canopy_signal_def_get_start_bit:
  * @self: a signal definition
  *

@@ -53,6 +53,8 @@ G_DECLARE_FINAL_TYPE (CanopySignalDef, canopy_signal_def, CANOPY, SIGNAL_DEF, GO
 CANOPY_AVAILABLE_IN_ALL
 const char           *canopy_signal_def_get_name         (CanopySignalDef *self);
 CANOPY_AVAILABLE_IN_ALL
+guint                 canopy_signal_def_get_index        (CanopySignalDef *self);
+CANOPY_AVAILABLE_IN_ALL
 guint                 canopy_signal_def_get_start_bit    (CanopySignalDef *self);
 CANOPY_AVAILABLE_IN_ALL
 guint                 canopy_signal_def_get_length       (CanopySignalDef *self);

@@ -214,7 +214,7 @@ canopy_signal_value_format (const CanopySignalValue *value,
     }
 
   negative = scaled < 0;
-  n = (guint64) llround (fabs (scaled));
+  n = (guint64) (fabs (scaled) + 0.5);
   p = end;
   if (decimals > 0)
     {

@@ -116,20 +116,29 @@ format_time (char   *buf,
   return end - p;
 }
 
-/* Per message: its escaped name and, for --wide, its first column. */
+/* A signal's CSV fields "name,unit", escaped, and where the comma is. */
 typedef struct
 {
-  char  *name;
+  char  *text;
   gsize  name_len;
-  guint  first_column;
+  gsize  text_len;
+} SignalText;
+
+/* Per message: its escaped name, its signals' fields by signal index, and
+ * for --wide its first column. */
+typedef struct
+{
+  char       *name;
+  gsize       name_len;
+  guint       first_column;
+  guint       n_signals;
+  SignalText *signals;
 } MessageInfo;
 
 typedef struct
 {
   CanopyDatabase    *db;
   GHashTable        *messages;     /* CanopyMessageDef → MessageInfo */
-  GHashTable        *signal_text;  /* CanopySignalDef → "name,unit" escaped */
-  GHashTable        *signal_index; /* CanopySignalDef → index + 1 in its message */
   guint              n_columns;
   CanopySignalValue *values;
   guint              max_signals;
@@ -137,11 +146,24 @@ typedef struct
   gsize             *cell_lens;
 } Decoder;
 
+/* Identifier → message, direct-mapped. */
+#define ID_CACHE_SIZE 4096
+
+typedef struct
+{
+  guint32           key;
+  CanopyMessageDef *def;
+  MessageInfo      *info;
+} IdCache;
+
 static void
 message_info_free (gpointer data)
 {
   MessageInfo *info = data;
 
+  for (guint i = 0; i < info->n_signals; i++)
+    g_free (info->signals[i].text);
+  g_free (info->signals);
   g_free (info->name);
   g_free (info);
 }
@@ -152,8 +174,6 @@ decoder_init (Decoder        *decoder,
 {
   decoder->db = db;
   decoder->messages = g_hash_table_new_full (NULL, NULL, NULL, message_info_free);
-  decoder->signal_text = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  decoder->signal_index = g_hash_table_new (NULL, NULL);
 
   for (guint m = 0; m < canopy_database_get_n_messages (db); m++)
     {
@@ -164,6 +184,8 @@ decoder_init (Decoder        *decoder,
       info->name = csv_field (canopy_message_def_get_name (def));
       info->name_len = strlen (info->name);
       info->first_column = decoder->n_columns;
+      info->n_signals = n;
+      info->signals = g_new0 (SignalText, MAX (n, 1));
       decoder->n_columns += n;
       decoder->max_signals = MAX (decoder->max_signals, n);
       g_hash_table_insert (decoder->messages, def, info);
@@ -174,8 +196,9 @@ decoder_init (Decoder        *decoder,
           g_autofree char *name = csv_field (canopy_signal_def_get_name (signal));
           g_autofree char *unit = csv_field (canopy_signal_def_get_unit (signal));
 
-          g_hash_table_insert (decoder->signal_text, signal, g_strconcat (name, ",", unit, NULL));
-          g_hash_table_insert (decoder->signal_index, signal, GUINT_TO_POINTER (s + 1));
+          info->signals[s].text = g_strconcat (name, ",", unit, NULL);
+          info->signals[s].name_len = strlen (name);
+          info->signals[s].text_len = strlen (info->signals[s].text);
         }
     }
 
@@ -194,8 +217,6 @@ decoder_clear (Decoder *decoder)
   g_free (decoder->cells);
   g_free (decoder->cell_lens);
   g_free (decoder->values);
-  g_hash_table_unref (decoder->signal_index);
-  g_hash_table_unref (decoder->signal_text);
   g_hash_table_unref (decoder->messages);
 }
 
@@ -237,10 +258,10 @@ static guint
 decode_frame (Decoder             *decoder,
               Output              *out,
               CanopyMessageDef    *def,
+              MessageInfo         *info,
               const CanopyMessage *frame,
               gboolean             wide)
 {
-  MessageInfo *info = g_hash_table_lookup (decoder->messages, def);
   char time_text[32];
   gsize time_len = format_time (time_text, frame->timestamp_ns);
   guint n = canopy_message_def_decode_values (def, frame, decoder->values, decoder->max_signals);
@@ -250,14 +271,13 @@ decode_frame (Decoder             *decoder,
       for (guint i = 0; i < n; i++)
         {
           const CanopySignalValue *v = &decoder->values[i];
-          const char *text = g_hash_table_lookup (decoder->signal_text, v->signal);
-          gsize text_len = strlen (text);
+          const SignalText *st = &info->signals[canopy_signal_def_get_index (v->signal)];
+          gsize text_len = st->text_len;
           char *p = output_reserve (out, time_len + info->name_len + text_len + 40);
           char *start = p;
-          char value_text[32];
-          gsize value_len = canopy_signal_value_format (v, value_text, sizeof value_text);
-          const char *comma = strchr (text, ',');
-          gsize name_len = comma - text;
+          const char *text = st->text;
+          gsize name_len = st->name_len;
+          const char *comma = text + name_len;
 
           /* time,message,signal,value,unit */
           memcpy (p, time_text, time_len), p += time_len;
@@ -265,7 +285,7 @@ decode_frame (Decoder             *decoder,
           memcpy (p, info->name, info->name_len), p += info->name_len;
           *p++ = ',';
           memcpy (p, text, name_len + 1), p += name_len + 1;
-          memcpy (p, value_text, value_len), p += value_len;
+          p += canopy_signal_value_format (v, p, 32);
           memcpy (p, comma, text_len - name_len), p += text_len - name_len;
           *p++ = '\n';
           out->len += p - start;
@@ -282,7 +302,7 @@ decode_frame (Decoder             *decoder,
       decoder->cell_lens[s] = 0;
     for (guint i = 0; i < n; i++)
       {
-        guint s = GPOINTER_TO_UINT (g_hash_table_lookup (decoder->signal_index, decoder->values[i].signal)) - 1;
+        guint s = canopy_signal_def_get_index (decoder->values[i].signal);
 
         decoder->cell_lens[s] = canopy_signal_value_format (&decoder->values[i], decoder->cells[s], 32);
         row += decoder->cell_lens[s];
@@ -332,8 +352,7 @@ main (int   argc,
   Decoder decoder = { 0 };
   Output out = { 0 };
   CanopyMessage frame;
-  CanopyMessageDef *cached_def = NULL;
-  guint32 cached_key = G_MAXUINT32;
+  IdCache *cache = g_new (IdCache, ID_CACHE_SIZE);
   guint64 n_frames = 0, n_decoded = 0, n_values = 0;
   gint64 started, last_progress = 0;
   GOptionEntry entries[] = {
@@ -387,6 +406,8 @@ main (int   argc,
   out.size = OUT_BUFFER_SIZE;
   out.buf = g_malloc (out.size);
 
+  for (guint i = 0; i < ID_CACHE_SIZE; i++)
+    cache[i].key = G_MAXUINT32;   /* no frame has this key: error frames are skipped */
   decoder_init (&decoder, db);
   write_header (&decoder, &out, wide);
 
@@ -396,22 +417,23 @@ main (int   argc,
   while (canopy_log_reader_next (reader, &frame, &error))
     {
       guint32 key = frame.arbitration_id | ((frame.flags & CANOPY_MESSAGE_EXTENDED) ? 0x80000000u : 0);
-      CanopyMessageDef *def;
+      IdCache *slot = &cache[(key ^ (key >> 10) ^ (key >> 20)) & (ID_CACHE_SIZE - 1)];
 
       n_frames++;
-      /* Logs repeat the same ids: skip the hash lookup when they do. */
-      if (key == cached_key && !(frame.flags & CANOPY_MESSAGE_ERROR))
-        def = cached_def;
-      else if ((def = canopy_database_lookup_frame (db, &frame)) != NULL)
+      if (frame.flags & (CANOPY_MESSAGE_ERROR | CANOPY_MESSAGE_REMOTE))
+        continue;
+      /* A log has few ids, each many times: look each up once. */
+      if (slot->key != key)
         {
-          cached_key = key;
-          cached_def = def;
+          slot->key = key;
+          slot->def = canopy_database_lookup_frame (db, &frame);
+          slot->info = slot->def ? g_hash_table_lookup (decoder.messages, slot->def) : NULL;
         }
-      if (def == NULL)
+      if (slot->def == NULL)
         continue;
 
       n_decoded++;
-      n_values += decode_frame (&decoder, &out, def, &frame, wide);
+      n_values += decode_frame (&decoder, &out, slot->def, slot->info, &frame, wide);
 
       if (progress && (n_frames & 0xffff) == 0)
         {
@@ -429,6 +451,7 @@ main (int   argc,
   if (out.file != stdout ? fclose (out.file) != 0 : fflush (stdout) != 0)
     out.errno_value = out.errno_value ? out.errno_value : errno;
   g_free (out.buf);
+  g_free (cache);
   decoder_clear (&decoder);
 
   if (progress)
