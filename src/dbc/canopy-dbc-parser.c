@@ -10,66 +10,17 @@
 
 #include "canopy-error.h"
 
-#include "canopy-dbc-lexer.h"
-#include "canopy-dbc-private.h"
+#include "canopy-dbc-parser-private.h"
 
-/* Bounds for untrusted input. */
-#define MAX_TEXT_LEN      (1024 * 1024)
-
-typedef enum
-{
-  ATTR_OBJECT_NETWORK,
-  ATTR_OBJECT_NODE,
-  ATTR_OBJECT_MESSAGE,
-  ATTR_OBJECT_SIGNAL,
-  ATTR_OBJECT_ENV,
-} AttrObject;
-
-typedef struct
-{
-  AttrObject  object;
-  gboolean    is_enum;
-  GStrv       labels;
-  char       *default_value;
-} AttrDef;
-
-typedef struct
-{
-  DbcLexer          lex;
-  CanopyDatabase   *db;
-  GPtrArray        *messages;          /* CanopyMessageDef, owned */
-  GArray           *message_lines;
-  GHashTable       *by_dbc_id;         /* guint32 DBC id → CanopyMessageDef */
-  GHashTable       *attr_defs;         /* name → AttrDef */
-  GHashTable       *network_attrs;     /* name → value */
-  CanopyMessageDef *current;           /* the BO_ that SG_ lines belong to */
-  gboolean          skipping_message;  /* its BO_ was damaged or ignored */
-  char             *version;
-  GPtrArray        *nodes;
-  char             *comment;
-  GString          *problem;
-  GHashTable       *skipped_signals;   /* "id/name" of signals skipped as damaged */
-  gboolean          silent;            /* the failure refers to one of them */
-} Parser;
-
-static void
-attr_def_free (gpointer data)
-{
-  AttrDef *def = data;
-
-  g_strfreev (def->labels);
-  g_free (def->default_value);
-  g_free (def);
-}
-
-static const char * const statement_keywords[] = {
+const char * const _canopy_dbc_statement_keywords[] = {
   "VERSION", "NS_", "BS_", "BU_", "BO_", "SG_", "CM_", "BA_DEF_", "BA_DEF_DEF_",
   "BA_", "VAL_", "VAL_TABLE_", "SIG_VALTYPE_", "BO_TX_BU_", "SIG_GROUP_",
   "SG_MUL_VAL_", "EV_", "ENVVAR_DATA_", "SGTYPE_", "SGTYPE_VAL_", "BA_DEF_SGTYPE_",
   "BA_SGTYPE_", "SIG_TYPE_REF_", "BA_DEF_REL_", "BA_REL_", "BA_DEF_DEF_REL_",
   "BU_SG_REL_", "BU_EV_REL_", "BU_BO_REL_", "CAT_DEF_", "CAT_", "FILTER",
-  "EV_DATA_", "SIG_TYPE_REF_",
+  "EV_DATA_",
 };
+const gsize _canopy_dbc_n_statement_keywords = G_N_ELEMENTS (_canopy_dbc_statement_keywords);
 
 /* Known sections that carry nothing Canopy uses; skipped without a count. */
 static const char * const ignored_keywords[] = {
@@ -78,10 +29,10 @@ static const char * const ignored_keywords[] = {
   "BU_EV_REL_", "BU_BO_REL_", "CAT_DEF_", "CAT_", "FILTER", "EV_DATA_",
 };
 
-static gboolean
-is_keyword (const DbcToken     *tok,
-            const char * const *list,
-            gsize               n)
+gboolean
+_canopy_dbc_is_keyword (const DbcToken     *tok,
+                        const char * const *list,
+                        gsize               n)
 {
   if (tok->kind != DBC_TOKEN_IDENT)
     return FALSE;
@@ -91,26 +42,18 @@ is_keyword (const DbcToken     *tok,
   return FALSE;
 }
 
-static inline gboolean
-at_statement (const DbcToken *tok)
+gboolean
+_canopy_dbc_at_statement (const DbcToken *tok)
 {
   return tok->kind == DBC_TOKEN_EOF ||
-         (tok->first_on_line && is_keyword (tok, statement_keywords, G_N_ELEMENTS (statement_keywords)));
-}
-
-#define TOK(parser) (&(parser)->lex.tok)
-
-static inline void
-advance (Parser *parser)
-{
-  _canopy_dbc_lexer_next (&parser->lex);
+         (tok->first_on_line && _canopy_dbc_is_keyword (tok, _canopy_dbc_statement_keywords, _canopy_dbc_n_statement_keywords));
 }
 
 /* Records why the statement failed; always FALSE. */
-static gboolean G_GNUC_PRINTF (2, 3)
-fail (Parser     *parser,
-      const char *format,
-      ...)
+gboolean
+_canopy_dbc_fail (Parser     *parser,
+                  const char *format,
+                  ...)
 {
   va_list args;
 
@@ -120,86 +63,86 @@ fail (Parser     *parser,
   return FALSE;
 }
 
-static gboolean
-expected (Parser     *parser,
-          const char *what)
+gboolean
+_canopy_dbc_expected (Parser     *parser,
+                      const char *what)
 {
   g_autofree char *found = _canopy_dbc_token_describe (TOK (parser));
 
-  return fail (parser, "expected %s, found %s", what, found);
+  return _canopy_dbc_fail (parser, "expected %s, found %s", what, found);
 }
 
-static gboolean
-expect_punct (Parser *parser,
-              char    c)
+gboolean
+_canopy_dbc_expect_punct (Parser *parser,
+                          char    c)
 {
   char what[8] = { '"', c, '"', 0 };
 
   if (!_canopy_dbc_token_is_punct (TOK (parser), c))
-    return expected (parser, what);
+    return _canopy_dbc_expected (parser, what);
   advance (parser);
   return TRUE;
 }
 
-static gboolean
-take_ident (Parser  *parser,
-            char   **out)
+gboolean
+_canopy_dbc_take_ident (Parser  *parser,
+                        char   **out)
 {
   if (TOK (parser)->kind != DBC_TOKEN_IDENT)
-    return expected (parser, "a name");
+    return _canopy_dbc_expected (parser, "a name");
   *out = _canopy_dbc_token_dup (TOK (parser));
   advance (parser);
   return TRUE;
 }
 
-static gboolean
-take_string (Parser  *parser,
-             char   **out)
+gboolean
+_canopy_dbc_take_string (Parser  *parser,
+                         char   **out)
 {
   if (TOK (parser)->kind != DBC_TOKEN_STRING)
-    return expected (parser, "a quoted string");
+    return _canopy_dbc_expected (parser, "a quoted string");
   if (TOK (parser)->unterminated)
-    return fail (parser, "a string that starts here is never closed");
+    return _canopy_dbc_fail (parser, "a string that starts here is never closed");
   if (TOK (parser)->len > MAX_TEXT_LEN)
-    return fail (parser, "a string longer than %d bytes", MAX_TEXT_LEN);
+    return _canopy_dbc_fail (parser, "a string longer than %d bytes", MAX_TEXT_LEN);
   *out = _canopy_dbc_token_dup_text (TOK (parser));
   advance (parser);
   return TRUE;
 }
 
-static gboolean
-take_double (Parser *parser,
-             double *out)
+gboolean
+_canopy_dbc_take_double (Parser *parser,
+                         double *out)
 {
   if (!_canopy_dbc_token_double (TOK (parser), out) || !isfinite (*out))
-    return expected (parser, "a number");
+    return _canopy_dbc_expected (parser, "a number");
   advance (parser);
   return TRUE;
 }
 
-static gboolean
-take_uint (Parser  *parser,
-           guint64  max,
-           guint64 *out)
+gboolean
+_canopy_dbc_take_uint (Parser  *parser,
+                       guint64  max,
+                       guint64 *out)
 {
   if (!_canopy_dbc_token_uint (TOK (parser), max, out))
     {
       g_autofree char *what = g_strdup_printf ("a whole number up to %" G_GUINT64_FORMAT, max);
-      return expected (parser, what);
+      return _canopy_dbc_expected (parser, what);
     }
   advance (parser);
   return TRUE;
 }
 
-static gboolean
-end_statement (Parser *parser)
+gboolean
+_canopy_dbc_end_statement (Parser *parser)
 {
-  return expect_punct (parser, ';');
+  return _canopy_dbc_expect_punct (parser, ';');
 }
 
 /* Skips a statement that ends with ';' (strings may hold ';'). */
-static void
-skip_to_semicolon (Parser *parser)
+void
+_canopy_dbc_skip_to_semicolon (Parser *parser)
 {
   while (TOK (parser)->kind != DBC_TOKEN_EOF && !_canopy_dbc_token_is_punct (TOK (parser), ';'))
     advance (parser);
@@ -207,8 +150,8 @@ skip_to_semicolon (Parser *parser)
     advance (parser);
 }
 
-static void
-skip_line (Parser *parser)
+void
+_canopy_dbc_skip_line (Parser *parser)
 {
   do
     advance (parser);
@@ -216,44 +159,44 @@ skip_line (Parser *parser)
 }
 
 /* g_strv_builder_take() is GLib 2.80. */
-static void
-strv_builder_take (GStrvBuilder *builder,
-                   char         *text)
+void
+_canopy_dbc_strv_builder_take (GStrvBuilder *builder,
+                               char         *text)
 {
   g_strv_builder_add (builder, text);
   g_free (text);
 }
 
-static CanopyMessageDef *
-find_message (Parser  *parser,
-              guint64  dbc_id)
+CanopyMessageDef *
+_canopy_dbc_find_message (Parser  *parser,
+                          guint64  dbc_id)
 {
   if (dbc_id > G_MAXUINT32)
     return NULL;
   return g_hash_table_lookup (parser->by_dbc_id, GUINT_TO_POINTER ((guint32) dbc_id));
 }
 
-static gboolean
-take_message (Parser            *parser,
-              CanopyMessageDef **out)
+gboolean
+_canopy_dbc_take_message (Parser            *parser,
+                          CanopyMessageDef **out)
 {
   guint64 id;
 
-  if (!take_uint (parser, G_MAXUINT32, &id))
+  if (!_canopy_dbc_take_uint (parser, G_MAXUINT32, &id))
     return FALSE;
-  if ((*out = find_message (parser, id)) == NULL)
-    return fail (parser, "no message has the id %" G_GUINT64_FORMAT, id);
+  if ((*out = _canopy_dbc_find_message (parser, id)) == NULL)
+    return _canopy_dbc_fail (parser, "no message has the id %" G_GUINT64_FORMAT, id);
   return TRUE;
 }
 
-static gboolean
-take_signal (Parser            *parser,
-             CanopyMessageDef **message,
-             CanopySignalDef  **signal)
+gboolean
+_canopy_dbc_take_signal (Parser            *parser,
+                         CanopyMessageDef **message,
+                         CanopySignalDef  **signal)
 {
   g_autofree char *name = NULL;
 
-  if (!take_message (parser, message) || !take_ident (parser, &name))
+  if (!_canopy_dbc_take_message (parser, message) || !_canopy_dbc_take_ident (parser, &name))
     return FALSE;
   if ((*signal = g_hash_table_lookup ((*message)->signals_by_name, name)) == NULL)
     {
@@ -261,7 +204,7 @@ take_signal (Parser            *parser,
 
       /* That signal was already counted as damaged: not again. */
       parser->silent = g_hash_table_contains (parser->skipped_signals, key);
-      return fail (parser, "message %s has no signal %s", (*message)->name, name);
+      return _canopy_dbc_fail (parser, "message %s has no signal %s", (*message)->name, name);
     }
   return TRUE;
 }
@@ -271,7 +214,7 @@ static gboolean
 parse_version (Parser *parser)
 {
   g_clear_pointer (&parser->version, g_free);
-  return take_string (parser, &parser->version);
+  return _canopy_dbc_take_string (parser, &parser->version);
 }
 
 /* NS_ : followed by indented names, which are section keywords themselves. */
@@ -291,9 +234,9 @@ parse_new_symbols (Parser *parser)
 static gboolean
 parse_nodes (Parser *parser)
 {
-  if (!expect_punct (parser, ':'))
+  if (!_canopy_dbc_expect_punct (parser, ':'))
     return FALSE;
-  while (TOK (parser)->kind == DBC_TOKEN_IDENT && !at_statement (TOK (parser)))
+  while (TOK (parser)->kind == DBC_TOKEN_IDENT && !_canopy_dbc_at_statement (TOK (parser)))
     {
       g_ptr_array_add (parser->nodes, _canopy_dbc_token_dup (TOK (parser)));
       advance (parser);
@@ -317,15 +260,15 @@ parse_value_texts (Parser  *parser,
         {
           /* Some files write 1.0 or a huge unsigned value. */
           if (!_canopy_dbc_token_double (TOK (parser), &value) || !(fabs (value) < 9.2e18))
-            return expected (parser, "a whole number");
+            return _canopy_dbc_expected (parser, "a whole number");
           entry.raw = (gint64) value;
         }
       advance (parser);
-      if (!take_string (parser, &entry.text))
+      if (!_canopy_dbc_take_string (parser, &entry.text))
         goto failed;
       g_array_append_val (texts, entry);
     }
-  if (!end_statement (parser))
+  if (!_canopy_dbc_end_statement (parser))
     goto failed;
 
   *out = g_steal_pointer (&texts);
@@ -380,7 +323,7 @@ parse_value_table (Parser *parser)
   CanopyValueText *sorted;
   guint n;
 
-  if (!take_ident (parser, &name) || !parse_value_texts (parser, &texts))
+  if (!_canopy_dbc_take_ident (parser, &name) || !parse_value_texts (parser, &texts))
     return FALSE;
   sorted = sorted_texts (texts, &n);
   _canopy_database_add_value_table (parser->db, name, sorted, n);
@@ -398,10 +341,10 @@ parse_values (Parser *parser)
 
   if (TOK (parser)->kind == DBC_TOKEN_IDENT)
     {
-      skip_to_semicolon (parser);
+      _canopy_dbc_skip_to_semicolon (parser);
       return TRUE;
     }
-  if (!take_signal (parser, &message, &signal) || !parse_value_texts (parser, &texts))
+  if (!_canopy_dbc_take_signal (parser, &message, &signal) || !parse_value_texts (parser, &texts))
     return FALSE;
 
   for (guint i = 0; i < signal->n_value_texts; i++)
@@ -424,22 +367,22 @@ parse_message (Parser *parser)
   parser->current = NULL;
   parser->skipping_message = TRUE;
 
-  if (!take_uint (parser, G_MAXUINT32, &id) || !take_ident (parser, &name) ||
-      !expect_punct (parser, ':') || !take_uint (parser, G_MAXUINT32, &size))
+  if (!_canopy_dbc_take_uint (parser, G_MAXUINT32, &id) || !_canopy_dbc_take_ident (parser, &name) ||
+      !_canopy_dbc_expect_punct (parser, ':') || !_canopy_dbc_take_uint (parser, G_MAXUINT32, &size))
     return FALSE;
   if (TOK (parser)->kind == DBC_TOKEN_IDENT && !TOK (parser)->first_on_line)
-    take_ident (parser, &sender);
+    _canopy_dbc_take_ident (parser, &sender);
 
   /* Vector's holder of signals that belong to no message. */
   if (g_str_equal (name, "VECTOR__INDEPENDENT_SIG_MSG"))
     return TRUE;
   if (size > CANOPY_MESSAGE_MAX_DATA)
-    return fail (parser, "message %s is %" G_GUINT64_FORMAT " bytes long; CAN FD carries at most 64", name, size);
+    return _canopy_dbc_fail (parser, "message %s is %" G_GUINT64_FORMAT " bytes long; CAN FD carries at most 64", name, size);
   if ((id & 0x80000000u) ? (id & 0x7FFFFFFFu) > 0x1FFFFFFFu : id > 0x7FF)
-    return fail (parser, "message %s has the id %" G_GUINT64_FORMAT ", which is not a CAN identifier", name, id);
-  if (find_message (parser, id) != NULL)
-    return fail (parser, "the id %" G_GUINT64_FORMAT " of message %s is already message %s's",
-                 id, name, find_message (parser, id)->name);
+    return _canopy_dbc_fail (parser, "message %s has the id %" G_GUINT64_FORMAT ", which is not a CAN identifier", name, id);
+  if (_canopy_dbc_find_message (parser, id) != NULL)
+    return _canopy_dbc_fail (parser, "the id %" G_GUINT64_FORMAT " of message %s is already message %s's",
+                 id, name, _canopy_dbc_find_message (parser, id)->name);
 
   message = _canopy_message_def_new (name, (guint32) id, (guint) size);
   message->sender = g_steal_pointer (&sender);
@@ -499,47 +442,47 @@ parse_signal (Parser *parser)
 
   if (parser->current == NULL)
     {
-      skip_line (parser);
+      _canopy_dbc_skip_line (parser);
       if (parser->skipping_message)
         return TRUE;
-      return fail (parser, "a signal outside a message");
+      return _canopy_dbc_fail (parser, "a signal outside a message");
     }
 
-  if (!take_ident (parser, &name))
+  if (!_canopy_dbc_take_ident (parser, &name))
     return FALSE;
   signal = _canopy_signal_def_new (name);
 
   if (TOK (parser)->kind == DBC_TOKEN_IDENT)
     {
       if (!parse_mux_mark (TOK (parser), signal))
-        return expected (parser, "a multiplexing mark (M, mN or mNM) or “:”");
+        return _canopy_dbc_expected (parser, "a multiplexing mark (M, mN or mNM) or “:”");
       advance (parser);
     }
 
-  if (!expect_punct (parser, ':') ||
-      !take_uint (parser, 511, &start) || !expect_punct (parser, '|') ||
-      !take_uint (parser, 64, &length) || !expect_punct (parser, '@') ||
-      !take_uint (parser, 1, &order))
+  if (!_canopy_dbc_expect_punct (parser, ':') ||
+      !_canopy_dbc_take_uint (parser, 511, &start) || !_canopy_dbc_expect_punct (parser, '|') ||
+      !_canopy_dbc_take_uint (parser, 64, &length) || !_canopy_dbc_expect_punct (parser, '@') ||
+      !_canopy_dbc_take_uint (parser, 1, &order))
     return FALSE;
   if (_canopy_dbc_token_is_punct (TOK (parser), '+'))
     signal->is_signed = FALSE;
   else if (_canopy_dbc_token_is_punct (TOK (parser), '-'))
     signal->is_signed = TRUE;
   else
-    return expected (parser, "“+” or “-”");
+    return _canopy_dbc_expected (parser, "“+” or “-”");
   advance (parser);
 
-  if (!expect_punct (parser, '(') || !take_double (parser, &signal->factor) ||
-      !expect_punct (parser, ',') || !take_double (parser, &signal->offset) ||
-      !expect_punct (parser, ')') ||
-      !expect_punct (parser, '[') || !take_double (parser, &signal->minimum) ||
-      !expect_punct (parser, '|') || !take_double (parser, &signal->maximum) ||
-      !expect_punct (parser, ']'))
+  if (!_canopy_dbc_expect_punct (parser, '(') || !_canopy_dbc_take_double (parser, &signal->factor) ||
+      !_canopy_dbc_expect_punct (parser, ',') || !_canopy_dbc_take_double (parser, &signal->offset) ||
+      !_canopy_dbc_expect_punct (parser, ')') ||
+      !_canopy_dbc_expect_punct (parser, '[') || !_canopy_dbc_take_double (parser, &signal->minimum) ||
+      !_canopy_dbc_expect_punct (parser, '|') || !_canopy_dbc_take_double (parser, &signal->maximum) ||
+      !_canopy_dbc_expect_punct (parser, ']'))
     return FALSE;
 
   g_free (signal->unit);
   signal->unit = NULL;
-  if (!take_string (parser, &signal->unit))
+  if (!_canopy_dbc_take_string (parser, &signal->unit))
     return FALSE;
 
   receivers = g_ptr_array_new_with_free_func (g_free);
@@ -548,7 +491,7 @@ parse_signal (Parser *parser)
       if (TOK (parser)->kind == DBC_TOKEN_IDENT)
         g_ptr_array_add (receivers, _canopy_dbc_token_dup (TOK (parser)));
       else if (!_canopy_dbc_token_is_punct (TOK (parser), ','))
-        return expected (parser, "a receiving node");
+        return _canopy_dbc_expected (parser, "a receiving node");
       advance (parser);
     }
   g_ptr_array_add (receivers, NULL);
@@ -560,303 +503,17 @@ parse_signal (Parser *parser)
   signal->byte_order = order == 1 ? CANOPY_BYTE_ORDER_LITTLE_ENDIAN : CANOPY_BYTE_ORDER_BIG_ENDIAN;
 
   if (length == 0)
-    return fail (parser, "signal %s has no bits", name);
+    return _canopy_dbc_fail (parser, "signal %s has no bits", name);
   if (!_canopy_signal_def_compute_layout (signal, parser->current->size))
     g_hash_table_add (parser->skipped_signals, g_strdup_printf ("%s/%s", parser->current->name, name));
   if (!_canopy_signal_def_compute_layout (signal, parser->current->size))
-    return fail (parser, "signal %s (start bit %u, %u bits, %s) does not fit in message %s of %u bytes",
+    return _canopy_dbc_fail (parser, "signal %s (start bit %u, %u bits, %s) does not fit in message %s of %u bytes",
                  name, signal->start_bit, signal->length, order == 1 ? "Intel" : "Motorola",
                  parser->current->name, parser->current->size);
   if (g_hash_table_contains (parser->current->signals_by_name, name))
-    return fail (parser, "message %s has two signals named %s", parser->current->name, name);
+    return _canopy_dbc_fail (parser, "message %s has two signals named %s", parser->current->name, name);
 
   _canopy_message_def_add_signal (parser->current, g_steal_pointer (&signal));
-  return TRUE;
-}
-
-/* CM_ [BU_ node | BO_ id | SG_ id signal | EV_ name] "text" ; */
-static gboolean
-parse_comment (Parser *parser)
-{
-  g_autofree char *text = NULL;
-  char **target = NULL;
-
-  if (_canopy_dbc_token_is (TOK (parser), "BO_"))
-    {
-      CanopyMessageDef *message;
-
-      advance (parser);
-      if (!take_message (parser, &message))
-        return FALSE;
-      target = &message->comment;
-    }
-  else if (_canopy_dbc_token_is (TOK (parser), "SG_"))
-    {
-      CanopyMessageDef *message;
-      CanopySignalDef *signal;
-
-      advance (parser);
-      if (!take_signal (parser, &message, &signal))
-        return FALSE;
-      target = &signal->comment;
-    }
-  else if (_canopy_dbc_token_is (TOK (parser), "BU_") || _canopy_dbc_token_is (TOK (parser), "EV_"))
-    {
-      advance (parser);
-      advance (parser);
-    }
-  else if (TOK (parser)->kind == DBC_TOKEN_STRING)
-    {
-      target = &parser->comment;
-    }
-  else
-    {
-      return expected (parser, "BU_, BO_, SG_, EV_ or a string");
-    }
-
-  if (!take_string (parser, &text) || !end_statement (parser))
-    return FALSE;
-  if (target != NULL)
-    {
-      g_free (*target);
-      *target = g_steal_pointer (&text);
-    }
-  return TRUE;
-}
-
-static gboolean
-take_attr_object (Parser     *parser,
-                  AttrObject *object)
-{
-  static const char * const names[] = { NULL, "BU_", "BO_", "SG_", "EV_" };
-
-  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
-    if (_canopy_dbc_token_is (TOK (parser), names[i]))
-      {
-        *object = i;
-        advance (parser);
-        return TRUE;
-      }
-  *object = ATTR_OBJECT_NETWORK;
-  return TRUE;
-}
-
-/* BA_DEF_ [object] "name" INT|HEX|FLOAT min max | STRING | ENUM "a","b" ; */
-static gboolean
-parse_attribute_definition (Parser *parser)
-{
-  g_autofree char *name = NULL;
-  AttrDef *def;
-  AttrObject object;
-
-  if (!take_attr_object (parser, &object) || !take_string (parser, &name))
-    return FALSE;
-
-  def = g_new0 (AttrDef, 1);
-  def->object = object;
-  if (_canopy_dbc_token_is (TOK (parser), "ENUM"))
-    {
-      g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
-
-      def->is_enum = TRUE;
-      advance (parser);
-      while (TOK (parser)->kind == DBC_TOKEN_STRING)
-        {
-          char *label = NULL;
-
-          if (!take_string (parser, &label))
-            break;
-          strv_builder_take (labels, label);
-          if (_canopy_dbc_token_is_punct (TOK (parser), ','))
-            advance (parser);
-        }
-      def->labels = g_strv_builder_end (labels);
-    }
-  else if (TOK (parser)->kind != DBC_TOKEN_IDENT)
-    {
-      attr_def_free (def);
-      return expected (parser, "INT, HEX, FLOAT, STRING or ENUM");
-    }
-  /* The limits of INT, HEX and FLOAT are not enforced on values. */
-  while (TOK (parser)->kind != DBC_TOKEN_EOF && !_canopy_dbc_token_is_punct (TOK (parser), ';') &&
-         !at_statement (TOK (parser)))
-    advance (parser);
-
-  g_hash_table_replace (parser->attr_defs, g_steal_pointer (&name), def);
-  return end_statement (parser);
-}
-
-/* An attribute value as text: enumerations give their label. */
-static gboolean
-take_attr_value (Parser      *parser,
-                 const char  *name,
-                 char       **out)
-{
-  AttrDef *def = g_hash_table_lookup (parser->attr_defs, name);
-
-  if (TOK (parser)->kind == DBC_TOKEN_STRING)
-    return take_string (parser, out);
-  if (TOK (parser)->kind != DBC_TOKEN_NUMBER)
-    return expected (parser, "an attribute value");
-
-  if (def != NULL && def->is_enum)
-    {
-      guint64 index;
-
-      if (_canopy_dbc_token_uint (TOK (parser), G_MAXUINT32, &index) &&
-          index < g_strv_length (def->labels))
-        {
-          *out = g_strdup (def->labels[index]);
-          advance (parser);
-          return TRUE;
-        }
-    }
-  *out = _canopy_dbc_token_dup (TOK (parser));
-  advance (parser);
-  return TRUE;
-}
-
-/* BA_DEF_DEF_ "name" value ; */
-static gboolean
-parse_attribute_default (Parser *parser)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *value = NULL;
-  AttrDef *def;
-
-  if (!take_string (parser, &name) || !take_attr_value (parser, name, &value) ||
-      !end_statement (parser))
-    return FALSE;
-  if ((def = g_hash_table_lookup (parser->attr_defs, name)) == NULL)
-    return fail (parser, "a default for attribute %s, which BA_DEF_ does not define", name);
-
-  g_free (def->default_value);
-  def->default_value = g_steal_pointer (&value);
-  return TRUE;
-}
-
-/* BA_ "name" [BU_ node | BO_ id | SG_ id signal | EV_ name] value ; */
-static gboolean
-parse_attribute (Parser *parser)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *value = NULL;
-  CanopyMessageDef *message = NULL;
-  CanopySignalDef *signal = NULL;
-  AttrObject object;
-
-  if (!take_string (parser, &name) || !take_attr_object (parser, &object))
-    return FALSE;
-
-  switch (object)
-    {
-    case ATTR_OBJECT_MESSAGE:
-      if (!take_message (parser, &message))
-        return FALSE;
-      break;
-    case ATTR_OBJECT_SIGNAL:
-      if (!take_signal (parser, &message, &signal))
-        return FALSE;
-      break;
-    case ATTR_OBJECT_NODE:
-    case ATTR_OBJECT_ENV:
-      advance (parser);
-      break;
-    case ATTR_OBJECT_NETWORK:
-    default:
-      break;
-    }
-
-  if (!take_attr_value (parser, name, &value) || !end_statement (parser))
-    return FALSE;
-
-  if (signal != NULL)
-    _canopy_signal_def_set_attribute (signal, name, value);
-  else if (message != NULL)
-    _canopy_message_def_set_attribute (message, name, value);
-  else if (object == ATTR_OBJECT_NETWORK)
-    g_hash_table_replace (parser->network_attrs, g_steal_pointer (&name), g_steal_pointer (&value));
-  return TRUE;
-}
-
-/* SIG_VALTYPE_ id signal : 0|1|2 ; */
-static gboolean
-parse_signal_value_type (Parser *parser)
-{
-  CanopyMessageDef *message;
-  CanopySignalDef *signal;
-  guint64 type;
-
-  if (!take_signal (parser, &message, &signal))
-    return FALSE;
-  if (_canopy_dbc_token_is_punct (TOK (parser), ':'))
-    advance (parser);
-  if (!take_uint (parser, 3, &type) || !end_statement (parser))
-    return FALSE;
-
-  if (type == 1 || type == 2)
-    {
-      guint bits = type == 1 ? 32 : 64;
-
-      if (signal->length != bits)
-        return fail (parser, "signal %s is %s but has %u bits, not %u", signal->name,
-                     type == 1 ? "a float" : "a double", signal->length, bits);
-      signal->value_type = type == 1 ? CANOPY_SIGNAL_VALUE_TYPE_FLOAT : CANOPY_SIGNAL_VALUE_TYPE_DOUBLE;
-    }
-  else
-    {
-      signal->value_type = CANOPY_SIGNAL_VALUE_TYPE_INTEGER;
-    }
-  return TRUE;
-}
-
-/* BO_TX_BU_ id : node , node ; */
-static gboolean
-parse_transmitters (Parser *parser)
-{
-  g_autoptr(GStrvBuilder) nodes = g_strv_builder_new ();
-  CanopyMessageDef *message;
-
-  if (!take_message (parser, &message) || !expect_punct (parser, ':'))
-    return FALSE;
-  while (TOK (parser)->kind == DBC_TOKEN_IDENT || _canopy_dbc_token_is_punct (TOK (parser), ','))
-    {
-      if (TOK (parser)->kind == DBC_TOKEN_IDENT)
-        strv_builder_take (nodes, _canopy_dbc_token_dup (TOK (parser)));
-      advance (parser);
-    }
-  if (!end_statement (parser))
-    return FALSE;
-
-  g_strfreev (message->transmitters);
-  message->transmitters = g_strv_builder_end (nodes);
-  return TRUE;
-}
-
-/* SIG_GROUP_ id name repetitions : signal signal … ; */
-static gboolean
-parse_signal_group (Parser *parser)
-{
-  g_autoptr(GStrvBuilder) members = g_strv_builder_new ();
-  g_autofree char *name = NULL;
-  CanopyMessageDef *message;
-  guint64 repetitions;
-
-  if (!take_message (parser, &message) || !take_ident (parser, &name) ||
-      !take_uint (parser, G_MAXUINT32, &repetitions) || !expect_punct (parser, ':'))
-    return FALSE;
-  while (TOK (parser)->kind == DBC_TOKEN_IDENT)
-    {
-      strv_builder_take (members, _canopy_dbc_token_dup (TOK (parser)));
-      advance (parser);
-    }
-  if (!end_statement (parser))
-    return FALSE;
-
-  if (message->signal_groups == NULL)
-    message->signal_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                    (GDestroyNotify) g_strfreev);
-  g_hash_table_replace (message->signal_groups, g_steal_pointer (&name), g_strv_builder_end (members));
   return TRUE;
 }
 
@@ -870,7 +527,7 @@ parse_extended_multiplexing (Parser *parser)
   CanopyMessageDef *message;
   CanopySignalDef *signal;
 
-  if (!take_signal (parser, &message, &signal) || !take_ident (parser, &switch_name))
+  if (!_canopy_dbc_take_signal (parser, &message, &signal) || !_canopy_dbc_take_ident (parser, &switch_name))
     return FALSE;
 
   while (TOK (parser)->kind == DBC_TOKEN_NUMBER)
@@ -878,26 +535,26 @@ parse_extended_multiplexing (Parser *parser)
       CanopyMuxRange range;
       gint64 high;
 
-      if (!take_uint (parser, G_MAXUINT32, &range.low))
+      if (!_canopy_dbc_take_uint (parser, G_MAXUINT32, &range.low))
         return FALSE;
       if (_canopy_dbc_token_is_punct (TOK (parser), '-'))
         advance (parser);
       if (!_canopy_dbc_token_int (TOK (parser), &high) ||
           high < -(gint64) G_MAXUINT32 || high > (gint64) G_MAXUINT32)
-        return expected (parser, "the end of a range");
+        return _canopy_dbc_expected (parser, "the end of a range");
       advance (parser);
       range.high = (guint64) ABS (high);
       if (range.high < range.low)
-        return fail (parser, "the range %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT " is empty",
+        return _canopy_dbc_fail (parser, "the range %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT " is empty",
                      range.low, range.high);
       g_array_append_val (ranges, range);
       if (_canopy_dbc_token_is_punct (TOK (parser), ','))
         advance (parser);
     }
-  if (!end_statement (parser))
+  if (!_canopy_dbc_end_statement (parser))
     return FALSE;
   if (ranges->len == 0)
-    return fail (parser, "no multiplexor values for signal %s", signal->name);
+    return _canopy_dbc_fail (parser, "no multiplexor values for signal %s", signal->name);
 
   /* Several SG_MUL_VAL_ lines for one signal add up. */
   if (signal->mux_switch_name == NULL || !g_str_equal (signal->mux_switch_name, switch_name))
@@ -934,43 +591,43 @@ parse_statement (Parser *parser)
     return parse_new_symbols (parser);
   if (IS ("BS_"))
     {
-      while (!at_statement (TOK (parser)))
+      while (!_canopy_dbc_at_statement (TOK (parser)))
         advance (parser);
       return TRUE;
     }
   if (IS ("BU_"))
     return parse_nodes (parser);
   if (IS ("CM_"))
-    return parse_comment (parser);
+    return _canopy_dbc_parse_comment (parser);
   if (IS ("BA_DEF_"))
-    return parse_attribute_definition (parser);
+    return _canopy_dbc_parse_attribute_definition (parser);
   if (IS ("BA_DEF_DEF_"))
-    return parse_attribute_default (parser);
+    return _canopy_dbc_parse_attribute_default (parser);
   if (IS ("BA_"))
-    return parse_attribute (parser);
+    return _canopy_dbc_parse_attribute (parser);
   if (IS ("VAL_"))
     return parse_values (parser);
   if (IS ("VAL_TABLE_"))
     return parse_value_table (parser);
   if (IS ("SIG_VALTYPE_"))
-    return parse_signal_value_type (parser);
+    return _canopy_dbc_parse_signal_value_type (parser);
   if (IS ("BO_TX_BU_"))
-    return parse_transmitters (parser);
+    return _canopy_dbc_parse_transmitters (parser);
   if (IS ("SIG_GROUP_"))
-    return parse_signal_group (parser);
+    return _canopy_dbc_parse_signal_group (parser);
   if (IS ("SG_MUL_VAL_"))
     return parse_extended_multiplexing (parser);
 #undef IS
 
-  if (is_keyword (&keyword, ignored_keywords, G_N_ELEMENTS (ignored_keywords)))
+  if (_canopy_dbc_is_keyword (&keyword, ignored_keywords, G_N_ELEMENTS (ignored_keywords)))
     {
-      skip_to_semicolon (parser);
+      _canopy_dbc_skip_to_semicolon (parser);
       return TRUE;
     }
 
   {
     g_autofree char *found = _canopy_dbc_token_describe (&keyword);
-    return fail (parser, "unknown section %s", found);
+    return _canopy_dbc_fail (parser, "unknown section %s", found);
   }
 }
 
@@ -979,84 +636,6 @@ problem (Parser *parser,
          guint   line)
 {
   _canopy_database_add_problem (parser->db, line, parser->problem->str);
-}
-
-/* Applies BA_DEF_DEF_ defaults, then reads the attributes Canopy acts on. */
-static void
-apply_attributes (Parser *parser)
-{
-  const char *protocol = g_hash_table_lookup (parser->network_attrs, "ProtocolType");
-  gboolean j1939 = protocol != NULL && g_ascii_strncasecmp (protocol, "J1939", 5) == 0;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  for (guint m = 0; m < parser->messages->len; m++)
-    {
-      CanopyMessageDef *message = g_ptr_array_index (parser->messages, m);
-      const char *text;
-
-      g_hash_table_iter_init (&iter, parser->attr_defs);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          AttrDef *def = value;
-
-          if (def->default_value == NULL)
-            continue;
-          if (def->object == ATTR_OBJECT_MESSAGE && canopy_message_def_get_attribute (message, key) == NULL)
-            _canopy_message_def_set_attribute (message, key, def->default_value);
-          if (def->object == ATTR_OBJECT_SIGNAL)
-            for (guint s = 0; s < message->signals->len; s++)
-              {
-                CanopySignalDef *signal = g_ptr_array_index (message->signals, s);
-
-                if (canopy_signal_def_get_attribute (signal, key) == NULL)
-                  _canopy_signal_def_set_attribute (signal, key, def->default_value);
-              }
-        }
-
-      if ((text = canopy_message_def_get_attribute (message, "GenMsgCycleTime")) != NULL)
-        {
-          double ms = g_ascii_strtod (text, NULL);
-
-          message->cycle_time_ms = ms > 0 && ms < G_MAXUINT32 ? (guint) ms : 0;
-        }
-      if ((text = canopy_message_def_get_attribute (message, "VFrameFormat")) != NULL)
-        {
-          if (strstr (text, "FD") != NULL)
-            message->is_fd = TRUE;
-          if (strstr (text, "J1939") != NULL)
-            message->is_j1939 = TRUE;
-        }
-      if (j1939 && message->is_extended)
-        message->is_j1939 = TRUE;
-
-      for (guint s = 0; s < message->signals->len; s++)
-        {
-          CanopySignalDef *signal = g_ptr_array_index (message->signals, s);
-
-          if ((text = canopy_signal_def_get_attribute (signal, "GenSigStartValue")) != NULL)
-            {
-              char *end;
-              double start = g_ascii_strtod (text, &end);
-
-              if (end != text && isfinite (start))
-                {
-                  signal->start_value = start;
-                  signal->has_start_value = TRUE;
-                }
-            }
-        }
-    }
-
-  g_hash_table_iter_init (&iter, parser->attr_defs);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      AttrDef *def = value;
-
-      if (def->object == ATTR_OBJECT_NETWORK && def->default_value != NULL &&
-          !g_hash_table_contains (parser->network_attrs, key))
-        g_hash_table_insert (parser->network_attrs, g_strdup (key), g_strdup (def->default_value));
-    }
 }
 
 /* A file that cannot be a DBC at all: empty, binary, or not starting with
@@ -1092,7 +671,7 @@ check_usable (Parser  *parser,
       return FALSE;
     }
 
-  if (!is_keyword (tok, statement_keywords, G_N_ELEMENTS (statement_keywords)))
+  if (!_canopy_dbc_is_keyword (tok, _canopy_dbc_statement_keywords, _canopy_dbc_n_statement_keywords))
     {
       g_autofree char *found = _canopy_dbc_token_describe (tok);
 
@@ -1120,7 +699,7 @@ _canopy_dbc_parse (CanopyDatabase  *db,
   parser.messages = g_ptr_array_new_with_free_func (g_object_unref);
   parser.message_lines = g_array_new (FALSE, FALSE, sizeof (guint));
   parser.by_dbc_id = g_hash_table_new (NULL, NULL);
-  parser.attr_defs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, attr_def_free);
+  parser.attr_defs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _canopy_dbc_attr_def_free);
   parser.network_attrs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   parser.nodes = g_ptr_array_new_with_free_func (g_free);
   parser.problem = g_string_new (NULL);
@@ -1161,11 +740,11 @@ _canopy_dbc_parse (CanopyDatabase  *db,
       /* Resume at the next line that starts a section. */
       if (TOK (&parser)->start == start)
         advance (&parser);
-      while (!at_statement (TOK (&parser)))
+      while (!_canopy_dbc_at_statement (TOK (&parser)))
         advance (&parser);
     }
 
-  apply_attributes (&parser);
+  _canopy_dbc_apply_attributes (&parser);
 
   for (guint m = 0; m < parser.messages->len; m++)
     {
