@@ -49,7 +49,7 @@ struct _CanopyDatabase
   char       *version;
   GStrv       nodes;
   char       *comment;
-  gboolean    j1939;
+  GHashTable *attributes;   /* network attributes: name → text */
 };
 
 typedef struct
@@ -87,6 +87,7 @@ canopy_database_finalize (GObject *object)
   g_strfreev (self->nodes);
   g_free (self->comment);
   g_free (self->version);
+  g_clear_pointer (&self->attributes, g_hash_table_unref);
 
   G_OBJECT_CLASS (canopy_database_parent_class)->finalize (object);
 }
@@ -151,7 +152,7 @@ _canopy_database_set_info (CanopyDatabase *db,
                            const char     *version,
                            GStrv           nodes,
                            const char     *comment,
-                           gboolean        j1939)
+                           GHashTable     *attributes)
 {
   g_free (db->version);
   db->version = g_strdup (version != NULL ? version : "");
@@ -159,7 +160,8 @@ _canopy_database_set_info (CanopyDatabase *db,
   db->nodes = g_strdupv (nodes);
   g_free (db->comment);
   db->comment = g_strdup (comment);
-  db->j1939 = j1939;
+  g_clear_pointer (&db->attributes, g_hash_table_unref);
+  db->attributes = g_hash_table_ref (attributes);
 }
 
 void
@@ -286,6 +288,27 @@ canopy_database_get_comment (CanopyDatabase *self)
 {
   g_return_val_if_fail (CANOPY_IS_DATABASE (self), NULL);
   return self->comment;
+}
+
+/**
+ * canopy_database_get_attribute:
+ * @self: a database
+ * @name: the name of a network attribute (`BA_DEF_` without an object
+ *   type), such as `BusType`, `ProtocolType` or `DBName`
+ *
+ * Gets a network attribute (`BA_`, or the default of `BA_DEF_DEF_`);
+ * enumeration attributes give their label.
+ *
+ * Returns: (nullable): the attribute's value as text
+ */
+const char *
+canopy_database_get_attribute (CanopyDatabase *self,
+                               const char     *name)
+{
+  g_return_val_if_fail (CANOPY_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return self->attributes != NULL ? g_hash_table_lookup (self->attributes, name) : NULL;
 }
 
 /**

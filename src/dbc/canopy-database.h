@@ -43,6 +43,9 @@ const char * const *canopy_database_get_nodes              (CanopyDatabase      
 CANOPY_AVAILABLE_IN_ALL
 const char         *canopy_database_get_comment            (CanopyDatabase      *self);
 CANOPY_AVAILABLE_IN_ALL
+const char         *canopy_database_get_attribute          (CanopyDatabase      *self,
+                                                            const char          *name);
+CANOPY_AVAILABLE_IN_ALL
 guint               canopy_database_get_n_messages         (CanopyDatabase      *self);
 CANOPY_AVAILABLE_IN_ALL
 CanopyMessageDef   *canopy_database_get_message            (CanopyDatabase      *self,

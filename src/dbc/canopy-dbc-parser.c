@@ -758,12 +758,7 @@ _canopy_dbc_parse (CanopyDatabase  *db,
   for (guint i = 0; i < parser.nodes->len; i++)
     g_strv_builder_add (nodes, g_ptr_array_index (parser.nodes, i));
   node_names = g_strv_builder_end (nodes);
-  {
-    const char *protocol = g_hash_table_lookup (parser.network_attrs, "ProtocolType");
-
-    _canopy_database_set_info (db, parser.version, node_names, parser.comment,
-                               protocol != NULL && g_ascii_strncasecmp (protocol, "J1939", 5) == 0);
-  }
+  _canopy_database_set_info (db, parser.version, node_names, parser.comment, parser.network_attrs);
   ok = TRUE;
 
 out:

@@ -163,7 +163,7 @@ void              _canopy_database_set_info          (CanopyDatabase     *db,
                                                       const char         *version,
                                                       GStrv               nodes,
                                                       const char         *comment,
-                                                      gboolean            j1939);
+                                                      GHashTable         *attributes);
 void              _canopy_database_add_value_table   (CanopyDatabase     *db,
                                                       const char         *name,
                                                       CanopyValueText    *texts,

@@ -153,6 +153,31 @@ test_floats_and_fd (void)
   g_assert_cmpfloat (canopy_signal_value_get_value (find_value (f, "L")), ==, 1.5);
   g_assert_cmpfloat (canopy_signal_value_get_value (find_value (f, "M")), ==, -0.5);
 
+  /* And back: the same bytes. */
+  {
+    g_autoptr(GError) error = NULL;
+    const char *names[] = { "L", "M" };
+    double values[] = { 1.5, -0.5 };
+    CanopyMessage frame;
+
+    g_assert_true (canopy_message_def_encode (canopy_database_lookup_message (db, 257, FALSE),
+                                              names, values, 2, &frame, &error));
+    g_assert_no_error (error);
+    g_assert_cmpmem (frame.data, 8, floats, 8);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    const char *names[] = { "O", "N" };
+    double values[] = { -2.5, 0 };
+    CanopyMessage frame;
+
+    g_assert_true (canopy_message_def_encode (canopy_database_lookup_message (db, 4660, TRUE),
+                                              names, values, 2, &frame, &error));
+    g_assert_no_error (error);
+    g_assert_cmpmem (frame.data + 16, 8, wide + 16, 8);
+    g_assert_cmpuint (frame.dlc, ==, 24);
+  }
+
   def = canopy_database_lookup_message (db, 4660, TRUE);
   g_assert_nonnull (def);
   g_assert_true (canopy_message_def_is_fd (def));

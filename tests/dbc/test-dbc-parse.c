@@ -169,6 +169,7 @@ test_attributes (void)
   g_assert_cmpstr (canopy_message_def_get_attribute (fd, "VFrameFormat"), ==, "ExtendedCAN_FD");
   g_assert_cmpstr (canopy_message_def_get_comment (fd), ==, "über");
   g_assert_cmpstr (canopy_database_get_comment (db), ==, "network");
+  g_assert_cmpstr (canopy_database_get_attribute (db, "BusType"), ==, "CAN FD");
   g_assert_cmpstrv (canopy_message_def_get_transmitters (fd), ((const char *[]) { "ECU", "Other", NULL }));
   groups = canopy_message_def_list_signal_groups (fd);
   g_assert_cmpstrv (groups, ((const char *[]) { "Both", NULL }));
