@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 
 /* Bounds for untrusted input. */
 #define MAX_TEXT_LEN (1024 * 1024)
+/* Far above real databases (a few thousand messages, tens of thousands of
+ * signals), far below what would exhaust memory. */
+#define MAX_MESSAGES            100000
+#define MAX_SIGNALS             1000000
+#define MAX_SIGNALS_PER_MESSAGE 8192
 
 typedef enum
 {
@@ -47,6 +52,7 @@ typedef struct
   char             *comment;
   GString          *problem;
   GHashTable       *skipped_signals;   /* "id/name" of signals skipped as damaged */
+  guint             n_signals;
   gboolean          silent;            /* the failure refers to one of them */
 } Parser;
 

@@ -380,6 +380,8 @@ parse_message (Parser *parser)
     return _canopy_dbc_fail (parser, "message %s is %" G_GUINT64_FORMAT " bytes long; CAN FD carries at most 64", name, size);
   if ((id & 0x80000000u) ? (id & 0x7FFFFFFFu) > 0x1FFFFFFFu : id > 0x7FF)
     return _canopy_dbc_fail (parser, "message %s has the id %" G_GUINT64_FORMAT ", which is not a CAN identifier", name, id);
+  if (parser->messages->len >= MAX_MESSAGES)
+    return _canopy_dbc_fail (parser, "more than %d messages: message %s is left out", MAX_MESSAGES, name);
   if (_canopy_dbc_find_message (parser, id) != NULL)
     return _canopy_dbc_fail (parser, "the id %" G_GUINT64_FORMAT " of message %s is already message %s's",
                  id, name, _canopy_dbc_find_message (parser, id)->name);
@@ -513,6 +515,11 @@ parse_signal (Parser *parser)
   if (g_hash_table_contains (parser->current->signals_by_name, name))
     return _canopy_dbc_fail (parser, "message %s has two signals named %s", parser->current->name, name);
 
+  if (parser->n_signals >= MAX_SIGNALS || parser->current->signals->len >= MAX_SIGNALS_PER_MESSAGE)
+    return _canopy_dbc_fail (parser, "more than %d signals in message %s or %d in all: signal %s is left out",
+                             MAX_SIGNALS_PER_MESSAGE, parser->current->name, MAX_SIGNALS, name);
+
+  parser->n_signals++;
   _canopy_message_def_add_signal (parser->current, g_steal_pointer (&signal));
   return TRUE;
 }

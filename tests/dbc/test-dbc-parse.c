@@ -247,6 +247,26 @@ test_mutations (void)
   g_assert_cmpuint (loaded, >, 100);
 }
 
+/* A message with more signals than any real one: the excess is skipped
+ * and counted, the rest loads. */
+static void
+test_limits (void)
+{
+  g_autoptr(GString) text = g_string_new ("VERSION \"\"\nBO_ 1 Huge: 8 A\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyDatabase) db = NULL;
+
+  for (guint i = 0; i < 8192 + 10; i++)
+    g_string_append_printf (text, " SG_ S%u : 0|1@1+ (1,0) [0|1] \"\" B\n", i);
+  g_string_append (text, "BO_ 2 After: 1 A\n SG_ X : 0|8@1+ (1,0) [0|255] \"\" B\n");
+
+  db = parse (text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (canopy_message_def_get_n_signals (canopy_database_lookup_message (db, 1, FALSE)), ==, 8192);
+  g_assert_cmpuint (canopy_database_get_n_skipped (db), ==, 10);
+  g_assert_nonnull (canopy_database_lookup_message_by_name (db, "After"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/dbc/parse/real-files", test_real_files_load);
   g_test_add_func ("/dbc/parse/attributes", test_attributes);
   g_test_add_func ("/dbc/parse/mutations", test_mutations);
+  g_test_add_func ("/dbc/parse/limits", test_limits);
 
   return g_test_run ();
 }
