@@ -61,6 +61,8 @@ struct _CanopySignalDef
   guint8                n_bytes;
   guint8                last_byte;       /* the highest byte touched */
   gint8                 decimals;        /* digits that show its resolution, -1: any */
+  gint64                scaled_factor;   /* factor and offset × 10^decimals, exact */
+  gint64                scaled_offset;
   guint                 index;           /* in its message's signals */
 
   /* Multiplexing: the slot of the switch that selects the signal (-1 for a

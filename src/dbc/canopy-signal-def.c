@@ -116,10 +116,13 @@ _canopy_signal_def_compute_layout (CanopySignalDef *self,
       double f = self->factor * exp10_table[d];
       double o = self->offset * exp10_table[d];
 
-      if (fabs (f - round (f)) <= 1e-9 * MAX (1, fabs (f)) &&
+      if (fabs (f) < 1e15 && fabs (o) < 1e15 &&
+          fabs (f - round (f)) <= 1e-9 * MAX (1, fabs (f)) &&
           fabs (o - round (o)) <= 1e-9 * MAX (1, fabs (o)))
         {
           self->decimals = d;
+          self->scaled_factor = (gint64) round (f);
+          self->scaled_offset = (gint64) round (o);
           break;
         }
     }
@@ -530,8 +533,8 @@ canopy_signal_def_get_receivers (CanopySignalDef *self)
  * Gets the `GenSigStartValue` attribute, a raw value, as a physical value:
  * what encoding gives a signal that was not given a value.
  *
- * Returns: the physical start value, or 0 when the raw 0 is not a
- *   physical value the signal can take
+ * Returns: the physical start value; without the attribute, the physical
+ *   value of a raw 0 (the offset)
  */
 double
 canopy_signal_def_get_start_value (CanopySignalDef *self)

@@ -190,11 +190,11 @@ canopy_signal_value_format (const CanopySignalValue *value,
                             char                    *buf,
                             gsize                    buf_len)
 {
+  const CanopySignalDef *signal;
   char tmp[32];
   char *end = tmp + sizeof tmp;
   char *p;
   int decimals;
-  double scaled;
   gboolean negative;
   guint64 n;
   gsize len;
@@ -202,19 +202,37 @@ canopy_signal_value_format (const CanopySignalValue *value,
   g_return_val_if_fail (value != NULL && value->signal != NULL, 0);
   g_return_val_if_fail (buf != NULL && buf_len > 0, 0);
 
-  decimals = value->signal->value_type == CANOPY_SIGNAL_VALUE_TYPE_INTEGER ? value->signal->decimals : -1;
-  scaled = decimals >= 0 ? value->value * (double) pow10_table[decimals] : 0;
+  signal = value->signal;
+  decimals = signal->value_type == CANOPY_SIGNAL_VALUE_TYPE_INTEGER ? signal->decimals : -1;
+  if (decimals < 0)
+    goto as_double;
 
-  if (decimals < 0 || !(fabs (scaled) < 9.0e18))
+  /* Exactly, in integers: raw × factor + offset, scaled by 10^decimals. */
+  if (!signal->is_signed && value->raw < 0)
     {
-      g_ascii_formatd (tmp, sizeof tmp, "%.15g", value->value);
-      len = strlen (tmp);
-      p = tmp;
-      goto copy;
+      /* An unsigned 64-bit raw value above G_MAXINT64. */
+      if (signal->scaled_factor != 1 || signal->scaled_offset != 0 || decimals != 0)
+        goto as_double;
+      negative = FALSE;
+      n = (guint64) value->raw;
+    }
+  else
+    {
+      gint64 f = signal->scaled_factor;
+      gint64 r = value->raw;
+      gint64 scaled_value;
+
+      if (f != 0 && (r > G_MAXINT64 / ABS (f) || r < -(G_MAXINT64 / ABS (f))))
+        goto as_double;
+      scaled_value = r * f;
+      if ((signal->scaled_offset > 0 && scaled_value > G_MAXINT64 - signal->scaled_offset) ||
+          (signal->scaled_offset < 0 && scaled_value < -G_MAXINT64 - signal->scaled_offset))
+        goto as_double;
+      scaled_value += signal->scaled_offset;
+      negative = scaled_value < 0;
+      n = negative ? (guint64) -scaled_value : (guint64) scaled_value;
     }
 
-  negative = scaled < 0;
-  n = (guint64) (fabs (scaled) + 0.5);
   p = end;
   if (decimals > 0)
     {
@@ -242,6 +260,12 @@ canopy_signal_value_format (const CanopySignalValue *value,
   if (negative && (p[0] != '0' || p + 1 != end))
     *--p = '-';
   len = end - p;
+  goto copy;
+
+as_double:
+  g_ascii_formatd (tmp, sizeof tmp, "%.15g", value->value);
+  len = strlen (tmp);
+  p = tmp;
 
 copy:
   if (len >= buf_len)

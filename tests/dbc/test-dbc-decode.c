@@ -132,6 +132,24 @@ test_layouts (void)
   g_assert_cmpstr (canopy_signal_value_get_text (find_value (values, "A")), ==, "eighteen");
   g_assert_null (canopy_signal_value_get_text (find_value (values, "B")));
   g_assert_cmpstr (canopy_signal_value_get_unit (find_value (values, "K")), ==, "degC");
+
+  /* Text to the signal's resolution: 0.1 × 30806 − 40 is 3040.6, not
+   * 3040.6000000000004. */
+  {
+    static const struct { const char *name; const char *text; } texts[] = {
+      { "K", "3040.6" }, { "G", "-16" }, { "H", "-406" }, { "C", "4660" },
+      { "J", "1311768467463790320" },
+    };
+    char buf[32];
+
+    for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+      {
+        gsize len = canopy_signal_value_format (find_value (values, texts[i].name), buf, sizeof buf);
+
+        g_assert_cmpstr (buf, ==, texts[i].text);
+        g_assert_cmpuint (len, ==, strlen (texts[i].text));
+      }
+  }
 }
 
 static void
