@@ -518,7 +518,8 @@ canopy_database_get_problems (CanopyDatabase *self)
  * canopy_database_list_value_tables:
  * @self: a database
  *
- * Returns: (transfer full): the names of the value tables (`VAL_TABLE_`)
+ * Returns: (transfer full) (array zero-terminated=1): the names of the
+ *   value tables (`VAL_TABLE_`)
  */
 char **
 canopy_database_list_value_tables (CanopyDatabase *self)

@@ -524,7 +524,8 @@ canopy_message_def_lookup_signal (CanopyMessageDef *self,
  * canopy_message_def_list_signal_groups:
  * @self: a message definition
  *
- * Returns: (transfer full): the names of the message's signal groups
+ * Returns: (transfer full) (array zero-terminated=1): the names of the
+ *   message's signal groups
  *   (`SIG_GROUP_`), sorted
  */
 char **
