@@ -56,4 +56,12 @@
 #include "canopy-sqlite-writer.h"
 #include "canopy-trc-reader.h"
 
+/* signal databases */
+#include "canopy-signal-def.h"
+#include "canopy-signal-value.h"
+#include "canopy-message-def.h"
+#include "canopy-database.h"
+#include "canopy-checksum.h"
+#include "canopy-signal-task.h"
+
 #undef CANOPY_INSIDE

@@ -39,6 +39,12 @@ typedef struct
   gint64         end_ns;
   gint64         slot;         /* the index of the next frame */
   gint64         deadline_ns;  /* when it is due */
+
+  /* Per-frame hook (signal-level tasks: rolling counter, checksum); set
+   * before the task first starts, called on the scheduler thread. */
+  CanopyCyclicPrepareFunc prepare;
+  gpointer       prepare_data;
+  GDestroyNotify prepare_destroy;
 } CanopyCyclicTaskPrivate;
 
 enum {

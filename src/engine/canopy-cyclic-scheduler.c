@@ -253,6 +253,10 @@ dispatch_locked (CanopyCyclicTask *task,
   g_object_ref (task);
 
   g_mutex_unlock (&scheduler.lock);
+  /* Outside the lock: stop() waits for in_flight, so the hook's data
+   * stays valid, and only this thread calls it. */
+  if (priv->prepare != NULL)
+    priv->prepare (&msg, priv->prepare_data);
   ok = canopy_bus_send (bus, &msg, 0, &error);
   g_mutex_lock (&scheduler.lock);
 

@@ -67,6 +67,21 @@ struct _CanopyCyclicTaskClass
   gpointer padding[8];
 };
 
+/* A hook that fills in per-frame fields (a rolling counter, a checksum) of
+ * the copy of the message about to be sent: called on the scheduler thread
+ * for every frame of a generic task, outside the scheduler's lock, never
+ * concurrently with itself; it must not block or allocate. Set it once,
+ * before the task first starts; @destroy runs when the task is finalized.
+ * Driver-native tasks (CAN_BCM) cannot run it: create the generic type
+ * (CANOPY_TYPE_CYCLIC_TASK) with g_object_new() and start it yourself. */
+typedef void (*CanopyCyclicPrepareFunc) (CanopyMessage *msg,
+                                         gpointer       user_data);
+
+void     _canopy_cyclic_task_set_prepare_func   (CanopyCyclicTask        *self,
+                                                 CanopyCyclicPrepareFunc  prepare,
+                                                 gpointer                 user_data,
+                                                 GDestroyNotify           destroy);
+
 /* Copies the current message into @msg (no allocation). */
 void     _canopy_cyclic_task_get_message        (CanopyCyclicTask *self,
                                                  CanopyMessage    *msg);

@@ -156,6 +156,8 @@ canopy_cyclic_task_finalize (GObject *object)
   CanopyCyclicTaskPrivate *priv = PRIV (CANOPY_CYCLIC_TASK (object));
 
   g_clear_error (&priv->error);
+  if (priv->prepare_destroy != NULL)
+    priv->prepare_destroy (priv->prepare_data);
 
   G_OBJECT_CLASS (canopy_cyclic_task_parent_class)->finalize (object);
 }
@@ -844,4 +846,28 @@ _canopy_cyclic_task_set_running (CanopyCyclicTask *self,
   _canopy_cyclic_scheduler_lock ();
   _canopy_cyclic_task_set_running_locked (self, running);
   _canopy_cyclic_scheduler_unlock ();
+}
+
+void
+_canopy_cyclic_task_set_prepare_func (CanopyCyclicTask        *self,
+                                      CanopyCyclicPrepareFunc  prepare,
+                                      gpointer                 user_data,
+                                      GDestroyNotify           destroy)
+{
+  CanopyCyclicTaskPrivate *priv = PRIV (self);
+  gboolean set_before;
+
+  g_return_if_fail (CANOPY_CYCLIC_TASK_GET_CLASS (self)->start == _canopy_cyclic_scheduler_start);
+
+  _canopy_cyclic_scheduler_lock ();
+  set_before = priv->heap_index >= 0 || priv->sent > 0 || priv->prepare != NULL;
+  if (!set_before)
+    {
+      priv->prepare = prepare;
+      priv->prepare_data = user_data;
+      priv->prepare_destroy = destroy;
+    }
+  _canopy_cyclic_scheduler_unlock ();
+
+  g_return_if_fail (!set_before);
 }

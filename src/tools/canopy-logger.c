@@ -6,10 +6,37 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "canopy-per-id-view.h"
 #include "canopy-tool-common.h"
+
+/* --dbc: the signals of a printed frame, one per line under it. */
+static void
+print_signals (CanopyDatabase      *db,
+               const CanopyMessage *msg,
+               CanopySignalValue   *values,
+               guint                n_values)
+{
+  CanopyMessageDef *def = canopy_database_lookup_frame (db, msg);
+  guint n;
+
+  if (def == NULL)
+    return;
+  n = canopy_message_def_decode_values (def, msg, values, n_values);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *unit = canopy_signal_value_get_unit (&values[i]);
+      const char *text = canopy_signal_value_get_text (&values[i]);
+      char value[32];
+
+      canopy_signal_value_format (&values[i], value, sizeof value);
+      fprintf (stdout, "    %s.%s = %s%s%s%s%s%s\n", canopy_message_def_get_name (def),
+               canopy_signal_value_get_name (&values[i]), value, *unit ? " " : "", unit,
+               text ? " (" : "", text ? text : "", text ? ")" : "");
+    }
+}
 
 int
 main (int   argc,
@@ -22,6 +49,10 @@ main (int   argc,
   g_autoptr(CanopyLogWriter) writer = NULL;
   g_autoptr(GArray) filters = NULL;
   g_autofree char *log_file = NULL;
+  g_autofree char *dbc_file = NULL;
+  g_autoptr(CanopyDatabase) db = NULL;
+  g_autofree CanopySignalValue *values = NULL;
+  guint n_values = 0;
   g_auto(GStrv) filter_args = NULL;
   g_auto(GStrv) remaining = NULL;
   gint64 count = 0;
@@ -46,6 +77,8 @@ main (int   argc,
     { "per-id", 0, 0, G_OPTION_ARG_NONE, &per_id,
       "Show one line per identifier (count, period, data with the changed bytes "
       "marked), refreshed on a terminal, like cansniffer", NULL },
+    { "dbc", 0, 0, G_OPTION_ARG_FILENAME, &dbc_file,
+      "Decode frames with this DBC file and print their signals under each frame", "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &remaining, NULL, "[FILTERS…]" },
     { NULL }
   };
@@ -72,6 +105,15 @@ main (int   argc,
 
   if (!(filters = canopy_tool_parse_filters (filter_args, &error)))
     return canopy_tool_fail ("canopy-logger", error, 2);
+
+  if (dbc_file != NULL)
+    {
+      if (!(db = canopy_database_new_from_file (dbc_file, &error)))
+        return canopy_tool_fail ("canopy-logger", error, 1);
+      for (guint i = 0; i < canopy_database_get_n_messages (db); i++)
+        n_values = MAX (n_values, canopy_message_def_get_n_signals (canopy_database_get_message (db, i)));
+      values = g_new (CanopySignalValue, MAX (n_values, 1));
+    }
 
   if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
     return canopy_tool_fail ("canopy-logger", error, 1);
@@ -126,6 +168,8 @@ main (int   argc,
 
       if (!canopy_log_writer_write (writer, &msg, &error))
         break;
+      if (db != NULL && log_file == NULL)
+        print_signals (db, &msg, values, n_values);
       logged++;
     }
 
