@@ -94,12 +94,10 @@ format_offset (CanopyAscWriter *self,
                char            *p,
                gint64           ns)
 {
-  gint64 offset = ns - self->start_ns;
   gsize n;
-
-  /* Offsets are never negative in ASC; an early frame is put at the start. */
-  if (offset < 0)
-    offset = 0;
+  /* Offsets are never negative in ASC; an early frame is put at the start.
+   * Compared before subtracting: any two gint64 times must not overflow. */
+  gint64 offset = ns > self->start_ns ? ns - self->start_ns : 0;
 
   /* Right-aligned in 11 columns, like "{:11.6f}" in CANalyzer files. */
   n = _canopy_format_seconds (p + 16, offset, 6);

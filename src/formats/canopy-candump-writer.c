@@ -38,7 +38,9 @@ canopy_candump_writer_write (CanopyLogWriter      *writer,
   CanopyCandumpWriter *self = CANOPY_CANDUMP_WRITER (writer);
   gint64 ns = MAX (msg->timestamp_ns, 0);
   guint64 sec = ns / 1000000000;
-  guint64 usec = ((ns % 1000000000) + 500) / 1000;
+  /* Rounded to the microsecond, except in the last microsecond of 2262,
+   * which rounding would take past what readers can represent. */
+  guint64 usec = ((ns % 1000000000) + (ns > G_MAXINT64 - 500 ? 0 : 500)) / 1000;
   gsize len = MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
   char *line;
   char *p;

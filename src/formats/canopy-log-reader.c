@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <stdarg.h>
+
 #include "canopy-error.h"
 #include "canopy-formats-private.h"
 #include "canopy-log-reader-private.h"
@@ -18,6 +20,12 @@
  * canopy_log_reader_next() fills a caller-owned #CanopyMessage without
  * allocating. On damaged input a reader first delivers every intact frame
  * and then fails with a %CANOPY_ERROR that names the byte or line offset.
+ *
+ * Text readers (ASC, candump, CSV, TRC) are tolerant: a line they cannot
+ * parse is skipped and counted, and reading goes on. The count and the
+ * first few reasons, with line numbers, are in
+ * canopy_log_reader_get_n_skipped() and
+ * canopy_log_reader_get_skip_reasons().
  */
 
 typedef struct
@@ -26,6 +34,10 @@ typedef struct
   guint64  bytes_read;
   guint64  bytes_total;
   guint    finished : 1;
+  /* Lines or objects skipped as unparseable, and the first few reasons
+   * (NULL-terminated, for canopy_log_reader_get_skip_reasons()). */
+  guint64  n_skipped;
+  char    *skip_reasons[CANOPY_LOG_READER_MAX_SKIP_REASONS + 1];
 } CanopyLogReaderPrivate;
 
 enum {
@@ -49,6 +61,8 @@ canopy_log_reader_finalize (GObject *object)
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 
   g_clear_pointer (&priv->path, g_free);
+  for (guint i = 0; priv->skip_reasons[i] != NULL; i++)
+    g_clear_pointer (&priv->skip_reasons[i], g_free);
 
   G_OBJECT_CLASS (canopy_log_reader_parent_class)->finalize (object);
 }
@@ -350,4 +364,66 @@ _canopy_log_reader_set_progress (CanopyLogReader *self,
    * progress bar polls the getters. */
   priv->bytes_read = bytes_read;
   priv->bytes_total = bytes_total;
+}
+
+/**
+ * canopy_log_reader_get_n_skipped:
+ * @self: a log reader
+ *
+ * How many lines (text formats) or objects were skipped so far because
+ * they could not be parsed or hold a time that cannot be represented.
+ * Reading went on after each of them.
+ *
+ * Returns: the number of skipped lines or objects
+ */
+guint64
+canopy_log_reader_get_n_skipped (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), 0);
+
+  return priv->n_skipped;
+}
+
+/**
+ * canopy_log_reader_get_skip_reasons:
+ * @self: a log reader
+ *
+ * The reasons for the first skipped lines or objects (at most
+ * %CANOPY_LOG_READER_MAX_SKIP_REASONS), each naming its place, such as
+ * "line 12: invalid identifier".
+ *
+ * Returns: (array zero-terminated=1) (transfer none): the reasons, oldest
+ *   first; empty when nothing was skipped
+ */
+const char * const *
+canopy_log_reader_get_skip_reasons (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  return (const char * const *) priv->skip_reasons;
+}
+
+void
+_canopy_log_reader_skip (CanopyLogReader *self,
+                         const char      *format,
+                         ...)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  /* Only the first reasons are formatted: a file of garbage costs a
+   * counter increment per line, not an allocation. */
+  if (priv->n_skipped < CANOPY_LOG_READER_MAX_SKIP_REASONS)
+    {
+      va_list args;
+
+      va_start (args, format);
+      priv->skip_reasons[priv->n_skipped] = g_strdup_vprintf (format, args);
+      va_end (args);
+    }
+
+  priv->n_skipped++;
 }

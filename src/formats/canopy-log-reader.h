@@ -18,6 +18,13 @@ G_BEGIN_DECLS
 
 #define CANOPY_TYPE_LOG_READER (canopy_log_reader_get_type ())
 
+/**
+ * CANOPY_LOG_READER_MAX_SKIP_REASONS:
+ *
+ * How many reasons for skipped lines or objects a reader keeps.
+ */
+#define CANOPY_LOG_READER_MAX_SKIP_REASONS 8
+
 CANOPY_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (CanopyLogReader, canopy_log_reader, CANOPY, LOG_READER, GObject)
 
@@ -64,5 +71,9 @@ CANOPY_AVAILABLE_IN_ALL
 guint64          canopy_log_reader_get_bytes_total (CanopyLogReader *self);
 CANOPY_AVAILABLE_IN_ALL
 double           canopy_log_reader_get_fraction   (CanopyLogReader  *self);
+CANOPY_AVAILABLE_IN_ALL
+guint64          canopy_log_reader_get_n_skipped  (CanopyLogReader  *self);
+CANOPY_AVAILABLE_IN_ALL
+const char * const *canopy_log_reader_get_skip_reasons (CanopyLogReader *self);
 
 G_END_DECLS

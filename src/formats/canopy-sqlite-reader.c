@@ -14,6 +14,7 @@
 #include "canopy-error.h"
 #include "canopy-log-reader-private.h"
 #include "canopy-sqlite-reader.h"
+#include "canopy-time-private.h"
 
 /**
  * CanopySqliteReader:
@@ -36,52 +37,29 @@ struct _CanopySqliteReader
 
 G_DEFINE_FINAL_TYPE (CanopySqliteReader, canopy_sqlite_reader, CANOPY_TYPE_LOG_READER)
 
+/* Fills @msg from the current row. FALSE with @why when the row is not a
+ * frame we can represent: it is skipped and counted, not fatal. */
 static gboolean
-canopy_sqlite_reader_next (CanopyLogReader  *reader,
-                           CanopyMessage    *msg,
-                           GError          **error)
+row_to_message (sqlite3_stmt   *stmt,
+                CanopyMessage  *msg,
+                const char    **why)
 {
-  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
-  sqlite3_stmt *stmt = self->select;
-  double ts;
-  double whole;
   gint64 id;
-  int rc;
   int len;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      _canopy_log_reader_set_progress (reader, self->file_size, self->file_size);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                   "%s: row %" G_GUINT64_FORMAT ": %s",
-                   canopy_log_reader_get_path (reader), self->row + 1,
-                   sqlite3_errmsg (self->db));
-      return FALSE;
-    }
-  self->row++;
 
   memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
   msg->channel = CANOPY_CHANNEL_NONE;
 
-  /* Whole seconds and fraction apart: a double holds both parts of a
-   * current timestamp far better than their product in nanoseconds. */
-  ts = sqlite3_column_double (stmt, 0);
-  if (!(ts > -1e11 && ts < 1e11))
-    ts = 0;
-  whole = ts >= 0 ? (double) (gint64) ts : -(double) (gint64) -ts;
-  msg->timestamp_ns = (gint64) whole * 1000000000 + (gint64) ((ts - whole) * 1e9 + (ts >= 0 ? 0.5 : -0.5));
+  if (!_canopy_time_from_double (sqlite3_column_double (stmt, 0), &msg->timestamp_ns))
+    {
+      *why = "timestamp out of range";
+      return FALSE;
+    }
 
   id = sqlite3_column_int64 (stmt, 1);
   if (id < 0 || id > 0x1FFFFFFF)
     {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                   "%s: row %" G_GUINT64_FORMAT ": identifier %" G_GINT64_FORMAT " out of range",
-                   canopy_log_reader_get_path (reader), self->row, id);
+      *why = "identifier out of range";
       return FALSE;
     }
   msg->arbitration_id = id;
@@ -94,9 +72,7 @@ canopy_sqlite_reader_next (CanopyLogReader  *reader,
   len = sqlite3_column_bytes (stmt, 6);
   if (len > CANOPY_MESSAGE_MAX_DATA)
     {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                   "%s: row %" G_GUINT64_FORMAT ": %d data bytes, more than a CAN FD frame holds",
-                   canopy_log_reader_get_path (reader), self->row, len);
+      *why = "more data bytes than a CAN FD frame holds";
       return FALSE;
     }
   if (len > 0)
@@ -114,12 +90,46 @@ canopy_sqlite_reader_next (CanopyLogReader  *reader,
         msg->flags |= CANOPY_MESSAGE_FD;
     }
 
-  if (self->max_rowid > 0 && (self->row & 1023) == 0)
-    _canopy_log_reader_set_progress (reader,
-                                     self->file_size * MIN (self->row, self->max_rowid) / self->max_rowid,
-                                     self->file_size);
-
   return TRUE;
+}
+
+static gboolean
+canopy_sqlite_reader_next (CanopyLogReader  *reader,
+                           CanopyMessage    *msg,
+                           GError          **error)
+{
+  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
+
+  for (;;)
+    {
+      const char *why = NULL;
+      int rc = sqlite3_step (self->select);
+
+      if (rc == SQLITE_DONE)
+        {
+          _canopy_log_reader_set_progress (reader, self->file_size, self->file_size);
+          return FALSE;
+        }
+      if (rc != SQLITE_ROW)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                       "%s: row %" G_GUINT64_FORMAT ": %s",
+                       canopy_log_reader_get_path (reader), self->row + 1,
+                       sqlite3_errmsg (self->db));
+          return FALSE;
+        }
+      self->row++;
+
+      if (self->max_rowid > 0 && (self->row & 1023) == 0)
+        _canopy_log_reader_set_progress (reader,
+                                         (guint64) ((double) self->file_size * MIN (self->row, self->max_rowid) / self->max_rowid),
+                                         self->file_size);
+
+      if (row_to_message (self->select, msg, &why))
+        return TRUE;
+
+      _canopy_log_reader_skip (reader, "row %" G_GUINT64_FORMAT ": %s", self->row, why);
+    }
 }
 
 static void

@@ -193,6 +193,7 @@ main (int   argc,
 
   if (progress)
     show_progress (reader, n_read, n_written, TRUE);
+  canopy_tool_report_skipped ("canopy-convert", reader);
 
   if (error != NULL || close_error != NULL)
     {

@@ -47,11 +47,13 @@ typedef struct
 static char *
 format_time (gint64 ns)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ns / 1000000000);
+  g_autoptr(GDateTime) dt = NULL;
   g_autofree char *date = NULL;
 
-  /* Logs without a wall-clock start count from zero: no date then. */
-  if (dt == NULL || ns < G_GINT64_CONSTANT (86400000000000) * 365)
+  /* Logs without a wall-clock start count from zero: no date then. Any
+   * gint64 time (up to 2262) is a valid GDateTime from 1971 on. */
+  if (ns < G_GINT64_CONSTANT (86400000000000) * 365 ||
+      !(dt = g_date_time_new_from_unix_utc (ns / 1000000000)))
     return g_strdup_printf ("%.6f s", ns / 1e9);
 
   date = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
@@ -145,7 +147,8 @@ print_stats (const char      *path,
     {
       g_autofree char *first = format_time (stats->first_ns);
       g_autofree char *last = format_time (stats->last_ns);
-      double duration = (stats->max_ns - stats->min_ns) / 1e9;
+      /* In doubles: the span of two gint64 times can exceed a gint64. */
+      double duration = ((double) stats->max_ns - (double) stats->min_ns) / 1e9;
 
       g_print ("First frame time:    %s\n", first);
       g_print ("Last frame time:     %s\n", last);
@@ -177,6 +180,16 @@ print_stats (const char      *path,
            stats->fd, stats->brs);
   g_print ("Transmitted frames:  %" G_GUINT64_FORMAT "\n", stats->tx);
   g_print ("Payload bytes:       %" G_GUINT64_FORMAT "\n", stats->bytes);
+
+  if (canopy_log_reader_get_n_skipped (reader) > 0)
+    {
+      const char * const *reasons = canopy_log_reader_get_skip_reasons (reader);
+
+      g_print ("Skipped:             %" G_GUINT64_FORMAT " unreadable lines or objects\n",
+               canopy_log_reader_get_n_skipped (reader));
+      for (guint i = 0; reasons[i] != NULL; i++)
+        g_print ("  %s\n", reasons[i]);
+    }
 }
 
 static int

@@ -227,3 +227,19 @@ canopy_tool_interrupted (void)
 {
   return interrupted != 0;
 }
+
+void
+canopy_tool_report_skipped (const char      *tool,
+                            CanopyLogReader *reader)
+{
+  const char * const *reasons = canopy_log_reader_get_skip_reasons (reader);
+  guint64 n = canopy_log_reader_get_n_skipped (reader);
+
+  if (n == 0)
+    return;
+
+  g_printerr ("%s: %s: skipped %" G_GUINT64_FORMAT " unreadable lines or objects\n",
+              tool, canopy_log_reader_get_path (reader), n);
+  for (guint i = 0; reasons[i] != NULL; i++)
+    g_printerr ("%s:   %s\n", tool, reasons[i]);
+}
