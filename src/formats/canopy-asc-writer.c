@@ -293,6 +293,15 @@ canopy_asc_writer_log_event (CanopyLogWriter  *writer,
                                      clean);
 }
 
+/* At least once a second (the base class decides): the lines so far
+ * reach the file. */
+static gboolean
+canopy_asc_writer_flush (CanopyLogWriter  *writer,
+                        GError          **error)
+{
+  return _canopy_text_output_sync (CANOPY_ASC_WRITER (writer)->out, error);
+}
+
 static gboolean
 canopy_asc_writer_close (CanopyLogWriter  *writer,
                          GError          **error)
@@ -340,6 +349,7 @@ canopy_asc_writer_class_init (CanopyAscWriterClass *klass)
   writer_class->write = canopy_asc_writer_write;
   writer_class->log_event = canopy_asc_writer_log_event;
   writer_class->close = canopy_asc_writer_close;
+  writer_class->flush = canopy_asc_writer_flush;
 }
 
 static void

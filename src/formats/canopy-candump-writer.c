@@ -141,6 +141,15 @@ canopy_candump_writer_write (CanopyLogWriter      *writer,
   return TRUE;
 }
 
+/* At least once a second (the base class decides): the lines so far
+ * reach the file. */
+static gboolean
+canopy_candump_writer_flush (CanopyLogWriter  *writer,
+                            GError          **error)
+{
+  return _canopy_text_output_sync (CANOPY_CANDUMP_WRITER (writer)->out, error);
+}
+
 static gboolean
 canopy_candump_writer_close (CanopyLogWriter  *writer,
                              GError          **error)
@@ -173,6 +182,7 @@ canopy_candump_writer_class_init (CanopyCandumpWriterClass *klass)
   object_class->finalize = canopy_candump_writer_finalize;
   writer_class->write = canopy_candump_writer_write;
   writer_class->close = canopy_candump_writer_close;
+  writer_class->flush = canopy_candump_writer_flush;
 }
 
 static void

@@ -58,6 +58,10 @@ gboolean          _canopy_text_output_printf  (CanopyTextOutput  *self,
                                                ...) G_GNUC_PRINTF (3, 4);
 gboolean          _canopy_text_output_flush   (CanopyTextOutput  *self,
                                                GError           **error);
+/* Flush, then a gzip sync point and the C library's buffer: whatever was
+ * written is in the file, readable, should the process be killed. */
+gboolean          _canopy_text_output_sync    (CanopyTextOutput  *self,
+                                               GError           **error);
 /* Flushes, finishes the gzip stream and closes; frees in any case. */
 gboolean          _canopy_text_output_close   (CanopyTextOutput  *self,
                                                GError           **error);

@@ -504,11 +504,13 @@ _canopy_text_output_open (const char  *path,
   return self;
 }
 
+/* @flags: G_CONVERTER_INPUT_AT_END to finish the stream, G_CONVERTER_FLUSH
+ * for a sync point a reader can decompress up to. */
 static gboolean
 compress (CanopyTextOutput  *self,
           const char        *data,
           gsize              len,
-          gboolean           finish,
+          GConverterFlags    flags,
           GError           **error)
 {
   for (;;)
@@ -520,7 +522,7 @@ compress (CanopyTextOutput  *self,
 
       res = g_converter_convert (self->compressor, data, len,
                                  self->zbuf, RAW_BUFFER_SIZE,
-                                 finish ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                 flags,
                                  &bytes_read, &bytes_written, &local_error);
       if (res == G_CONVERTER_ERROR)
         {
@@ -536,11 +538,29 @@ compress (CanopyTextOutput  *self,
       data += bytes_read;
       len -= bytes_read;
 
-      if (res == G_CONVERTER_FINISHED)
+      if (res == G_CONVERTER_FINISHED || res == G_CONVERTER_FLUSHED)
         return TRUE;
-      if (len == 0 && !finish)
+      if (len == 0 && flags == G_CONVERTER_NO_FLAGS)
         return TRUE;
     }
+}
+
+gboolean
+_canopy_text_output_sync (CanopyTextOutput  *self,
+                          GError           **error)
+{
+  if (!_canopy_text_output_flush (self, error))
+    return FALSE;
+
+  /* A gzip sync point: everything so far decompresses from the file. */
+  if (self->compressor != NULL &&
+      !compress (self, "", 0, G_CONVERTER_FLUSH, error))
+    return FALSE;
+
+  if (fflush (self->file) != 0)
+    return set_write_error (self, errno, error);
+
+  return TRUE;
 }
 
 gboolean
@@ -555,7 +575,7 @@ _canopy_text_output_flush (CanopyTextOutput  *self,
     return TRUE;
 
   if (self->compressor != NULL)
-    return compress (self, self->buf, len, FALSE, error);
+    return compress (self, self->buf, len, G_CONVERTER_NO_FLAGS, error);
 
   if (fwrite (self->buf, 1, len, self->file) != len)
     return set_write_error (self, errno, error);
@@ -633,7 +653,7 @@ _canopy_text_output_close (CanopyTextOutput  *self,
   gboolean ret = _canopy_text_output_flush (self, error);
 
   if (ret && self->compressor != NULL)
-    ret = compress (self, "", 0, TRUE, error);
+    ret = compress (self, "", 0, G_CONVERTER_INPUT_AT_END, error);
 
   if (self->file != NULL)
     {

@@ -27,6 +27,7 @@ main (int   argc,
   double duration = 0;
   guint64 logged = 0;
   gint64 deadline = 0;
+  gint64 last_flush = g_get_monotonic_time ();
   GOptionEntry entries[] = {
     { "file_name", 'f', 0, G_OPTION_ARG_FILENAME, &log_file,
       "Path of the log file; the format follows the extension (.asc, .blf, .csv, "
@@ -94,6 +95,16 @@ main (int   argc,
 
       if (deadline != 0 && g_get_monotonic_time () >= deadline)
         break;
+
+      /* Crash safety: whatever was logged is in the file within a second,
+       * also when the bus goes quiet (writers flush on their own only
+       * while frames arrive). */
+      if (g_get_monotonic_time () - last_flush >= G_USEC_PER_SEC)
+        {
+          last_flush = g_get_monotonic_time ();
+          if (!canopy_log_writer_flush (writer, &error))
+            break;
+        }
 
       if (!canopy_bus_recv_into (bus, &msg, 0.1, &error))
         {
