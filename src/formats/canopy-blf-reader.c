@@ -222,7 +222,9 @@ file_read (CanopyBlfReader *self,
 {
   gsize got = MIN (n, self->flen - self->fpos);
 
-  memcpy (dest, self->fbuf + self->fpos, got);
+  /* An empty window may have no buffer yet: no memcpy from NULL. */
+  if (got > 0)
+    memcpy (dest, self->fbuf + self->fpos, got);
   file_consume (self, got);
 
   if (got < n && !self->feof)

@@ -37,6 +37,7 @@ typedef struct
   /* Lines or objects skipped as unparseable, and the first few reasons
    * (NULL-terminated, for canopy_log_reader_get_skip_reasons()). */
   guint64  n_skipped;
+  GCancellable *cancellable;
   char    *skip_reasons[CANOPY_LOG_READER_MAX_SKIP_REASONS + 1];
 } CanopyLogReaderPrivate;
 
@@ -61,6 +62,7 @@ canopy_log_reader_finalize (GObject *object)
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 
   g_clear_pointer (&priv->path, g_free);
+  g_clear_object (&priv->cancellable);
   for (guint i = 0; priv->skip_reasons[i] != NULL; i++)
     g_clear_pointer (&priv->skip_reasons[i], g_free);
 
@@ -236,6 +238,13 @@ canopy_log_reader_next (CanopyLogReader  *self,
   /* A reader that reported the end (or damage) stays there. */
   if (priv->finished)
     return FALSE;
+
+  if (G_UNLIKELY (priv->cancellable != NULL) &&
+      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
 
   if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
     {
@@ -426,4 +435,42 @@ _canopy_log_reader_skip (CanopyLogReader *self,
     }
 
   priv->n_skipped++;
+}
+
+/**
+ * canopy_log_reader_set_cancellable:
+ * @self: a log reader
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ *
+ * Once @cancellable is cancelled, canopy_log_reader_next() fails with
+ * %G_IO_ERROR_CANCELLED, also in the middle of a long read (an SQLite
+ * query is interrupted). Tools cancel it from their SIGINT handler.
+ */
+void
+canopy_log_reader_set_cancellable (CanopyLogReader *self,
+                                   GCancellable    *cancellable)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_if_fail (CANOPY_IS_LOG_READER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_set_object (&priv->cancellable, cancellable);
+}
+
+/**
+ * canopy_log_reader_get_cancellable:
+ * @self: a log reader
+ *
+ * Returns: (nullable) (transfer none): the #GCancellable given to
+ *   canopy_log_reader_set_cancellable()
+ */
+GCancellable *
+canopy_log_reader_get_cancellable (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  return priv->cancellable;
 }

@@ -9,7 +9,7 @@
 # error "Only <canopy.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "canopy-message.h"
 #include "canopy-version-macros.h"
@@ -75,5 +75,10 @@ CANOPY_AVAILABLE_IN_ALL
 guint64          canopy_log_reader_get_n_skipped  (CanopyLogReader  *self);
 CANOPY_AVAILABLE_IN_ALL
 const char * const *canopy_log_reader_get_skip_reasons (CanopyLogReader *self);
+CANOPY_AVAILABLE_IN_ALL
+void             canopy_log_reader_set_cancellable (CanopyLogReader *self,
+                                                    GCancellable    *cancellable);
+CANOPY_AVAILABLE_IN_ALL
+GCancellable    *canopy_log_reader_get_cancellable (CanopyLogReader *self);
 
 G_END_DECLS

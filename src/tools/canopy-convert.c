@@ -145,6 +145,9 @@ main (int   argc,
       return 2;
     }
 
+  /* Before opening anything: opening can block (a FIFO). */
+  canopy_tool_catch_interrupt ();
+
   if (!(reader = canopy_log_reader_new_for_file (files[0], &error)) ||
       !(writer = canopy_log_writer_new_for_file (files[1], &error)))
     return canopy_tool_fail ("canopy-convert", error, 1);
@@ -155,24 +158,25 @@ main (int   argc,
                 files[1], canopy_log_writer_get_format (writer));
 
   progress = !quiet && isatty (fileno (stderr));
-  canopy_tool_catch_interrupt ();
+  canopy_log_reader_set_cancellable (reader, canopy_tool_get_cancellable ());
 
   while (canopy_log_reader_next (reader, &msg, &error))
     {
       if (n_read++ == 0)
         first_ns = msg.timestamp_ns;
 
-      if (progress && (n_read & 0xfff) == 0)
+      /* Interrupts are polled with or without a progress display (-q). */
+      if ((n_read & 0xfff) == 0)
         {
           gint64 now = g_get_monotonic_time ();
 
-          if (now - last_progress >= PROGRESS_INTERVAL_US)
+          if (progress && now - last_progress >= PROGRESS_INTERVAL_US)
             {
               last_progress = now;
               show_progress (reader, n_read, n_written, FALSE);
-              if (canopy_tool_interrupted ())
-                break;
             }
+          if (canopy_tool_interrupted ())
+            break;
         }
 
       if (start.set && msg.timestamp_ns < (start.absolute ? start.ns : first_ns + start.ns))

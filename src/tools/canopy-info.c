@@ -207,16 +207,19 @@ info_file (const char *path,
     return canopy_tool_fail ("canopy-info", error, 1);
 
   stats->ext_ids = ext_ids;
+  /* Ctrl+C also stops a read that is busy inside the library. */
+  canopy_log_reader_set_cancellable (reader, canopy_tool_get_cancellable ());
 
   while (canopy_log_reader_next (reader, &msg, &error))
     {
       account (stats, &msg);
 
-      if (progress && (stats->frames & 0xffff) == 0)
+      /* Interrupts are polled with or without a progress display (-q). */
+      if ((stats->frames & 0xffff) == 0)
         {
           gint64 now = g_get_monotonic_time ();
 
-          if (now - last_progress > G_USEC_PER_SEC / 10)
+          if (progress && now - last_progress > G_USEC_PER_SEC / 10)
             {
               last_progress = now;
               g_printerr ("\r%5.1f%%", 100.0 * canopy_log_reader_get_fraction (reader));
@@ -228,6 +231,12 @@ info_file (const char *path,
 
   if (progress && last_progress != 0)
     g_printerr ("\r       \r");
+
+  if (canopy_tool_interrupted ())
+    {
+      g_printerr ("canopy-info: interrupted\n");
+      return 130;
+    }
 
   print_stats (path, reader, stats);
 
@@ -274,12 +283,14 @@ main (int   argc,
 
   canopy_tool_catch_interrupt ();
 
-  for (guint i = 0; files[i] != NULL; i++)
+  for (guint i = 0; files[i] != NULL && !canopy_tool_interrupted (); i++)
     {
+      int file_status;
+
       if (i > 0)
         g_print ("\n");
-      if (info_file (files[i], !quiet && isatty (fileno (stderr))) != 0)
-        status = 1;
+      if ((file_status = info_file (files[i], !quiet && isatty (fileno (stderr)))) != 0)
+        status = file_status;
     }
 
   return status;

@@ -69,6 +69,9 @@ main (int   argc,
   if (!(filters = canopy_tool_parse_filters (filter_args, &error)))
     return canopy_tool_fail ("canopy-logger", error, 2);
 
+  /* Before opening anything: a configuration file or the log can block. */
+  canopy_tool_catch_interrupt ();
+
   if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
     return canopy_tool_fail ("canopy-logger", error, 1);
 
@@ -85,7 +88,6 @@ main (int   argc,
 
   canopy_tool_report_connected (&bus_options, bus);
 
-  canopy_tool_catch_interrupt ();
   if (duration > 0)
     deadline = g_get_monotonic_time () + (gint64) (duration * G_USEC_PER_SEC);
 

@@ -50,5 +50,9 @@ void            canopy_tool_report_skipped       (const char            *tool,
                                                   CanopyLogReader       *reader);
 void            canopy_tool_catch_interrupt      (void);
 gboolean        canopy_tool_interrupted          (void);
+/* Cancelled on the first interrupt (after canopy_tool_catch_interrupt()):
+ * hand it to library calls that may take long. A tool that has not
+ * stopped 3 s after the interrupt is ended. */
+GCancellable   *canopy_tool_get_cancellable      (void);
 
 G_END_DECLS
