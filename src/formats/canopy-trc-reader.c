@@ -165,8 +165,10 @@ parse_v1 (CanopyTrcReader  *self,
   guint64 dlc;
   gint64 offset;
 
+  /* Every 1.x row starts "N)": anything else is damage (or a 2.x row
+   * under a damaged $FILEVERSION), counted rather than silently lost. */
   if (t[0].len < 2 || t[0].s[t[0].len - 1] != ')')
-    return 0;
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "not a TRC 1.x row");
   if (n < 4 || !parse_offset (&t[i++], &offset))
     return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid time offset");
 
