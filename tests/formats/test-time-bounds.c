@@ -206,6 +206,28 @@ test_extreme_times_written (void)
       g_assert_nonnull (strstr (out, "Number of frames:    4\n"));
       g_assert_null (strstr (out, "Skipped"));
       g_assert_nonnull (strstr (out, "Last frame time:     2262-04-11 23:47:16.85"));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+
+      /* A window relative to a first frame in 2262 saturates; a limit
+       * no time can reach is refused. */
+      {
+        g_autofree char *copy = g_strconcat (dir, "/window.csv", NULL);
+        g_autoptr(GArray) got = NULL;
+
+        g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, NULL, "-q", "--end", "1000",
+                                      path, copy, NULL));
+        g_assert_cmpint (status, ==, 0);
+        got = test_read_frames (copy, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (got->len, ==, 4);
+        g_unlink (copy);
+
+        g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, "--start", "1e30",
+                                      path, copy, NULL));
+        g_assert_cmpint (status, ==, 2);
+        g_assert_nonnull (strstr (err, "out of range"));
+      }
       g_unlink (path);
     }
 
