@@ -37,6 +37,10 @@ for t in "${targets[@]}"; do
   done
   max_len=()
   [ "$t" = sqlite ] && max_len=(-max_len=32768)
+  # The BLF reader's inflate workers keep one codec per pool thread (a
+  # GPrivate, freed when the thread ends); GLib parks idle pool threads for
+  # reuse, so LeakSanitizer reports those caches. ASan and UBSan stay on.
+  [ "$t" = blf ] && max_len+=(-detect_leaks=0)
   echo "== $t: ${seconds}s"
   nice -n 10 "$builddir/tests/fuzz/fuzz-$t" \
     -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
