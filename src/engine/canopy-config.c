@@ -188,7 +188,7 @@ read_config_file (const char  *path,
                   GError     **error)
 {
   g_autofree char *contents = NULL;
-  GStatBuf st;
+  struct stat st;  /* what fstat() takes, also with MinGW */
   gsize len = 0;
   const char *problem = NULL;
   int fd;

@@ -41,7 +41,10 @@ test_killed_logger (gconstpointer data)
   g_subprocess_force_exit (logger);
   g_subprocess_wait (logger, NULL, &error);
   g_assert_no_error (error);
+#ifndef G_OS_WIN32
+  /* Killed by SIGKILL, not ended (TerminateProcess has no such thing). */
   g_assert_false (g_subprocess_get_if_exited (logger));
+#endif
 
   reader = canopy_log_reader_new_for_file (path, &error);
   g_assert_no_error (error);
