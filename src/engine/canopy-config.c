@@ -5,7 +5,18 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#ifdef G_OS_WIN32
+# include <io.h>
+#else
+# include <unistd.h>
+#endif
 
 #include "canopy-config.h"
 #include "canopy-error.h"
@@ -158,6 +169,88 @@ configparser_to_keyfile (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* python-can's files hold a handful of keys. */
+#define MAX_CONFIG_FILE_SIZE (1024 * 1024)
+
+#ifndef O_NONBLOCK
+# define O_NONBLOCK 0
+#endif
+#ifndef O_BINARY
+# define O_BINARY 0
+#endif
+
+/* Reads a configuration file only if it is a regular file of sane size:
+ * a FIFO would block for ever and a link to /dev/zero never end. Opened
+ * without blocking, then checked on the descriptor itself, so the file
+ * cannot be swapped between the check and the read. */
+static char *
+read_config_file (const char  *path,
+                  GError     **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;  /* what fstat() takes, also with MinGW */
+  gsize len = 0;
+  const char *problem = NULL;
+  int fd;
+
+  if ((fd = g_open (path, O_RDONLY | O_NONBLOCK | O_BINARY, 0)) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0)
+    problem = g_strerror (errno);
+  else if (!S_ISREG (st.st_mode))
+    problem = S_ISDIR (st.st_mode) ? "a directory, not a regular file"
+#ifdef S_ISFIFO
+            : S_ISFIFO (st.st_mode) ? "a FIFO, not a regular file"
+#endif
+            : "a device or other special file, not a regular file";
+  else if (st.st_size > MAX_CONFIG_FILE_SIZE)
+    problem = "larger than 1 MiB, not a configuration file";
+
+  if (problem == NULL)
+    {
+      contents = g_malloc (MAX_CONFIG_FILE_SIZE + 2);
+      for (;;)
+        {
+          gssize n = read (fd, contents + len, MAX_CONFIG_FILE_SIZE + 1 - len);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            {
+              problem = g_strerror (errno);
+              break;
+            }
+          if (n == 0)
+            break;
+          len += n;
+          /* It grew while we read it. */
+          if (len > MAX_CONFIG_FILE_SIZE)
+            {
+              problem = "larger than 1 MiB, not a configuration file";
+              break;
+            }
+        }
+    }
+  close (fd);
+
+  if (problem != NULL)
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, problem);
+      return NULL;
+    }
+
+  contents = g_realloc (contents, len + 1);
+  contents[len] = '\0';
+  return g_steal_pointer (&contents);
+}
+
 static gboolean
 load_files (GHashTable  *config,
             GError     **error)
@@ -178,7 +271,7 @@ load_files (GHashTable  *config,
       if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
         continue;
 
-      if (g_file_get_contents (paths[i], &contents, NULL, &local_error))
+      if ((contents = read_config_file (paths[i], &local_error)))
         translated = configparser_to_keyfile (contents);
 
       if (translated == NULL ||

@@ -19,5 +19,11 @@ void _canopy_log_reader_set_progress (CanopyLogReader *self,
 
 void _canopy_log_reader_report_damage (CanopyLogReader *self,
                                        GError          *damage);
+/* Counts a line or object skipped as unparseable; the first reasons are
+ * kept ("line 12: invalid identifier"). Never a warning: bad data is the
+ * file's problem, reported through the reader. */
+void _canopy_log_reader_skip         (CanopyLogReader *self,
+                                      const char      *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <stdarg.h>
+
 #include "canopy-error.h"
 #include "canopy-log-format-private.h"
 #include "canopy-log-reader-private.h"
@@ -19,6 +21,12 @@
  * canopy_log_reader_next() fills a caller-owned #CanopyMessage without
  * allocating. On damaged input a reader first delivers every intact frame
  * and then fails with a %CANOPY_ERROR that names the byte or line offset.
+ *
+ * Text readers (ASC, candump, CSV, TRC) are tolerant: a line they cannot
+ * parse is skipped and counted, and reading goes on. The count and the
+ * first few reasons, with line numbers, are in
+ * canopy_log_reader_get_n_skipped() and
+ * canopy_log_reader_get_skip_reasons().
  */
 
 typedef struct
@@ -30,6 +38,11 @@ typedef struct
   CanopyNotifyQueue *notify;
   GMutex   damage_mutex;
   GError  *damage;        /* the first damage read past, if any */
+  /* Lines or objects skipped as unparseable, and the first few reasons
+   * (NULL-terminated, for canopy_log_reader_get_skip_reasons()). */
+  guint64  n_skipped;
+  GCancellable *cancellable;
+  char    *skip_reasons[CANOPY_LOG_READER_MAX_SKIP_REASONS + 1];
 } CanopyLogReaderPrivate;
 
 enum {
@@ -78,6 +91,9 @@ canopy_log_reader_finalize (GObject *object)
   g_clear_pointer (&priv->path, g_free);
   g_clear_error (&priv->damage);
   g_mutex_clear (&priv->damage_mutex);
+  g_clear_object (&priv->cancellable);
+  for (guint i = 0; priv->skip_reasons[i] != NULL; i++)
+    g_clear_pointer (&priv->skip_reasons[i], g_free);
 
   G_OBJECT_CLASS (canopy_log_reader_parent_class)->finalize (object);
 }
@@ -269,6 +285,13 @@ canopy_log_reader_next (CanopyLogReader  *self,
   if (priv->finished)
     return FALSE;
 
+  if (G_UNLIKELY (priv->cancellable != NULL) &&
+      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
+
   if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
     {
       priv->finished = TRUE;
@@ -454,4 +477,104 @@ canopy_log_reader_dup_damage (CanopyLogReader *self)
   g_mutex_unlock (&priv->damage_mutex);
 
   return ret;
+}
+
+/**
+ * canopy_log_reader_get_n_skipped:
+ * @self: a log reader
+ *
+ * How many lines (text formats) or objects were skipped so far because
+ * they could not be parsed or hold a time that cannot be represented.
+ * Reading went on after each of them.
+ *
+ * Returns: the number of skipped lines or objects
+ */
+guint64
+canopy_log_reader_get_n_skipped (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), 0);
+
+  return priv->n_skipped;
+}
+
+/**
+ * canopy_log_reader_get_skip_reasons:
+ * @self: a log reader
+ *
+ * The reasons for the first skipped lines or objects (at most
+ * %CANOPY_LOG_READER_MAX_SKIP_REASONS), each naming its place, such as
+ * "line 12: invalid identifier".
+ *
+ * Returns: (array zero-terminated=1) (transfer none): the reasons, oldest
+ *   first; empty when nothing was skipped
+ */
+const char * const *
+canopy_log_reader_get_skip_reasons (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  return (const char * const *) priv->skip_reasons;
+}
+
+void
+_canopy_log_reader_skip (CanopyLogReader *self,
+                         const char      *format,
+                         ...)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  /* Only the first reasons are formatted: a file of garbage costs a
+   * counter increment per line, not an allocation. */
+  if (priv->n_skipped < CANOPY_LOG_READER_MAX_SKIP_REASONS)
+    {
+      va_list args;
+
+      va_start (args, format);
+      priv->skip_reasons[priv->n_skipped] = g_strdup_vprintf (format, args);
+      va_end (args);
+    }
+
+  priv->n_skipped++;
+}
+
+/**
+ * canopy_log_reader_set_cancellable:
+ * @self: a log reader
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ *
+ * Once @cancellable is cancelled, canopy_log_reader_next() fails with
+ * %G_IO_ERROR_CANCELLED, also in the middle of a long read (an SQLite
+ * query is interrupted). Tools cancel it from their SIGINT handler.
+ */
+void
+canopy_log_reader_set_cancellable (CanopyLogReader *self,
+                                   GCancellable    *cancellable)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_if_fail (CANOPY_IS_LOG_READER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_set_object (&priv->cancellable, cancellable);
+}
+
+/**
+ * canopy_log_reader_get_cancellable:
+ * @self: a log reader
+ *
+ * Returns: (nullable) (transfer none): the #GCancellable given to
+ *   canopy_log_reader_set_cancellable()
+ */
+GCancellable *
+canopy_log_reader_get_cancellable (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  return priv->cancellable;
 }

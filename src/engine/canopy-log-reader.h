@@ -9,7 +9,7 @@
 # error "Only <canopy.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "canopy-message.h"
 #include "canopy-version-macros.h"
@@ -17,6 +17,13 @@
 G_BEGIN_DECLS
 
 #define CANOPY_TYPE_LOG_READER (canopy_log_reader_get_type ())
+
+/**
+ * CANOPY_LOG_READER_MAX_SKIP_REASONS:
+ *
+ * How many reasons for skipped lines or objects a reader keeps.
+ */
+#define CANOPY_LOG_READER_MAX_SKIP_REASONS 8
 
 CANOPY_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (CanopyLogReader, canopy_log_reader, CANOPY, LOG_READER, GObject)
@@ -66,5 +73,13 @@ CANOPY_AVAILABLE_IN_ALL
 double           canopy_log_reader_get_fraction   (CanopyLogReader  *self);
 CANOPY_AVAILABLE_IN_ALL
 GError          *canopy_log_reader_dup_damage     (CanopyLogReader  *self);
+guint64          canopy_log_reader_get_n_skipped  (CanopyLogReader  *self);
+CANOPY_AVAILABLE_IN_ALL
+const char * const *canopy_log_reader_get_skip_reasons (CanopyLogReader *self);
+CANOPY_AVAILABLE_IN_ALL
+void             canopy_log_reader_set_cancellable (CanopyLogReader *self,
+                                                    GCancellable    *cancellable);
+CANOPY_AVAILABLE_IN_ALL
+GCancellable    *canopy_log_reader_get_cancellable (CanopyLogReader *self);
 
 G_END_DECLS

@@ -21,7 +21,15 @@
  * fed from several threads; it counts frames, keeps the first error (a
  * listener callback has nowhere to report one) and makes closing
  * idempotent. Once a write failed, later frames are dropped.
+ *
+ * Files are crash-safe: at least once a second while frames arrive (and
+ * whenever canopy_log_writer_flush() is called) everything written is put
+ * into the file in a shape readers accept, so a process that is killed
+ * loses at most the last second of frames.
  */
+
+/* How often frames written are made durable in the file. */
+#define FLUSH_INTERVAL_US G_USEC_PER_SEC
 
 typedef struct
 {
@@ -31,6 +39,7 @@ typedef struct
   guint64  written;
   gboolean written_dirty;
   CanopyNotifyQueue *notify;
+  gint64   last_flush_us;
   guint    closed : 1;
 } CanopyLogWriterPrivate;
 
@@ -60,6 +69,29 @@ keep_error_locked (CanopyLogWriter *self,
 
   if (priv->error == NULL && error != NULL)
     priv->error = g_error_copy (error);
+}
+
+static gboolean
+flush_locked (CanopyLogWriter  *self,
+              GError          **error)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+  g_autoptr(GError) local_error = NULL;
+
+  priv->last_flush_us = g_get_monotonic_time ();
+
+  if (priv->closed || priv->error != NULL ||
+      CANOPY_LOG_WRITER_GET_CLASS (self)->flush == NULL)
+    return TRUE;
+
+  if (!CANOPY_LOG_WRITER_GET_CLASS (self)->flush (self, &local_error))
+    {
+      keep_error_locked (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -97,6 +129,13 @@ write_locked (CanopyLogWriter      *self,
       priv->written_dirty = TRUE;
       _canopy_notify_queue_add (priv->notify, properties[PROP_WRITTEN]);
     }
+
+  /* The clock is read every 64 frames only: nothing per frame on the hot
+   * path. Callers that may go quiet (canopy-logger) also flush on a timer. */
+  if (G_UNLIKELY ((priv->written & 63) == 0) &&
+      g_get_monotonic_time () - priv->last_flush_us >= FLUSH_INTERVAL_US)
+    return flush_locked (self, error);
+
   return TRUE;
 }
 
@@ -312,6 +351,7 @@ canopy_log_writer_init (CanopyLogWriter *self)
   CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
 
   g_mutex_init (&priv->mutex);
+  priv->last_flush_us = g_get_monotonic_time ();
 }
 
 /**
@@ -413,6 +453,36 @@ canopy_log_writer_log_event (CanopyLogWriter  *self,
 
   if (!ret)
     g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return ret;
+}
+
+/**
+ * canopy_log_writer_flush:
+ * @self: a log writer
+ * @error: return location for a #GError
+ *
+ * Makes every frame written so far durable and readable in the file, as
+ * if the writer were closed, without closing it: BLF log containers and
+ * the file header, text buffers, database transactions. Writers do it on
+ * their own at least once a second while frames arrive; call it from a
+ * timer when frames may stop arriving for a while.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+canopy_log_writer_flush (CanopyLogWriter  *self,
+                         GError          **error)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+  gboolean ret;
+
+  g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&priv->mutex);
+  ret = flush_locked (self, error);
+  g_mutex_unlock (&priv->mutex);
 
   return ret;
 }

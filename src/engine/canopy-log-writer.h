@@ -23,6 +23,9 @@ G_DECLARE_DERIVABLE_TYPE (CanopyLogWriter, canopy_log_writer, CANOPY, LOG_WRITER
  * @write: encode one frame; called with the base mutex held, never after close
  * @log_event: optional text marker; @timestamp_ns < 0 means "at the last frame"
  * @close: flush, finish headers and statistics, close the file; called once
+ * @flush: optional: make everything written so far readable in the file
+ *   (containers, headers, buffers, transactions), as if the writer were
+ *   closed, without closing it
  *
  * The base class serialises calls (one mutex), counts frames, keeps the
  * first error, implements #CanopyListener and makes closing idempotent;
@@ -45,9 +48,13 @@ struct _CanopyLogWriterClass
   /* Flush everything, finish headers/statistics, close the file. Once. */
   gboolean (*close)     (CanopyLogWriter     *self,
                          GError             **error);
+  /* Optional: put everything written so far into the file, in a shape
+   * readers accept, so that a killed process loses nothing older. */
+  gboolean (*flush)     (CanopyLogWriter     *self,
+                         GError             **error);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 
@@ -62,6 +69,9 @@ CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_writer_log_event    (CanopyLogWriter     *self,
                                                  const char          *text,
                                                  gint64               timestamp_ns,
+                                                 GError             **error);
+CANOPY_AVAILABLE_IN_ALL
+gboolean         canopy_log_writer_flush        (CanopyLogWriter     *self,
                                                  GError             **error);
 CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_writer_close        (CanopyLogWriter     *self,

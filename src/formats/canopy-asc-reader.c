@@ -11,6 +11,7 @@
 #include "canopy-error.h"
 #include "canopy-log-reader-private.h"
 #include "canopy-text-io-private.h"
+#include "canopy-time-private.h"
 
 /**
  * CanopyAscReader:
@@ -64,8 +65,10 @@ month_number (const CanopyToken *t)
 }
 
 /* "<weekday> <month> <day> <hh:mm:ss[.frac]> [am|pm] <year>" in local time,
- * in English or German, 12- or 24-hour. */
-static gboolean
+ * in English or German, 12- or 24-hour. Returns 1 with @ns set, 0 when it
+ * is not a date, -1 for a date 64-bit nanoseconds cannot hold (after
+ * 2262). */
+static int
 parse_date (const CanopyToken *tokens,
             guint              n,
             gint64            *ns)
@@ -78,12 +81,12 @@ parse_date (const CanopyToken *tokens,
   guint i;
 
   if (n < 5)
-    return FALSE;
+    return 0;
 
   /* tokens[0] is the weekday */
   if (!(month = month_number (&tokens[1])) ||
       !_canopy_token_to_uint (&tokens[2], 10, &day) || day < 1 || day > 31)
-    return FALSE;
+    return 0;
 
   /* hh:mm:ss[.fff] */
   {
@@ -94,23 +97,23 @@ parse_date (const CanopyToken *tokens,
     gsize used;
 
     if (t->len >= sizeof buf)
-      return FALSE;
+      return 0;
     memcpy (buf, t->s, t->len);
     buf[t->len] = '\0';
 
     p = buf;
     if (!g_ascii_isdigit (p[0]))
-      return FALSE;
+      return 0;
     hour = strtoul (p, (char **) &p, 10);
     if (*p++ != ':' || !g_ascii_isdigit (p[0]))
-      return FALSE;
+      return 0;
     minute = strtoul (p, (char **) &p, 10);
     if (*p++ != ':')
-      return FALSE;
-    if (!(used = _canopy_parse_seconds (p, &sec_ns)) || p[used] != '\0' || sec_ns < 0)
-      return FALSE;
+      return 0;
+    if (!(used = _canopy_parse_seconds (p, &sec_ns, NULL)) || p[used] != '\0' || sec_ns < 0)
+      return 0;
     if (hour > 23 || minute > 59 || sec_ns >= G_GINT64_CONSTANT (61000000000))
-      return FALSE;
+      return 0;
     time_ns = sec_ns;
   }
 
@@ -123,7 +126,7 @@ parse_date (const CanopyToken *tokens,
         {
           /* 24-hour clock with a marker anyway (CANoe 2024 writes that). */
           if (hour > 12 && !pm)
-            return FALSE;
+            return 0;
         }
       else if (hour == 12)
         hour = pm ? 12 : 0;
@@ -133,13 +136,15 @@ parse_date (const CanopyToken *tokens,
     }
 
   if (i >= n || !_canopy_token_to_uint (&tokens[i], 10, &year) || year < 1970 || year > 9999)
-    return FALSE;
+    return 0;
 
   if (!(dt = g_date_time_new_local (year, month, day, hour, minute, 0)))
-    return FALSE;
+    return 0;
 
-  *ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) + time_ns;
-  return TRUE;
+  if (!_canopy_time_from_unix (g_date_time_to_unix (dt), 0, ns) ||
+      !_canopy_time_add (*ns, time_ns, ns))
+    return -1;
+  return 1;
 }
 
 static gboolean
@@ -221,14 +226,21 @@ parse_classic (CanopyAscReader  *self,
       return 1;
     }
 
-  if (n < 5 ||
-      !(_canopy_token_is (&tokens[3], "Rx") || _canopy_token_is (&tokens[3], "Tx") || _canopy_token_is (&tokens[3], "TxRq")) ||
+  /* CANoe prints a symbolic message name after the id when a database is
+   * attached: "<ch> <id> <name> <dir> d …". Drop it. */
+  if (n > 5 && !is_direction (&tokens[3]) && is_direction (&tokens[4]))
+    {
+      memmove (&tokens[3], &tokens[4], (n - 4) * sizeof *tokens);
+      n--;
+    }
+
+  if (n < 5 || !is_direction (&tokens[3]) ||
       !(_canopy_token_is (&tokens[4], "d") || _canopy_token_is (&tokens[4], "r")))
     return 0;
 
   set_channel (msg, channel);
   if (!parse_id (self, &tokens[2], msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
   if (!_canopy_token_is (&tokens[3], "Rx"))
     msg->flags |= CANOPY_MESSAGE_TX;
 
@@ -241,7 +253,7 @@ parse_classic (CanopyAscReader  *self,
     }
 
   if (n < 6 || !_canopy_token_to_uint (&tokens[5], 16, &dlc))
-    return _canopy_line_reader_corrupt (self->lines, error, "missing or invalid DLC");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "missing or invalid DLC");
 
   /* A classic DLC of 9–15 still carries 8 bytes; larger values are
    * lengths written by python-can for long frames in classic syntax. */
@@ -253,9 +265,9 @@ parse_classic (CanopyAscReader  *self,
     len = MIN (dlc, CANOPY_MESSAGE_MAX_DATA);
 
   if (n < 6 + len)
-    return _canopy_line_reader_corrupt (self->lines, error, "fewer data bytes than the DLC says");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "fewer data bytes than the DLC says");
   if (!parse_bytes (self, &tokens[6], len, msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid data byte");
 
   msg->dlc = len;
   return 1;
@@ -309,21 +321,22 @@ parse_fd (CanopyAscReader  *self,
     return 0;
 
   if (!parse_id (self, &tokens[dir == 3 ? 4 : 3], msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
 
   if (dir == 4)
     {
       gboolean remote;
 
-      if (n < 10 ||
-          !_canopy_token_to_uint (&tokens[5], 10, &brs) || brs > 1 ||
-          !_canopy_token_to_uint (&tokens[6], 10, &esi) || esi > 1 ||
-          !(_canopy_token_is (&tokens[7], "d") || _canopy_token_is (&tokens[7], "r")) ||
-          !_canopy_token_to_uint (&tokens[8], 16, &dlc) || dlc > 15 ||
-          !_canopy_token_to_uint (&tokens[9], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid CANFD frame fields");
-
+      /* A remote frame ends at its DLC: "CANFD 1 100 Tx 1 0 r 8". */
       remote = _canopy_token_is (&tokens[7], "r");
+      if (!_canopy_token_to_uint (&tokens[5], 10, &brs) || brs > 1 ||
+          !_canopy_token_to_uint (&tokens[6], 10, &esi) || esi > 1 ||
+          !(remote || _canopy_token_is (&tokens[7], "d")) ||
+          !_canopy_token_to_uint (&tokens[8], 16, &dlc) || dlc > 15 ||
+          (!remote && (n < 10 || !_canopy_token_to_uint (&tokens[9], 10, &len) ||
+                       len > CANOPY_MESSAGE_MAX_DATA)))
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid CANFD frame fields");
+
       if (remote)
         {
           msg->flags |= CANOPY_MESSAGE_REMOTE;
@@ -331,9 +344,9 @@ parse_fd (CanopyAscReader  *self,
           return 1;
         }
       if (n < 10 + len)
-        return _canopy_line_reader_corrupt (self->lines, error, "fewer data bytes than the data length says");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "fewer data bytes than the data length says");
       if (!parse_bytes (self, &tokens[10], len, msg))
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid data byte");
       set_fd (msg, brs, esi);
       msg->dlc = len;
       return 1;
@@ -346,13 +359,13 @@ parse_fd (CanopyAscReader  *self,
       !_canopy_token_to_uint (&tokens[i + 1], 10, &esi) || esi > 1 ||
       !_canopy_token_to_uint (&tokens[i + 2], 16, &dlc) || dlc > 15 ||
       !_canopy_token_to_uint (&tokens[i + 3], 10, &len) || len > CANOPY_MESSAGE_MAX_DATA)
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid CANFD frame fields");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid CANFD frame fields");
   i += 4;
 
   if (n < i + len)
-    return _canopy_line_reader_corrupt (self->lines, error, "fewer data bytes than the data length says");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "fewer data bytes than the data length says");
   if (!parse_bytes (self, &tokens[i], len, msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid data byte");
   i += len;
 
   /* <duration> <bit count> <flags>: the flags tell FD from classic frames
@@ -380,11 +393,16 @@ handle_header_line (CanopyAscReader *self,
                     guint            n)
 {
   gint64 ns;
+  int ret;
 
   if (_canopy_token_is (&tokens[0], "date"))
     {
-      if (!self->have_trigger_date && parse_date (&tokens[1], n - 1, &ns))
+      if (self->have_trigger_date)
+        return;
+      if ((ret = parse_date (&tokens[1], n - 1, &ns)) > 0)
         self->base_ns = ns;
+      else if (ret < 0)
+        _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "date out of range");
     }
   else if (_canopy_token_is (&tokens[0], "base") && n >= 2)
     {
@@ -394,11 +412,13 @@ handle_header_line (CanopyAscReader *self,
     }
   else if (_canopy_token_is (&tokens[0], "begin") && n >= 2 && _canopy_token_is (&tokens[1], "triggerblock"))
     {
-      if (parse_date (&tokens[2], n - 2, &ns))
+      if ((ret = parse_date (&tokens[2], n - 2, &ns)) > 0)
         {
           self->base_ns = ns;
           self->have_trigger_date = TRUE;
         }
+      else if (ret < 0)
+        _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "date out of range");
       self->last_offset_ns = 0;
     }
 }
@@ -415,6 +435,7 @@ canopy_asc_reader_next (CanopyLogReader  *reader,
     {
       guint n = _canopy_tokenize (line, self->tokens, MAX_TOKENS);
       gint64 offset_ns;
+      gboolean out_of_range;
       gsize used;
       int ret;
 
@@ -428,16 +449,25 @@ canopy_asc_reader_next (CanopyLogReader  *reader,
           continue;
         }
 
-      if (n < 3 ||
-          !(used = _canopy_parse_seconds (self->tokens[0].s, &offset_ns)) ||
+      if (!(used = _canopy_parse_seconds (self->tokens[0].s, &offset_ns, &out_of_range)) ||
           used != self->tokens[0].len)
+        {
+          if (out_of_range)
+            _canopy_text_reader_skip (reader, self->lines, "time out of range");
+          continue;
+        }
+      if (n < 3)
         continue;
 
       /* Relative offsets count from the previous event, whatever it is. */
       if (self->relative)
         {
-          self->last_offset_ns += offset_ns;
-          offset_ns = self->last_offset_ns;
+          if (!_canopy_time_add (self->last_offset_ns, offset_ns, &offset_ns))
+            {
+              _canopy_text_reader_skip (reader, self->lines, "time out of range");
+              continue;
+            }
+          self->last_offset_ns = offset_ns;
         }
 
       memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
@@ -449,14 +479,15 @@ canopy_asc_reader_next (CanopyLogReader  *reader,
       else
         ret = 0;
 
-      if (ret < 0)
-        return FALSE;
-
-      /* "Start of measurement", statistics, status, … */
+      /* "Start of measurement", statistics, status, …, or a skipped line */
       if (ret == 0)
         continue;
 
-      msg->timestamp_ns = self->base_ns + offset_ns;
+      if (!_canopy_time_add (self->base_ns, offset_ns, &msg->timestamp_ns))
+        {
+          _canopy_text_reader_skip (reader, self->lines, "time out of range");
+          continue;
+        }
       return TRUE;
     }
 

@@ -94,12 +94,10 @@ format_offset (CanopyAscWriter *self,
                char            *p,
                gint64           ns)
 {
-  gint64 offset = ns - self->start_ns;
   gsize n;
-
-  /* Offsets are never negative in ASC; an early frame is put at the start. */
-  if (offset < 0)
-    offset = 0;
+  /* Offsets are never negative in ASC; an early frame is put at the start.
+   * Compared before subtracting: any two gint64 times must not overflow. */
+  gint64 offset = ns > self->start_ns ? ns - self->start_ns : 0;
 
   /* Right-aligned in 11 columns, like "{:11.6f}" in CANalyzer files. */
   n = _canopy_format_seconds (p + 16, offset, 6);
@@ -295,6 +293,15 @@ canopy_asc_writer_log_event (CanopyLogWriter  *writer,
                                      clean);
 }
 
+/* At least once a second (the base class decides): the lines so far
+ * reach the file. */
+static gboolean
+canopy_asc_writer_flush (CanopyLogWriter  *writer,
+                        GError          **error)
+{
+  return _canopy_text_output_sync (CANOPY_ASC_WRITER (writer)->out, error);
+}
+
 static gboolean
 canopy_asc_writer_close (CanopyLogWriter  *writer,
                          GError          **error)
@@ -342,6 +349,7 @@ canopy_asc_writer_class_init (CanopyAscWriterClass *klass)
   writer_class->write = canopy_asc_writer_write;
   writer_class->log_event = canopy_asc_writer_log_event;
   writer_class->close = canopy_asc_writer_close;
+  writer_class->flush = canopy_asc_writer_flush;
 }
 
 static void

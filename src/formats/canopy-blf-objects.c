@@ -9,6 +9,7 @@
 
 #include "canopy-error.h"
 #include "canopy-blf-private.h"
+#include "canopy-time-private.h"
 
 /* Decoding and encoding of the BLF file header and of single objects.
  * Layouts: shared/formats/blf.md, sections 1, 2, 5 and 6. Decoders are
@@ -42,9 +43,10 @@ _canopy_blf_systemtime_to_ns (const BlfSystemTime *st,
   if (dt == NULL)
     return FALSE;
 
-  *ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) +
-        (gint64) st->milliseconds * 1000000;
-  return TRUE;
+  /* Dates after 2262 (third-party files have them) do not fit 64-bit
+   * nanoseconds: no start time then, like other implausible dates. */
+  return _canopy_time_from_unix (g_date_time_to_unix (dt),
+                                 (guint32) st->milliseconds * 1000000, ns);
 }
 
 void

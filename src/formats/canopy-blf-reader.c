@@ -222,7 +222,9 @@ file_read (CanopyBlfReader *self,
 {
   gsize got = MIN (n, self->flen - self->fpos);
 
-  memcpy (dest, self->fbuf + self->fpos, got);
+  /* An empty window may have no buffer yet: no memcpy from NULL. */
+  if (got > 0)
+    memcpy (dest, self->fbuf + self->fpos, got);
   file_consume (self, got);
 
   if (got < n && !self->feof)
@@ -944,7 +946,9 @@ next_slot (CanopyBlfReader  *self,
       gsize k = MIN (slot->produced - start, (gsize) BLF_MAX_ASSEMBLED_OBJECT + BLF_BASE_HEADER_SIZE);
 
       memcpy (self->join, self->carry, self->carry_len);
-      memcpy (self->join + self->carry_len, slot->ubuf + start, k);
+      /* An empty container has no buffer: no pointer arithmetic on it. */
+      if (k > 0)
+        memcpy (self->join + self->carry_len, slot->ubuf + start, k);
       self->join_carry = self->carry_len;
       self->join_base = start;
       self->buf = self->join;

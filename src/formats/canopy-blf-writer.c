@@ -379,40 +379,68 @@ canopy_blf_writer_log_event (CanopyLogWriter  *writer,
   return append (self, obj, n, error);
 }
 
+/* Writes every object so far in containers (the last one possibly short)
+ * and a file header that counts them, then back to the end of the file:
+ * the file is complete as it stands. */
+static gboolean
+write_out_all (CanopyBlfWriter  *self,
+               GError          **error)
+{
+  guint8 hdr[BLF_FILE_HEADER_SIZE];
+
+  if (self->cur != NULL && !submit_current (self, error))
+    return FALSE;
+  while (self->n_pending > 0)
+    if (!retire_oldest (self, error))
+      return FALSE;
+
+  if (self->started && self->start_ns != 0)
+    _canopy_blf_ns_to_systemtime (self->last_ns, self->utc, &self->header.stop);
+  self->header.file_size = self->file_size;
+
+  _canopy_blf_file_header_write (&self->header, hdr);
+  if (fseek (self->file, 0, SEEK_SET) != 0 ||
+      fwrite (hdr, 1, sizeof hdr, self->file) != sizeof hdr ||
+      fseek (self->file, 0, SEEK_END) != 0 ||
+      fflush (self->file) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "%s: cannot rewrite the file header: %s",
+                   canopy_log_writer_get_path (CANOPY_LOG_WRITER (self)), g_strerror (errsv));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* At least once a second (the base class decides): a killed logger
+ * leaves a file that python-can and Canopy read up to the last flush. */
+static gboolean
+canopy_blf_writer_flush (CanopyLogWriter  *writer,
+                         GError          **error)
+{
+  CanopyBlfWriter *self = CANOPY_BLF_WRITER (writer);
+
+  if (self->file == NULL)
+    return TRUE;
+
+  return write_out_all (self, error);
+}
+
 static gboolean
 canopy_blf_writer_close (CanopyLogWriter  *writer,
                          GError          **error)
 {
   CanopyBlfWriter *self = CANOPY_BLF_WRITER (writer);
   g_autoptr(GError) local_error = NULL;
-  guint8 hdr[BLF_FILE_HEADER_SIZE];
   gboolean ok;
 
   if (self->file == NULL)
     return TRUE;
 
-  ok = self->cur == NULL || submit_current (self, &local_error);
-  while (ok && self->n_pending > 0)
-    ok = retire_oldest (self, &local_error);
-
-  if (ok)
-    {
-      if (self->started && self->start_ns != 0)
-        _canopy_blf_ns_to_systemtime (self->last_ns, self->utc, &self->header.stop);
-      self->header.file_size = self->file_size;
-
-      _canopy_blf_file_header_write (&self->header, hdr);
-      if (fseek (self->file, 0, SEEK_SET) != 0 ||
-          fwrite (hdr, 1, sizeof hdr, self->file) != sizeof hdr)
-        {
-          int errsv = errno;
-
-          g_set_error (&local_error, CANOPY_ERROR, CANOPY_ERROR_IO,
-                       "%s: cannot rewrite the file header: %s",
-                       canopy_log_writer_get_path (writer), g_strerror (errsv));
-          ok = FALSE;
-        }
-    }
+  ok = write_out_all (self, &local_error);
 
   if (fclose (self->file) != 0 && ok)
     {
@@ -464,6 +492,15 @@ canopy_blf_writer_initable_init (GInitable     *initable,
   _canopy_blf_file_header_write (&self->header, hdr);
   if (!write_bytes (self, hdr, sizeof hdr, error))
     return FALSE;
+  /* A file killed before its first flush still has a whole header. */
+  if (fflush (self->file) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "%s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
 
   n_workers = CLAMP (g_get_num_processors (), 1, 8);
   self->n_slots = 2 * n_workers + 2;
@@ -608,6 +645,7 @@ canopy_blf_writer_class_init (CanopyBlfWriterClass *klass)
   writer_class->write = canopy_blf_writer_write;
   writer_class->log_event = canopy_blf_writer_log_event;
   writer_class->close = canopy_blf_writer_close;
+  writer_class->flush = canopy_blf_writer_flush;
 
   /**
    * CanopyBlfWriter:compression-level:

@@ -56,6 +56,7 @@ parse_line (CanopyCandumpReader  *self,
   guint32 id = 0;
   guint id_len;
   guint len = 0;
+  gboolean out_of_range;
   gsize used;
 
   if (*p != '(')
@@ -64,8 +65,9 @@ parse_line (CanopyCandumpReader  *self,
 
   memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
 
-  if (!(used = _canopy_parse_seconds (p, &msg->timestamp_ns)) || p[used] != ')')
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid timestamp");
+  if (!(used = _canopy_parse_seconds (p, &msg->timestamp_ns, &out_of_range)) || p[used] != ')')
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines,
+                                     out_of_range ? "timestamp out of range" : "invalid timestamp");
   p = skip_space (p + used + 1);
 
   /* Interface: the trailing number is the channel. */
@@ -74,7 +76,7 @@ parse_line (CanopyCandumpReader  *self,
     p++;
   iface_end = p;
   if (iface_end == iface)
-    return _canopy_line_reader_corrupt (self->lines, error, "missing interface name");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "missing interface name");
   {
     const char *d = iface_end;
     guint64 channel = 0;
@@ -98,13 +100,13 @@ parse_line (CanopyCandumpReader  *self,
       int v = _canopy_hex_value (*p);
 
       if (v < 0 || p - id_start >= 8)
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
       id = (id << 4) | v;
       p++;
     }
   id_len = p - id_start;
   if (*p != '#' || id_len == 0)
-    return _canopy_line_reader_corrupt (self->lines, error, "missing '#' after the identifier");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "missing '#' after the identifier");
   p++;
 
   /* CAN XL (5 digits: VCID and priority) is not a CAN frame we carry. */
@@ -126,7 +128,7 @@ parse_line (CanopyCandumpReader  *self,
       int fd_flags = _canopy_hex_value (p[1]);
 
       if (fd_flags < 0)
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid CAN FD flags");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid CAN FD flags");
       msg->flags |= CANOPY_MESSAGE_FD;
       if (fd_flags & 0x1)
         msg->flags |= CANOPY_MESSAGE_BRS;
@@ -160,20 +162,20 @@ parse_line (CanopyCandumpReader  *self,
       hi = _canopy_hex_value (p[0]);
       lo = hi >= 0 ? _canopy_hex_value (p[1]) : -1;
       if (lo < 0)
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid data byte");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid data byte");
       if (len >= CANOPY_MESSAGE_MAX_DATA)
-        return _canopy_line_reader_corrupt (self->lines, error, "more than 64 data bytes");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "more than 64 data bytes");
       msg->data[len++] = (hi << 4) | lo;
       p += 2;
     }
   if (len > 8 && !(msg->flags & CANOPY_MESSAGE_FD))
-    return _canopy_line_reader_corrupt (self->lines, error, "more than 8 data bytes in a classic CAN frame");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "more than 8 data bytes in a classic CAN frame");
 
   /* A raw DLC 9–15 behind 8 bytes (len8_dlc) changes nothing we keep. */
   if (*p == '_')
     {
       if (_canopy_hex_value (p[1]) < 0)
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid raw DLC");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid raw DLC");
       p += 2;
     }
   msg->dlc = len;
@@ -183,7 +185,7 @@ direction:
   if (*p == 'T' || *p == 't')
     msg->flags |= CANOPY_MESSAGE_TX;
   else if (*p != '\0' && *p != 'R' && *p != 'r')
-    return _canopy_line_reader_corrupt (self->lines, error, "unexpected text after the frame");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "unexpected text after the frame");
 
   return 1;
 }
@@ -198,11 +200,7 @@ canopy_candump_reader_next (CanopyLogReader  *reader,
 
   while ((line = _canopy_text_reader_next_line (reader, self->lines, error)))
     {
-      int ret = parse_line (self, line, msg, error);
-
-      if (ret < 0)
-        return FALSE;
-      if (ret > 0)
+      if (parse_line (self, line, msg, error) > 0)
         return TRUE;
     }
 

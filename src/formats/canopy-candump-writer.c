@@ -38,7 +38,9 @@ canopy_candump_writer_write (CanopyLogWriter      *writer,
   CanopyCandumpWriter *self = CANOPY_CANDUMP_WRITER (writer);
   gint64 ns = MAX (msg->timestamp_ns, 0);
   guint64 sec = ns / 1000000000;
-  guint64 usec = ((ns % 1000000000) + 500) / 1000;
+  /* Rounded to the microsecond, except in the last microsecond of 2262,
+   * which rounding would take past what readers can represent. */
+  guint64 usec = ((ns % 1000000000) + (ns > G_MAXINT64 - 500 ? 0 : 500)) / 1000;
   gsize len = MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
   char *line;
   char *p;
@@ -139,6 +141,15 @@ canopy_candump_writer_write (CanopyLogWriter      *writer,
   return TRUE;
 }
 
+/* At least once a second (the base class decides): the lines so far
+ * reach the file. */
+static gboolean
+canopy_candump_writer_flush (CanopyLogWriter  *writer,
+                            GError          **error)
+{
+  return _canopy_text_output_sync (CANOPY_CANDUMP_WRITER (writer)->out, error);
+}
+
 static gboolean
 canopy_candump_writer_close (CanopyLogWriter  *writer,
                              GError          **error)
@@ -171,6 +182,7 @@ canopy_candump_writer_class_init (CanopyCandumpWriterClass *klass)
   object_class->finalize = canopy_candump_writer_finalize;
   writer_class->write = canopy_candump_writer_write;
   writer_class->close = canopy_candump_writer_close;
+  writer_class->flush = canopy_candump_writer_flush;
 }
 
 static void

@@ -122,6 +122,7 @@ parse_line (CanopyCsvReader  *self,
   gboolean extended, remote, error_frame;
   guint64 id = 0;
   guint64 dlc = 0;
+  gboolean out_of_range;
   gsize used;
   int n;
 
@@ -138,14 +139,14 @@ parse_line (CanopyCsvReader  *self,
       if (i < 6)
         {
           if (comma == NULL)
-            return _canopy_line_reader_corrupt (self->lines, error, "fewer than 7 columns");
+            return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "fewer than 7 columns");
           lens[i] = comma - p;
           p = comma + 1;
         }
       else
         {
           if (comma != NULL)
-            return _canopy_line_reader_corrupt (self->lines, error, "more than 7 columns");
+            return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "more than 7 columns");
           lens[i] = strlen (p);
         }
     }
@@ -153,8 +154,9 @@ parse_line (CanopyCsvReader  *self,
   memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
   msg->channel = CANOPY_CHANNEL_NONE;
 
-  if (!(used = _canopy_parse_seconds (fields[0], &msg->timestamp_ns)) || used != lens[0])
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid timestamp");
+  if (!(used = _canopy_parse_seconds (fields[0], &msg->timestamp_ns, &out_of_range)) || used != lens[0])
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines,
+                                     out_of_range ? "timestamp out of range" : "invalid timestamp");
 
   {
     const char *s = fields[1];
@@ -166,35 +168,35 @@ parse_line (CanopyCsvReader  *self,
         len -= 2;
       }
     if (len == 0 || len > 8)
-      return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+      return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
     for (gsize i = 0; i < len; i++)
       {
         int v = _canopy_hex_value (s[i]);
 
         if (v < 0)
-          return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+          return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
         id = (id << 4) | v;
       }
     if (id > 0x1FFFFFFF)
-      return _canopy_line_reader_corrupt (self->lines, error, "identifier out of range");
+      return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "identifier out of range");
   }
 
   if (!parse_flag (fields[2], lens[2], &extended) ||
       !parse_flag (fields[3], lens[3], &remote) ||
       !parse_flag (fields[4], lens[4], &error_frame))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid flag column");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid flag column");
 
   if (lens[5] == 0 || lens[5] > 3)
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid DLC");
   for (gsize i = 0; i < lens[5]; i++)
     {
       if (!g_ascii_isdigit (fields[5][i]))
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid DLC");
       dlc = dlc * 10 + (fields[5][i] - '0');
     }
 
   if ((n = base64_decode (fields[6], fields[6] + lens[6], msg->data)) < 0)
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid base64 data");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid base64 data");
 
   msg->arbitration_id = id;
   if (extended || id > 0x7FF)
@@ -226,15 +228,11 @@ canopy_csv_reader_next (CanopyLogReader  *reader,
 
   while ((line = _canopy_text_reader_next_line (reader, self->lines, error)))
     {
-      int ret;
-
       /* The header (python-can skips the first line whatever it is). */
       if (_canopy_line_reader_get_line (self->lines) == 1 && !g_ascii_isdigit (line[0]))
         continue;
 
-      if ((ret = parse_line (self, line, msg, error)) < 0)
-        return FALSE;
-      if (ret > 0)
+      if (parse_line (self, line, msg, error) > 0)
         return TRUE;
     }
 

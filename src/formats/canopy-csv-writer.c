@@ -118,6 +118,15 @@ canopy_csv_writer_write (CanopyLogWriter      *writer,
   return TRUE;
 }
 
+/* At least once a second (the base class decides): the lines so far
+ * reach the file. */
+static gboolean
+canopy_csv_writer_flush (CanopyLogWriter  *writer,
+                        GError          **error)
+{
+  return _canopy_text_output_sync (CANOPY_CSV_WRITER (writer)->out, error);
+}
+
 static gboolean
 canopy_csv_writer_close (CanopyLogWriter  *writer,
                          GError          **error)
@@ -150,6 +159,7 @@ canopy_csv_writer_class_init (CanopyCsvWriterClass *klass)
   object_class->finalize = canopy_csv_writer_finalize;
   writer_class->write = canopy_csv_writer_write;
   writer_class->close = canopy_csv_writer_close;
+  writer_class->flush = canopy_csv_writer_flush;
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "canopy-error.h"
 #include "canopy-log-reader-private.h"
 #include "canopy-sqlite-reader.h"
+#include "canopy-time-private.h"
 
 /**
  * CanopySqliteReader:
@@ -22,7 +23,25 @@
  * #CanopySqliteWriter), row by row: memory stays constant whatever the size
  * of the database. The layout has no channel, direction or CAN FD flags;
  * a payload longer than 8 bytes is read as a CAN FD frame.
+ *
+ * A database is untrusted input: only a real table (not a view, not a
+ * virtual table) with python-can's columns is read, values are bounded,
+ * schema code cannot call functions, and a progress handler stops a row
+ * that takes unreasonable work or a read that canopy_log_reader_set_cancellable()
+ * cancelled.
  */
+
+/* SQLite's virtual machine calls the progress handler every this many
+ * instructions; a plain row of a plain table takes a few hundred. */
+#define PROGRESS_PERIOD       1000
+/* Ten million instructions for one row: not a table of frames. */
+#define MAX_PERIODS_PER_ROW   10000
+/* No value we read is anywhere near this (a frame has 64 data bytes). */
+#define MAX_VALUE_LENGTH      4096
+
+static const char *const expected_columns[] = {
+  "ts", "arbitration_id", "extended", "remote", "error", "dlc", "data",
+};
 
 struct _CanopySqliteReader
 {
@@ -32,56 +51,35 @@ struct _CanopySqliteReader
   guint64          row;
   guint64          max_rowid;
   guint64          file_size;
+  guint            periods;
+  guint            too_slow : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CanopySqliteReader, canopy_sqlite_reader, CANOPY_TYPE_LOG_READER)
 
+/* Fills @msg from the current row. FALSE with @why when the row is not a
+ * frame we can represent: it is skipped and counted, not fatal. */
 static gboolean
-canopy_sqlite_reader_next (CanopyLogReader  *reader,
-                           CanopyMessage    *msg,
-                           GError          **error)
+row_to_message (sqlite3_stmt   *stmt,
+                CanopyMessage  *msg,
+                const char    **why)
 {
-  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
-  sqlite3_stmt *stmt = self->select;
-  double ts;
-  double whole;
   gint64 id;
-  int rc;
   int len;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      _canopy_log_reader_set_progress (reader, self->file_size, self->file_size);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                   "%s: row %" G_GUINT64_FORMAT ": %s",
-                   canopy_log_reader_get_path (reader), self->row + 1,
-                   sqlite3_errmsg (self->db));
-      return FALSE;
-    }
-  self->row++;
 
   memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
   msg->channel = CANOPY_CHANNEL_NONE;
 
-  /* Whole seconds and fraction apart: a double holds both parts of a
-   * current timestamp far better than their product in nanoseconds. */
-  ts = sqlite3_column_double (stmt, 0);
-  if (!(ts > -1e11 && ts < 1e11))
-    ts = 0;
-  whole = ts >= 0 ? (double) (gint64) ts : -(double) (gint64) -ts;
-  msg->timestamp_ns = (gint64) whole * 1000000000 + (gint64) ((ts - whole) * 1e9 + (ts >= 0 ? 0.5 : -0.5));
+  if (!_canopy_time_from_double (sqlite3_column_double (stmt, 0), &msg->timestamp_ns))
+    {
+      *why = "timestamp out of range";
+      return FALSE;
+    }
 
   id = sqlite3_column_int64 (stmt, 1);
   if (id < 0 || id > 0x1FFFFFFF)
     {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                   "%s: row %" G_GUINT64_FORMAT ": identifier %" G_GINT64_FORMAT " out of range",
-                   canopy_log_reader_get_path (reader), self->row, id);
+      *why = "identifier out of range";
       return FALSE;
     }
   msg->arbitration_id = id;
@@ -91,12 +89,13 @@ canopy_sqlite_reader_next (CanopyLogReader  *reader,
   if (sqlite3_column_int (stmt, 4))
     msg->flags |= CANOPY_MESSAGE_ERROR;
 
-  len = sqlite3_column_bytes (stmt, 6);
+  /* Column 7 is length(data): the blob itself (column 6) is only loaded
+   * when it fits a frame. */
+  len = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? sqlite3_column_int (stmt, 7)
+                                                     : sqlite3_column_bytes (stmt, 6);
   if (len > CANOPY_MESSAGE_MAX_DATA)
     {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                   "%s: row %" G_GUINT64_FORMAT ": %d data bytes, more than a CAN FD frame holds",
-                   canopy_log_reader_get_path (reader), self->row, len);
+      *why = "more data bytes than a CAN FD frame holds";
       return FALSE;
     }
   if (len > 0)
@@ -114,12 +113,62 @@ canopy_sqlite_reader_next (CanopyLogReader  *reader,
         msg->flags |= CANOPY_MESSAGE_FD;
     }
 
-  if (self->max_rowid > 0 && (self->row & 1023) == 0)
-    _canopy_log_reader_set_progress (reader,
-                                     self->file_size * MIN (self->row, self->max_rowid) / self->max_rowid,
-                                     self->file_size);
-
   return TRUE;
+}
+
+static gboolean
+canopy_sqlite_reader_next (CanopyLogReader  *reader,
+                           CanopyMessage    *msg,
+                           GError          **error)
+{
+  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
+
+  for (;;)
+    {
+      const char *why = NULL;
+      int rc;
+
+      self->periods = 0;
+      rc = sqlite3_step (self->select);
+
+      if (rc == SQLITE_DONE)
+        {
+          _canopy_log_reader_set_progress (reader, self->file_size, self->file_size);
+          return FALSE;
+        }
+      if (rc == SQLITE_INTERRUPT && !self->too_slow)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       "%s: reading was cancelled", canopy_log_reader_get_path (reader));
+          return FALSE;
+        }
+      if (rc == SQLITE_INTERRUPT)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                       "%s: row %" G_GUINT64_FORMAT ": more work than a table row takes; not a message table",
+                       canopy_log_reader_get_path (reader), self->row + 1);
+          return FALSE;
+        }
+      if (rc != SQLITE_ROW)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                       "%s: row %" G_GUINT64_FORMAT ": %s",
+                       canopy_log_reader_get_path (reader), self->row + 1,
+                       sqlite3_errmsg (self->db));
+          return FALSE;
+        }
+      self->row++;
+
+      if (self->max_rowid > 0 && (self->row & 1023) == 0)
+        _canopy_log_reader_set_progress (reader,
+                                         (guint64) ((double) self->file_size * MIN (self->row, self->max_rowid) / self->max_rowid),
+                                         self->file_size);
+
+      if (row_to_message (self->select, msg, &why))
+        return TRUE;
+
+      _canopy_log_reader_skip (reader, "row %" G_GUINT64_FORMAT ": %s", self->row, why);
+    }
 }
 
 static void
@@ -146,6 +195,76 @@ canopy_sqlite_reader_class_init (CanopySqliteReaderClass *klass)
 static void
 canopy_sqlite_reader_init (CanopySqliteReader *self)
 {
+}
+
+/* Returns non-zero to interrupt the running statement. */
+static int
+progress_handler (void *data)
+{
+  CanopySqliteReader *self = data;
+  GCancellable *cancellable = canopy_log_reader_get_cancellable (CANOPY_LOG_READER (self));
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    return 1;
+  if (++self->periods > MAX_PERIODS_PER_ROW)
+    {
+      self->too_slow = TRUE;
+      return 1;
+    }
+  return 0;
+}
+
+/* The `messages` table must be an ordinary table with python-can's
+ * columns: a view can run any query (recursive, huge results) and a
+ * virtual table any module. */
+static gboolean
+check_schema (CanopySqliteReader  *self,
+              const char          *path,
+              GError             **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  const char *problem = NULL;
+  guint found = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT type, sql FROM sqlite_master WHERE name = 'messages' COLLATE NOCASE",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    problem = sqlite3_errmsg (self->db);
+  else if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    problem = rc == SQLITE_DONE ? "no messages table" : sqlite3_errmsg (self->db);
+  else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "table") != 0)
+    problem = "messages is a view, not a table";
+  else if (g_ascii_strncasecmp ((const char *) sqlite3_column_text (stmt, 1) ?: "", "CREATE VIRTUAL", 14) == 0)
+    problem = "messages is a virtual table";
+  sqlite3_finalize (stmt);
+
+  if (problem == NULL)
+    {
+      if (sqlite3_prepare_v2 (self->db, "PRAGMA table_info(messages)", -1, &stmt, NULL) != SQLITE_OK)
+        problem = sqlite3_errmsg (self->db);
+      else
+        while (sqlite3_step (stmt) == SQLITE_ROW)
+          {
+            const char *name = (const char *) sqlite3_column_text (stmt, 1);
+
+            for (guint i = 0; i < G_N_ELEMENTS (expected_columns); i++)
+              if (name != NULL && g_ascii_strcasecmp (name, expected_columns[i]) == 0)
+                found |= 1u << i;
+          }
+      sqlite3_finalize (stmt);
+      if (problem == NULL && found != (1u << G_N_ELEMENTS (expected_columns)) - 1)
+        problem = "the messages table lacks python-can's columns";
+    }
+
+  if (problem != NULL)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                   "%s: not a python-can message database: %s", path, problem);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**
@@ -188,6 +307,16 @@ canopy_sqlite_reader_new (const char  *path,
       return NULL;
     }
 
+  /* Untrusted file: no functions called from schema code, no writes
+   * through the schema, bounded values. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_limit (self->db, SQLITE_LIMIT_LENGTH, MAX_VALUE_LENGTH);
+  sqlite3_progress_handler (self->db, PROGRESS_PERIOD, progress_handler, self);
+
+  if (!check_schema (self, path, error))
+    return NULL;
+
   if (sqlite3_prepare_v2 (self->db, "SELECT max(rowid) FROM messages", -1, &stmt, NULL) == SQLITE_OK)
     {
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -196,7 +325,8 @@ canopy_sqlite_reader_new (const char  *path,
     }
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT ts, arbitration_id, extended, remote, error, dlc, data "
+                          "SELECT ts, arbitration_id, extended, remote, error, dlc, "
+                          "CASE WHEN length(data) <= 64 THEN data END, length(data) "
                           "FROM messages ORDER BY rowid",
                           -1, &self->select, NULL) != SQLITE_OK)
     {

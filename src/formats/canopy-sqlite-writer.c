@@ -21,7 +21,8 @@
  *
  * As python-can's `SqliteWriter`, inserts run on a background thread and
  * are committed once no frame arrived for 0.25 s (python-can's
- * `GET_MESSAGE_TIMEOUT`) or at the latest every 5 s (`MAX_TIME_BETWEEN_WRITES`),
+ * `GET_MESSAGE_TIMEOUT`) or at the latest every second (python-can's
+ * `MAX_TIME_BETWEEN_WRITES` is 5 s: a killed logger would lose that much),
  * so a saturated bus never waits for the disk. While logging, the database
  * is in WAL mode, so readers see committed frames as logging goes on; on
  * closing it returns to a single file. Unlike python-can 4.1, closing (or
@@ -32,7 +33,7 @@
  */
 
 #define GET_MESSAGE_TIMEOUT_US     (G_USEC_PER_SEC / 4)
-#define MAX_TIME_BETWEEN_WRITES_US (5 * G_USEC_PER_SEC)
+#define MAX_TIME_BETWEEN_WRITES_US G_USEC_PER_SEC
 #define QUEUE_SIZE                 (1 << 15)
 #define BATCH_SIZE                 1024
 

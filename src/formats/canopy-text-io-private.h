@@ -58,6 +58,10 @@ gboolean          _canopy_text_output_printf  (CanopyTextOutput  *self,
                                                ...) G_GNUC_PRINTF (3, 4);
 gboolean          _canopy_text_output_flush   (CanopyTextOutput  *self,
                                                GError           **error);
+/* Flush, then a gzip sync point and the C library's buffer: whatever was
+ * written is in the file, readable, should the process be killed. */
+gboolean          _canopy_text_output_sync    (CanopyTextOutput  *self,
+                                               GError           **error);
 /* Flushes, finishes the gzip stream and closes; frees in any case. */
 gboolean          _canopy_text_output_close   (CanopyTextOutput  *self,
                                                GError           **error);
@@ -73,10 +77,14 @@ gsize             _canopy_format_uint64       (char              *buf,
 gsize             _canopy_format_seconds      (char              *buf,
                                                gint64             ns,
                                                guint              decimals);
-/* Parses "[-]seconds[.fraction]" into nanoseconds (rounded). Returns the
- * number of characters consumed, 0 when there is no number. */
+/* Parses "[-]seconds[.fraction]" (or "1.5e9") into nanoseconds, rounded,
+ * through the checked conversion of canopy-time-private.h. Returns the
+ * number of characters consumed; 0 when there is no number, and then
+ * @out_of_range (nullable) says whether it was a number that 64-bit
+ * nanoseconds cannot represent. */
 gsize             _canopy_parse_seconds       (const char        *text,
-                                               gint64            *ns);
+                                               gint64            *ns,
+                                               gboolean          *out_of_range);
 
 /* -1 for anything that is not a hex digit */
 extern const gint8 _canopy_hex_table[256];
@@ -92,11 +100,12 @@ _canopy_hex_value (char c)
 char             *_canopy_text_reader_next_line (CanopyLogReader   *reader,
                                                  CanopyLineReader  *lines,
                                                  GError           **error);
-/* Sets a CANOPY_ERROR_CORRUPT error naming the file and the line last
- * returned. Returns -1, what the line parsers return on damage. */
-int               _canopy_line_reader_corrupt   (CanopyLineReader  *self,
-                                                 GError           **error,
-                                                 const char        *what);
+/* Counts the line last returned as skipped, with @why (a constant) and
+ * its line number, on @reader's report. Returns 0, what the line parsers
+ * return for a line that is not a frame. */
+int               _canopy_text_reader_skip      (CanopyLogReader   *reader,
+                                                 CanopyLineReader  *lines,
+                                                 const char        *why);
 
 /* A word of a line split at blanks, pointing into the line: no copy. */
 typedef struct

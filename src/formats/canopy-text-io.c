@@ -16,6 +16,7 @@
 #include "canopy-error.h"
 #include "canopy-log-reader-private.h"
 #include "canopy-text-io-private.h"
+#include "canopy-time-private.h"
 
 #define READ_BUFFER_SIZE  (256 * 1024)
 #define RAW_BUFFER_SIZE   (64 * 1024)
@@ -404,14 +405,12 @@ _canopy_text_reader_next_line (CanopyLogReader   *reader,
 }
 
 int
-_canopy_line_reader_corrupt (CanopyLineReader  *self,
-                             GError           **error,
-                             const char        *what)
+_canopy_text_reader_skip (CanopyLogReader  *reader,
+                          CanopyLineReader *lines,
+                          const char       *why)
 {
-  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-               "%s: line %" G_GUINT64_FORMAT ": %s",
-               self->path, self->line, what);
-  return -1;
+  _canopy_log_reader_skip (reader, "line %" G_GUINT64_FORMAT ": %s", lines->line, why);
+  return 0;
 }
 
 guint
@@ -505,11 +504,13 @@ _canopy_text_output_open (const char  *path,
   return self;
 }
 
+/* @flags: G_CONVERTER_INPUT_AT_END to finish the stream, G_CONVERTER_FLUSH
+ * for a sync point a reader can decompress up to. */
 static gboolean
 compress (CanopyTextOutput  *self,
           const char        *data,
           gsize              len,
-          gboolean           finish,
+          GConverterFlags    flags,
           GError           **error)
 {
   for (;;)
@@ -521,7 +522,7 @@ compress (CanopyTextOutput  *self,
 
       res = g_converter_convert (self->compressor, data, len,
                                  self->zbuf, RAW_BUFFER_SIZE,
-                                 finish ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                 flags,
                                  &bytes_read, &bytes_written, &local_error);
       if (res == G_CONVERTER_ERROR)
         {
@@ -537,11 +538,29 @@ compress (CanopyTextOutput  *self,
       data += bytes_read;
       len -= bytes_read;
 
-      if (res == G_CONVERTER_FINISHED)
+      if (res == G_CONVERTER_FINISHED || res == G_CONVERTER_FLUSHED)
         return TRUE;
-      if (len == 0 && !finish)
+      if (len == 0 && flags == G_CONVERTER_NO_FLAGS)
         return TRUE;
     }
+}
+
+gboolean
+_canopy_text_output_sync (CanopyTextOutput  *self,
+                          GError           **error)
+{
+  if (!_canopy_text_output_flush (self, error))
+    return FALSE;
+
+  /* A gzip sync point: everything so far decompresses from the file. */
+  if (self->compressor != NULL &&
+      !compress (self, "", 0, G_CONVERTER_FLUSH, error))
+    return FALSE;
+
+  if (fflush (self->file) != 0)
+    return set_write_error (self, errno, error);
+
+  return TRUE;
 }
 
 gboolean
@@ -556,7 +575,7 @@ _canopy_text_output_flush (CanopyTextOutput  *self,
     return TRUE;
 
   if (self->compressor != NULL)
-    return compress (self, self->buf, len, FALSE, error);
+    return compress (self, self->buf, len, G_CONVERTER_NO_FLAGS, error);
 
   if (fwrite (self->buf, 1, len, self->file) != len)
     return set_write_error (self, errno, error);
@@ -634,7 +653,7 @@ _canopy_text_output_close (CanopyTextOutput  *self,
   gboolean ret = _canopy_text_output_flush (self, error);
 
   if (ret && self->compressor != NULL)
-    ret = compress (self, "", 0, TRUE, error);
+    ret = compress (self, "", 0, G_CONVERTER_INPUT_AT_END, error);
 
   if (self->file != NULL)
     {
@@ -699,6 +718,10 @@ _canopy_format_seconds (char   *buf,
 
   q = powers_of_ten[9 - decimals];
   v = (abs_ns + q / 2) / q;
+  /* Round to nearest, but never out of what readers can represent: the
+   * last nanoseconds of 2262 round down. */
+  if (v > (ns < 0 ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64) / q)
+    v = abs_ns / q;
   frac = v % powers_of_ten[decimals];
 
   n += _canopy_format_uint64 (buf + n, v / powers_of_ten[decimals]);
@@ -714,24 +737,32 @@ _canopy_format_seconds (char   *buf,
 
 gsize
 _canopy_parse_seconds (const char *text,
-                       gint64     *ns)
+                       gint64     *ns,
+                       gboolean   *out_of_range)
 {
   const char *p = text;
   gboolean negative = FALSE;
+  gboolean too_big = FALSE;
   guint64 whole = 0;
   guint64 frac = 0;
   guint frac_digits = 0;
   gboolean any = FALSE;
+
+  if (out_of_range != NULL)
+    *out_of_range = FALSE;
 
   if (*p == '-' || *p == '+')
     negative = *p++ == '-';
 
   while (g_ascii_isdigit (*p))
     {
-      /* 10^10 s is year 2286; more digits are not a timestamp. */
-      if (whole > G_GUINT64_CONSTANT (9999999999))
-        return 0;
-      whole = whole * 10 + (*p++ - '0');
+      /* Keep consuming digits of a huge number so that it is reported as
+       * out of range, not as garbage. */
+      if (whole > G_MAXUINT64 / 10 - 1)
+        too_big = TRUE;
+      else
+        whole = whole * 10 + (*p - '0');
+      p++;
       any = TRUE;
     }
 
@@ -765,9 +796,14 @@ _canopy_parse_seconds (const char *text,
       char *end = NULL;
       double value = g_ascii_strtod (text, &end);
 
-      if (end == NULL || end <= p || value > 1e10 || value < -1e10 || value != value)
+      if (end == NULL || end <= p)
         return 0;
-      *ns = (gint64) (value * 1e9 + (value < 0 ? -0.5 : 0.5));
+      if (!_canopy_time_from_double (value, ns))
+        {
+          if (out_of_range != NULL)
+            *out_of_range = TRUE;
+          return 0;
+        }
       return end - text;
     }
 
@@ -775,9 +811,19 @@ _canopy_parse_seconds (const char *text,
     frac_digits = 9;
   frac *= powers_of_ten[9 - frac_digits];
 
-  *ns = (gint64) (whole * G_GUINT64_CONSTANT (1000000000) + frac);
-  if (negative)
-    *ns = -*ns;
+  /* Rounding on the tenth digit can carry into the seconds. */
+  if (frac >= 1000000000)
+    {
+      frac -= 1000000000;
+      whole++;
+    }
+
+  if (too_big || !_canopy_time_from_seconds (negative, whole, (guint32) frac, ns))
+    {
+      if (out_of_range != NULL)
+        *out_of_range = TRUE;
+      return 0;
+    }
 
   return p - text;
 }

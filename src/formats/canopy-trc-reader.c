@@ -10,6 +10,7 @@
 #include "canopy-error.h"
 #include "canopy-log-reader-private.h"
 #include "canopy-text-io-private.h"
+#include "canopy-time-private.h"
 #include "canopy-trc-reader.h"
 
 /**
@@ -74,14 +75,22 @@ handle_keyword (CanopyTrcReader *self,
     {
       gint64 days_ns = 0;
       char *v = line + strlen (";$STARTTIME=");
+      gboolean out_of_range;
       gsize used;
 
-      /* OLE automation date: days since 1899-12-30, fraction of a day. */
+      /* OLE automation date: days since 1899-12-30, fraction of a day,
+       * parsed as if seconds (nano-days) and scaled by 86400. */
       g_strstrip (v);
-      if ((used = _canopy_parse_seconds (v, &days_ns)) > 0 && used == strlen (v) &&
+      if ((used = _canopy_parse_seconds (v, &days_ns, &out_of_range)) > 0 && used == strlen (v) &&
           days_ns > G_GINT64_CONSTANT (25569000000000) &&
           days_ns < G_GINT64_CONSTANT (2958465000000000))
-        self->start_ns = (days_ns - G_GINT64_CONSTANT (25569000000000)) * 86400;
+        {
+          if (!_canopy_time_from_units (days_ns - G_GINT64_CONSTANT (25569000000000), 86400,
+                                        &self->start_ns))
+            _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "start time out of range");
+        }
+      else if (out_of_range)
+        _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "start time out of range");
     }
   else if (g_str_has_prefix (line, ";$COLUMNS="))
     {
@@ -107,7 +116,7 @@ parse_offset (const CanopyToken *t,
   buf[t->len] = '\0';
 
   /* Milliseconds: parse as seconds and scale. */
-  if (_canopy_parse_seconds (buf, &v) != t->len)
+  if (_canopy_parse_seconds (buf, &v, NULL) != t->len)
     return FALSE;
   *ns = v / 1000;
   return TRUE;
@@ -156,12 +165,15 @@ parse_v1 (CanopyTrcReader  *self,
   guint64 dlc;
   gint64 offset;
 
+  /* Every 1.x row starts "N)": anything else is damage (or a 2.x row
+   * under a damaged $FILEVERSION), counted rather than silently lost. */
   if (t[0].len < 2 || t[0].s[t[0].len - 1] != ')')
-    return 0;
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "not a TRC 1.x row");
   if (n < 4 || !parse_offset (&t[i++], &offset))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid time offset");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid time offset");
 
-  msg->timestamp_ns = self->start_ns + offset;
+  if (!_canopy_time_add (self->start_ns, offset, &msg->timestamp_ns))
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "time out of range");
   msg->channel = 0;
 
   if (self->minor >= 2)
@@ -169,7 +181,7 @@ parse_v1 (CanopyTrcReader  *self,
       guint64 bus;
 
       if (!_canopy_token_to_uint (&t[i++], 10, &bus) || bus == 0)
-        return _canopy_line_reader_corrupt (self->lines, error, "invalid bus");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid bus");
       msg->channel = MIN (bus - 1, G_MAXINT16);
     }
 
@@ -191,18 +203,18 @@ parse_v1 (CanopyTrcReader  *self,
     }
 
   if (i + 2 > n)
-    return _canopy_line_reader_corrupt (self->lines, error, "too few columns");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "too few columns");
 
   if (self->minor == 0 && _canopy_token_is (&t[i], "FFFFFFFF"))
     return 0;
   if (!parse_id (&t[i++], msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
 
   if (self->minor >= 3 && i < n && _canopy_token_is (&t[i], "-"))
     i++;
 
   if (i >= n || !_canopy_token_to_uint (&t[i++], 10, &dlc) || dlc > 15)
-    return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid DLC");
 
   if (i < n && _canopy_token_is (&t[i], "RTR"))
     {
@@ -221,7 +233,7 @@ parse_v1 (CanopyTrcReader  *self,
 
   dlc = MIN (dlc, 8);
   if (i + dlc > n || !parse_bytes (&t[i], dlc, msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "fewer or invalid data bytes than the DLC says");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "fewer or invalid data bytes than the DLC says");
   msg->dlc = dlc;
 
   return 1;
@@ -255,7 +267,7 @@ parse_v2 (CanopyTrcReader  *self,
         break;
 
       if (i >= n)
-        return _canopy_line_reader_corrupt (self->lines, error, "too few columns");
+        return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "too few columns");
 
       switch (col)
         {
@@ -268,8 +280,9 @@ parse_v2 (CanopyTrcReader  *self,
             gint64 offset;
 
             if (!parse_offset (&t[i++], &offset))
-              return _canopy_line_reader_corrupt (self->lines, error, "invalid time offset");
-            msg->timestamp_ns = self->start_ns + offset;
+              return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid time offset");
+            if (!_canopy_time_add (self->start_ns, offset, &msg->timestamp_ns))
+              return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "time out of range");
           }
           break;
 
@@ -324,14 +337,14 @@ parse_v2 (CanopyTrcReader  *self,
                 break;
               }
             if (!_canopy_token_to_uint (&t[i++], 10, &bus) || bus == 0)
-              return _canopy_line_reader_corrupt (self->lines, error, "invalid bus");
+              return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid bus");
             msg->channel = MIN (bus - 1, G_MAXINT16);
           }
           break;
 
         case 'I':
           if (!parse_id (&t[i++], msg))
-            return _canopy_line_reader_corrupt (self->lines, error, "invalid identifier");
+            return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid identifier");
           break;
 
         case 'd':
@@ -342,13 +355,13 @@ parse_v2 (CanopyTrcReader  *self,
 
         case 'l':
           if (!_canopy_token_to_uint (&t[i++], 10, &length) || length > CANOPY_MESSAGE_MAX_DATA)
-            return _canopy_line_reader_corrupt (self->lines, error, "invalid data length");
+            return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid data length");
           have_length = TRUE;
           break;
 
         case 'L':
           if (!_canopy_token_to_uint (&t[i++], 10, &length) || length > 15)
-            return _canopy_line_reader_corrupt (self->lines, error, "invalid DLC");
+            return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "invalid DLC");
           /* A DLC code: 9–15 mean 12–64 bytes in CAN FD, 8 in classic. */
           length = fd ? canopy_dlc_to_length (length) : MIN (length, 8);
           have_length = TRUE;
@@ -361,7 +374,7 @@ parse_v2 (CanopyTrcReader  *self,
     }
 
   if (type == NULL || !have_length)
-    return _canopy_line_reader_corrupt (self->lines, error, "no type or length column");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "no type or length column");
 
   if (remote)
     {
@@ -376,7 +389,7 @@ parse_v2 (CanopyTrcReader  *self,
     length = MIN (length, 8);
 
   if (i + length > n || !parse_bytes (&t[i], length, msg))
-    return _canopy_line_reader_corrupt (self->lines, error, "fewer or invalid data bytes than the length says");
+    return _canopy_text_reader_skip (CANOPY_LOG_READER (self), self->lines, "fewer or invalid data bytes than the length says");
   msg->dlc = length;
 
   return 1;
@@ -413,8 +426,6 @@ canopy_trc_reader_next (CanopyLogReader  *reader,
       else
         ret = parse_v1 (self, self->tokens, n, msg, error);
 
-      if (ret < 0)
-        return FALSE;
       if (ret > 0)
         return TRUE;
     }

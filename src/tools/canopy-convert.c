@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "canopy-tool-common.h"
+#include "canopy-time-private.h"
 
 #ifdef G_OS_WIN32
 # include <io.h>
@@ -46,23 +47,42 @@ parse_time_limit (const char  *text,
     {
       limit->set = TRUE;
       limit->absolute = value >= 1e9;
-      limit->ns = (gint64) (value * 1e9);
-      return TRUE;
+      if (_canopy_time_from_double (value, &limit->ns))
+        return TRUE;
     }
-
-  if ((dt = g_date_time_new_from_iso8601 (text, NULL)))
+  else if ((dt = g_date_time_new_from_iso8601 (text, NULL)))
     {
       limit->set = TRUE;
       limit->absolute = TRUE;
-      limit->ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) +
-                  g_date_time_get_microsecond (dt) * 1000;
-      return TRUE;
+      if (_canopy_time_from_unix (g_date_time_to_unix (dt),
+                                  g_date_time_get_microsecond (dt) * 1000, &limit->ns))
+        return TRUE;
+    }
+
+  if (limit->set)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "The time “%s” is out of range (1677 to 2262)", text);
+      return FALSE;
     }
 
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                "Cannot read the time “%s”: give seconds after the first frame, "
                "Unix seconds, or an ISO 8601 date and time", text);
   return FALSE;
+}
+
+static gint64
+resolve_limit (const TimeLimit *limit,
+               gint64           first_ns)
+{
+  gint64 ns;
+
+  if (limit->absolute)
+    return limit->ns;
+  if (_canopy_time_add (first_ns, limit->ns, &ns))
+    return ns;
+  return limit->ns > 0 ? G_MAXINT64 : G_MININT64;
 }
 
 static void
@@ -145,6 +165,9 @@ main (int   argc,
       return 2;
     }
 
+  /* Before opening anything: opening can block (a FIFO). */
+  canopy_tool_catch_interrupt ();
+
   if (!(reader = canopy_log_reader_new_for_file (files[0], &error)) ||
       !(writer = canopy_log_writer_new_for_file (files[1], &error)))
     return canopy_tool_fail ("canopy-convert", error, 1);
@@ -155,29 +178,37 @@ main (int   argc,
                 files[1], canopy_log_writer_get_format (writer));
 
   progress = !quiet && isatty (fileno (stderr));
-  canopy_tool_catch_interrupt ();
+  canopy_log_reader_set_cancellable (reader, canopy_tool_get_cancellable ());
 
   while (canopy_log_reader_next (reader, &msg, &error))
     {
       if (n_read++ == 0)
-        first_ns = msg.timestamp_ns;
+        {
+          first_ns = msg.timestamp_ns;
+          /* Relative limits become absolute once, saturating at the ends
+           * of what a time can be. */
+          start.ns = resolve_limit (&start, first_ns);
+          end.ns = resolve_limit (&end, first_ns);
+          start.absolute = end.absolute = TRUE;
+        }
 
-      if (progress && (n_read & 0xfff) == 0)
+      /* Interrupts are polled with or without a progress display (-q). */
+      if ((n_read & 0xfff) == 0)
         {
           gint64 now = g_get_monotonic_time ();
 
-          if (now - last_progress >= PROGRESS_INTERVAL_US)
+          if (progress && now - last_progress >= PROGRESS_INTERVAL_US)
             {
               last_progress = now;
               show_progress (reader, n_read, n_written, FALSE);
-              if (canopy_tool_interrupted ())
-                break;
             }
+          if (canopy_tool_interrupted ())
+            break;
         }
 
-      if (start.set && msg.timestamp_ns < (start.absolute ? start.ns : first_ns + start.ns))
+      if (start.set && msg.timestamp_ns < start.ns)
         continue;
-      if (end.set && msg.timestamp_ns > (end.absolute ? end.ns : first_ns + end.ns))
+      if (end.set && msg.timestamp_ns > end.ns)
         continue;
       if (filters->len > 0 &&
           !canopy_filters_match ((CanopyFilter *) filters->data, filters->len, &msg))
@@ -193,6 +224,7 @@ main (int   argc,
 
   if (progress)
     show_progress (reader, n_read, n_written, TRUE);
+  canopy_tool_report_skipped ("canopy-convert", reader);
 
   if (error != NULL || close_error != NULL)
     {

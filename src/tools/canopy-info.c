@@ -47,11 +47,13 @@ typedef struct
 static char *
 format_time (gint64 ns)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ns / 1000000000);
+  g_autoptr(GDateTime) dt = NULL;
   g_autofree char *date = NULL;
 
-  /* Logs without a wall-clock start count from zero: no date then. */
-  if (dt == NULL || ns < G_GINT64_CONSTANT (86400000000000) * 365)
+  /* Logs without a wall-clock start count from zero: no date then. Any
+   * gint64 time (up to 2262) is a valid GDateTime from 1971 on. */
+  if (ns < G_GINT64_CONSTANT (86400000000000) * 365 ||
+      !(dt = g_date_time_new_from_unix_utc (ns / 1000000000)))
     return g_strdup_printf ("%.6f s", ns / 1e9);
 
   date = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
@@ -145,7 +147,8 @@ print_stats (const char      *path,
     {
       g_autofree char *first = format_time (stats->first_ns);
       g_autofree char *last = format_time (stats->last_ns);
-      double duration = (stats->max_ns - stats->min_ns) / 1e9;
+      /* In doubles: the span of two gint64 times can exceed a gint64. */
+      double duration = ((double) stats->max_ns - (double) stats->min_ns) / 1e9;
 
       g_print ("First frame time:    %s\n", first);
       g_print ("Last frame time:     %s\n", last);
@@ -177,6 +180,16 @@ print_stats (const char      *path,
            stats->fd, stats->brs);
   g_print ("Transmitted frames:  %" G_GUINT64_FORMAT "\n", stats->tx);
   g_print ("Payload bytes:       %" G_GUINT64_FORMAT "\n", stats->bytes);
+
+  if (canopy_log_reader_get_n_skipped (reader) > 0)
+    {
+      const char * const *reasons = canopy_log_reader_get_skip_reasons (reader);
+
+      g_print ("Skipped:             %" G_GUINT64_FORMAT " unreadable lines or objects\n",
+               canopy_log_reader_get_n_skipped (reader));
+      for (guint i = 0; reasons[i] != NULL; i++)
+        g_print ("  %s\n", reasons[i]);
+    }
 }
 
 static int
@@ -194,16 +207,19 @@ info_file (const char *path,
     return canopy_tool_fail ("canopy-info", error, 1);
 
   stats->ext_ids = ext_ids;
+  /* Ctrl+C also stops a read that is busy inside the library. */
+  canopy_log_reader_set_cancellable (reader, canopy_tool_get_cancellable ());
 
   while (canopy_log_reader_next (reader, &msg, &error))
     {
       account (stats, &msg);
 
-      if (progress && (stats->frames & 0xffff) == 0)
+      /* Interrupts are polled with or without a progress display (-q). */
+      if ((stats->frames & 0xffff) == 0)
         {
           gint64 now = g_get_monotonic_time ();
 
-          if (now - last_progress > G_USEC_PER_SEC / 10)
+          if (progress && now - last_progress > G_USEC_PER_SEC / 10)
             {
               last_progress = now;
               g_printerr ("\r%5.1f%%", 100.0 * canopy_log_reader_get_fraction (reader));
@@ -215,6 +231,12 @@ info_file (const char *path,
 
   if (progress && last_progress != 0)
     g_printerr ("\r       \r");
+
+  if (canopy_tool_interrupted ())
+    {
+      g_printerr ("canopy-info: interrupted\n");
+      return 130;
+    }
 
   print_stats (path, reader, stats);
 
@@ -261,12 +283,14 @@ main (int   argc,
 
   canopy_tool_catch_interrupt ();
 
-  for (guint i = 0; files[i] != NULL; i++)
+  for (guint i = 0; files[i] != NULL && !canopy_tool_interrupted (); i++)
     {
+      int file_status;
+
       if (i > 0)
         g_print ("\n");
-      if (info_file (files[i], !quiet && isatty (fileno (stderr))) != 0)
-        status = 1;
+      if ((file_status = info_file (files[i], !quiet && isatty (fileno (stderr)))) != 0)
+        status = file_status;
     }
 
   return status;

@@ -60,6 +60,7 @@ main (int   argc,
   guint64 logged = 0;
   gint64 deadline = 0;
   gboolean per_id = FALSE;
+  gint64 last_flush = g_get_monotonic_time ();
   GOptionEntry entries[] = {
     { "file_name", 'f', 0, G_OPTION_ARG_FILENAME, &log_file,
       "Path of the log file; the format follows the extension (.asc, .blf, .csv, "
@@ -114,6 +115,8 @@ main (int   argc,
         n_values = MAX (n_values, canopy_message_def_get_n_signals (canopy_database_get_message (db, i)));
       values = g_new (CanopySignalValue, MAX (n_values, 1));
     }
+  /* Before opening anything: a configuration file or the log can block. */
+  canopy_tool_catch_interrupt ();
 
   if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
     return canopy_tool_fail ("canopy-logger", error, 1);
@@ -148,7 +151,6 @@ main (int   argc,
 
   canopy_tool_report_connected (&bus_options, bus);
 
-  canopy_tool_catch_interrupt ();
   if (duration > 0)
     deadline = g_get_monotonic_time () + (gint64) (duration * G_USEC_PER_SEC);
 
@@ -158,6 +160,16 @@ main (int   argc,
 
       if (deadline != 0 && g_get_monotonic_time () >= deadline)
         break;
+
+      /* Crash safety: whatever was logged is in the file within a second,
+       * also when the bus goes quiet (writers flush on their own only
+       * while frames arrive). */
+      if (g_get_monotonic_time () - last_flush >= G_USEC_PER_SEC)
+        {
+          last_flush = g_get_monotonic_time ();
+          if (!canopy_log_writer_flush (writer, &error))
+            break;
+        }
 
       if (!canopy_bus_recv_into (bus, &msg, 0.1, &error))
         {

@@ -119,6 +119,9 @@ main (int   argc,
       return 2;
     }
 
+  /* Before opening anything: a configuration file or the log can block. */
+  canopy_tool_catch_interrupt ();
+
   if (!(bus = canopy_tool_open_bus (&bus_options, NULL, &error)))
     return canopy_tool_fail ("canopy-player", error, 1);
 
@@ -132,8 +135,6 @@ main (int   argc,
   canopy_player_set_loop (player, looping);
   if (bus_options.verbosity > 0)
     g_signal_connect (player, "message-sent", G_CALLBACK (on_message_sent), NULL);
-
-  canopy_tool_catch_interrupt ();
 
   loop = g_main_loop_new (NULL, FALSE);
   replay.loop = loop;

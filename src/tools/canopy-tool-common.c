@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 
@@ -12,6 +13,12 @@
 
 #ifdef G_OS_WIN32
 # include <windows.h>
+#else
+# include <fcntl.h>
+# include <unistd.h>
+# include <glib-unix.h>
+#endif
+#ifdef G_OS_WIN32
 /* objbase.h defines `interface` as `struct`: our option field has that name. */
 # undef interface
 #endif
@@ -188,6 +195,12 @@ canopy_tool_parse_filters (char   **filter_args,
 }
 
 static volatile sig_atomic_t interrupted;
+/* Cancelled on the first SIGINT/SIGTERM, for work that polls no flag. */
+static GCancellable *interrupt_cancellable;
+
+/* After the first interrupt a tool has this long to stop on its own; then
+ * it is ended, whatever it is blocked in (opening a FIFO, a slow query). */
+#define INTERRUPT_GRACE_US (3 * G_USEC_PER_SEC)
 
 #ifdef G_OS_WIN32
 /* Windows delivers Ctrl+C, Ctrl+Break and the closing of the console window
@@ -203,12 +216,14 @@ on_console_event (DWORD event)
     case CTRL_C_EVENT:
     case CTRL_BREAK_EVENT:
       interrupted = 1;
+      g_cancellable_cancel (interrupt_cancellable);
       return TRUE;
 
     case CTRL_CLOSE_EVENT:
     case CTRL_LOGOFF_EVENT:
     case CTRL_SHUTDOWN_EVENT:
       interrupted = 1;
+      g_cancellable_cancel (interrupt_cancellable);
       Sleep (4500);
       return TRUE;
 
@@ -217,27 +232,90 @@ on_console_event (DWORD event)
     }
 }
 #else
+/* The handler may only do async-signal-safe things: set the flag and wake
+ * the watcher thread through a pipe. */
+static int wake_pipe[2] = { -1, -1 };
+
 static void
 on_interrupt (int signum)
 {
+  char byte = 0;
+  int saved_errno = errno;
+
   interrupted = 1;
+  if (write (wake_pipe[1], &byte, 1) < 0)
+    {
+      /* The pipe is full: the watcher is awake already. */
+    }
+  errno = saved_errno;
+}
+
+static gpointer
+watch_interrupt (gpointer data)
+{
+  char byte;
+
+  while (read (wake_pipe[0], &byte, 1) < 0 && errno == EINTR)
+    ;
+
+  g_cancellable_cancel (interrupt_cancellable);
+
+  g_usleep (INTERRUPT_GRACE_US);
+  g_printerr ("%s: interrupted, stopping now\n", g_get_prgname ());
+  _exit (130);
+  return NULL;
 }
 #endif
 
 void
 canopy_tool_catch_interrupt (void)
 {
-  /* The handler only sets a flag that the main loop of the tool polls. */
+  /* The handler sets a flag that the main loop of the tool polls, and
+   * cancels canopy_tool_get_cancellable() for work inside the library. */
+  if (interrupt_cancellable == NULL)
+    interrupt_cancellable = g_cancellable_new ();
 #ifdef G_OS_WIN32
   SetConsoleCtrlHandler (on_console_event, TRUE);
 #else
+  if (wake_pipe[0] < 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_unix_open_pipe (wake_pipe, FD_CLOEXEC, &error))
+        g_error ("Cannot create a pipe: %s", error->message);
+      /* A full pipe must not block the handler. */
+      fcntl (wake_pipe[1], F_SETFL, fcntl (wake_pipe[1], F_GETFL) | O_NONBLOCK);
+      g_thread_unref (g_thread_new ("interrupt-watch", watch_interrupt, NULL));
+    }
   signal (SIGINT, on_interrupt);
   signal (SIGTERM, on_interrupt);
 #endif
+}
+
+GCancellable *
+canopy_tool_get_cancellable (void)
+{
+  return interrupt_cancellable;
 }
 
 gboolean
 canopy_tool_interrupted (void)
 {
   return interrupted != 0;
+}
+
+void
+canopy_tool_report_skipped (const char      *tool,
+                            CanopyLogReader *reader)
+{
+  const char * const *reasons = canopy_log_reader_get_skip_reasons (reader);
+  guint64 n = canopy_log_reader_get_n_skipped (reader);
+
+  if (n == 0)
+    return;
+
+  g_printerr ("%s: %s: skipped %" G_GUINT64_FORMAT " unreadable lines or objects\n",
+              tool, canopy_log_reader_get_path (reader), n);
+  for (guint i = 0; reasons[i] != NULL; i++)
+    g_printerr ("%s:   %s\n", tool, reasons[i]);
 }

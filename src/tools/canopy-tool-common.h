@@ -45,7 +45,14 @@ void            canopy_tool_bus_options_clear    (CanopyToolBusOptions  *bus_opt
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CanopyToolBusOptions, canopy_tool_bus_options_clear)
 GArray         *canopy_tool_parse_filters        (char                 **filter_args,
                                                   GError               **error);
+/* Says on stderr how many lines or objects @reader skipped, and why. */
+void            canopy_tool_report_skipped       (const char            *tool,
+                                                  CanopyLogReader       *reader);
 void            canopy_tool_catch_interrupt      (void);
 gboolean        canopy_tool_interrupted          (void);
+/* Cancelled on the first interrupt (after canopy_tool_catch_interrupt()):
+ * hand it to library calls that may take long. A tool that has not
+ * stopped 3 s after the interrupt is ended. */
+GCancellable   *canopy_tool_get_cancellable      (void);
 
 G_END_DECLS

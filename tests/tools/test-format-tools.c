@@ -119,18 +119,20 @@ test_convert_errors (void)
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* Damaged input: the frames before the damage are converted, exit 1. */
+  /* A damaged line: skipped and named, every other frame converted. */
   g_assert_true (g_file_set_contents (in,
                                       "(1.000000) can0 123#11 R\n"
                                       "(2.000000) can0 124#22 R\n"
                                       "(3.000000) can0 12Q#33 R\n"
                                       "(4.000000) can0 125#44 R\n", -1, NULL));
   g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, in, out, NULL));
-  g_assert_cmpint (status, ==, 1);
-  g_assert_nonnull (strstr (err, "line 3"));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (err, "skipped 1 unreadable lines"));
+  g_assert_nonnull (strstr (err, "line 3: invalid identifier"));
   got = test_read_frames (out, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpuint (got->len, ==, 3);
+  g_assert_cmpuint (g_array_index (got, CanopyMessage, 2).arbitration_id, ==, 0x125);
   g_clear_pointer (&err, g_free);
 
   g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &err, in, NULL));
@@ -199,19 +201,24 @@ test_info (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  /* A damaged file: the summary of what was intact, the damage, exit 1 */
+  /* Damaged lines: the summary of every intact frame, then the skipped
+   * lines with their reasons; a time after 2262 is one of them. */
   {
     g_autofree char *damaged = g_build_filename (dir, "info.log", NULL);
     g_autofree char *text = NULL;
 
     g_assert_true (g_file_set_contents (damaged,
                                         "(1.000000) can0 123#11\n"
-                                        "(2.000000) can0 123#1\n", -1, NULL));
+                                        "(2.000000) can0 123#1\n"
+                                        "(99999999999.000000) can0 123#22\n"
+                                        "(3.000000) can0 123#33\n", -1, NULL));
     text = canopy_test_run_tool ("CANOPY_INFO", &status, &err, damaged, NULL);
 
-    g_assert_cmpint (status, ==, 1);
-    g_assert_nonnull (strstr (text, "Number of frames:    1\n"));
-    g_assert_nonnull (strstr (err, "line 2"));
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (text, "Number of frames:    2\n"));
+    g_assert_nonnull (strstr (text, "Skipped:             2 unreadable lines or objects\n"));
+    g_assert_nonnull (strstr (text, "  line 2: invalid data byte\n"));
+    g_assert_nonnull (strstr (text, "  line 3: timestamp out of range\n"));
   }
 
   test_rmdir (dir);
