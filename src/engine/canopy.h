@@ -35,6 +35,8 @@
 /* formats */
 #include "canopy-log-reader.h"
 #include "canopy-log-writer.h"
+#include "canopy-log-summary.h"
+#include "canopy-log-document.h"
 #include "canopy-printer.h"
 #include "canopy-blf-reader.h"
 #include "canopy-blf-writer.h"
