@@ -21,8 +21,8 @@
  *
  * Memory stays flat however large the log: distinct standard identifiers
  * are a 2048-bit set, distinct extended identifiers are counted exactly up
- * to %DISTINCT_EXACT_MAX and estimated beyond that with a HyperLogLog
- * sketch (about 1.6 % standard error), see
+ * to 65536 and estimated beyond that with a HyperLogLog
+ * sketch (about 0.8 % standard error), see
  * canopy_log_summary_get_distinct_ids_exact().
  *
  * Feed it with canopy_log_summary_add() (one thread at a time), or let
@@ -32,8 +32,8 @@
 /* The exact set of extended ids: open addressing, at most half full. */
 #define DISTINCT_EXACT_MAX  65536
 #define EXACT_CAPACITY      (2 * DISTINCT_EXACT_MAX)
-/* HyperLogLog with 2^12 registers. */
-#define HLL_BITS            12
+/* HyperLogLog with 2^14 registers (16 KiB). */
+#define HLL_BITS            14
 #define HLL_REGISTERS       (1 << HLL_BITS)
 
 struct _CanopyLogSummary

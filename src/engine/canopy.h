@@ -37,6 +37,7 @@
 #include "canopy-log-writer.h"
 #include "canopy-log-summary.h"
 #include "canopy-log-document.h"
+#include "canopy-log-converter.h"
 #include "canopy-printer.h"
 #include "canopy-blf-reader.h"
 #include "canopy-blf-writer.h"

@@ -65,15 +65,47 @@ parse_time_limit (const char  *text,
   return FALSE;
 }
 
+typedef struct
+{
+  CanopyLogConverter *converter;
+  GCancellable       *cancellable;
+  GAsyncResult       *result;
+  gboolean            progress;
+} Conversion;
+
 static void
-show_progress (CanopyLogReader *reader,
-               guint64          read,
-               guint64          written,
-               gboolean         done)
+show_progress (CanopyLogConverter *converter,
+               gboolean            done)
 {
   g_printerr ("\r%5.1f%%  %" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written%s",
-              100.0 * canopy_log_reader_get_fraction (reader), read, written,
+              100.0 * canopy_log_converter_get_progress (converter),
+              canopy_log_converter_get_frames_read (converter),
+              canopy_log_converter_get_frames_written (converter),
               done ? "\n" : "");
+}
+
+/* Ten times a second: the progress line, and Ctrl+C cancels. */
+static gboolean
+tick (gpointer user_data)
+{
+  Conversion *conversion = user_data;
+
+  if (conversion->progress)
+    show_progress (conversion->converter, FALSE);
+  if (canopy_tool_interrupted ())
+    g_cancellable_cancel (conversion->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+converted (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Conversion *conversion = user_data;
+
+  conversion->result = g_object_ref (result);
 }
 
 int
@@ -82,9 +114,10 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) close_error = NULL;
-  g_autoptr(CanopyLogReader) reader = NULL;
-  g_autoptr(CanopyLogWriter) writer = NULL;
+  g_autoptr(CanopyLogConverter) converter = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GFile) input = NULL;
+  g_autoptr(GFile) output = NULL;
   g_autoptr(GArray) filters = NULL;
   g_auto(GStrv) filter_args = NULL;
   g_auto(GStrv) files = NULL;
@@ -92,14 +125,10 @@ main (int   argc,
   g_autofree char *end_text = NULL;
   gboolean quiet = FALSE;
   gboolean verbose = FALSE;
-  gboolean progress;
   TimeLimit start = { 0 };
   TimeLimit end = { 0 };
-  gint64 first_ns = 0;
-  gint64 last_progress = 0;
-  guint64 n_read = 0;
-  guint64 n_written = 0;
-  CanopyMessage msg;
+  Conversion conversion = { 0 };
+  guint tick_id;
   GOptionEntry entries[] = {
     { "filter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &filter_args,
       "Keep only frames matching these filters: <can_id>:<can_mask> or "
@@ -145,73 +174,62 @@ main (int   argc,
       return 2;
     }
 
-  if (!(reader = canopy_log_reader_new_for_file (files[0], &error)) ||
-      !(writer = canopy_log_writer_new_for_file (files[1], &error)))
+  /* The engine's converter does the work; this is its command line. */
+  input = g_file_new_for_commandline_arg (files[0]);
+  output = g_file_new_for_commandline_arg (files[1]);
+  converter = canopy_log_converter_new (output);
+  canopy_log_converter_add_source (converter, input);
+  canopy_log_converter_set_filters (converter, (const CanopyFilter *) (gpointer) filters->data, filters->len);
+  if (start.set)
+    canopy_log_converter_set_start_time (converter, start.ns, !start.absolute);
+  if (end.set)
+    canopy_log_converter_set_end_time (converter, end.ns, !end.absolute);
+
+  cancellable = g_cancellable_new ();
+  conversion.converter = converter;
+  conversion.cancellable = cancellable;
+  conversion.progress = !quiet && isatty (fileno (stderr));
+  canopy_tool_catch_interrupt ();
+
+  tick_id = g_timeout_add (PROGRESS_INTERVAL_US / 1000, tick, &conversion);
+  canopy_log_converter_convert_async (converter, cancellable, converted, &conversion);
+  while (conversion.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+
+  canopy_log_converter_convert_finish (converter, conversion.result, &error);
+  g_clear_object (&conversion.result);
+
+  if (conversion.progress)
+    show_progress (converter, TRUE);
+
+  if (canopy_log_converter_get_destination_format (converter) == NULL)
     return canopy_tool_fail ("canopy-convert", error, 1);
 
   if (verbose)
     g_printerr ("Converting %s (%s) to %s (%s)\n",
-                files[0], canopy_log_reader_get_format (reader),
-                files[1], canopy_log_writer_get_format (writer));
+                files[0], canopy_log_converter_get_source_format (converter),
+                files[1], canopy_log_converter_get_destination_format (converter));
 
-  progress = !quiet && isatty (fileno (stderr));
-  canopy_tool_catch_interrupt ();
-
-  while (canopy_log_reader_next (reader, &msg, &error))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (n_read++ == 0)
-        first_ns = msg.timestamp_ns;
-
-      if (progress && (n_read & 0xfff) == 0)
-        {
-          gint64 now = g_get_monotonic_time ();
-
-          if (now - last_progress >= PROGRESS_INTERVAL_US)
-            {
-              last_progress = now;
-              show_progress (reader, n_read, n_written, FALSE);
-              if (canopy_tool_interrupted ())
-                break;
-            }
-        }
-
-      if (start.set && msg.timestamp_ns < (start.absolute ? start.ns : first_ns + start.ns))
-        continue;
-      if (end.set && msg.timestamp_ns > (end.absolute ? end.ns : first_ns + end.ns))
-        continue;
-      if (filters->len > 0 &&
-          !canopy_filters_match ((CanopyFilter *) filters->data, filters->len, &msg))
-        continue;
-
-      if (!canopy_log_writer_write (writer, &msg, &error))
-        break;
-      n_written++;
-    }
-
-  /* Whatever happened, finish the output so the frames so far are usable. */
-  canopy_log_writer_close (writer, &close_error);
-
-  if (progress)
-    show_progress (reader, n_read, n_written, TRUE);
-
-  if (error != NULL || close_error != NULL)
-    {
-      g_printerr ("canopy-convert: %s\n", (error ? error : close_error)->message);
-      if (error != NULL)
-        g_printerr ("canopy-convert: %" G_GUINT64_FORMAT " frames before the problem were written to %s\n",
-                    n_written, files[1]);
+      g_printerr ("canopy-convert: interrupted after %" G_GUINT64_FORMAT " frames\n",
+                  canopy_log_converter_get_frames_read (converter));
       return 1;
     }
 
-  if (canopy_tool_interrupted ())
+  if (error != NULL)
     {
-      g_printerr ("canopy-convert: interrupted after %" G_GUINT64_FORMAT " frames\n", n_read);
+      g_printerr ("canopy-convert: %s\n", error->message);
+      g_printerr ("canopy-convert: %" G_GUINT64_FORMAT " frames before the problem were written to %s\n",
+                  canopy_log_converter_get_frames_written (converter), files[1]);
       return 1;
     }
 
   if (verbose)
     g_printerr ("%" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written\n",
-                n_read, n_written);
+                canopy_log_converter_get_frames_read (converter),
+                canopy_log_converter_get_frames_written (converter));
 
   return 0;
 }
