@@ -18,9 +18,6 @@
 
 #include <glib/gstdio.h>
 
-#ifdef G_OS_UNIX
-# include <sys/resource.h>
-#endif
 
 #include <canopy.h>
 
@@ -55,22 +52,6 @@ resident_bytes (void)
   if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
     sscanf (statm, "%*d %" G_GINT64_FORMAT, &pages);
   return pages < 0 ? -1 : pages * 4096;
-#else
-  return -1;
-#endif
-}
-
-/* CPU time of the whole process (every thread), in seconds: on a loaded
- * machine wall time says more about the neighbours than about us. */
-static double
-cpu_seconds (void)
-{
-#ifdef G_OS_UNIX
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 #else
   return -1;
 #endif
@@ -219,22 +200,22 @@ bench_file (const BenchFile *bf,
   g_print ("%s: %s, %.1f MB, written in %.1f s\n", bf->name, path, st.st_size / 1e6,
            (g_get_monotonic_time () - t0) / 1e6);
 
-  c0 = cpu_seconds ();
+  c0 = bench_cpu_seconds ();
   if (g_str_equal (bf->ext, ".blf"))
     {
       inflate_s = inflate_once (path);
-      inflate_cpu = cpu_seconds () - c0;
+      inflate_cpu = bench_cpu_seconds () - c0;
     }
-  c0 = cpu_seconds ();
+  c0 = bench_cpu_seconds ();
   stream_s = stream_once (path);
-  stream_cpu = cpu_seconds () - c0;
+  stream_cpu = bench_cpu_seconds () - c0;
 
   trim_heap ();
   rss_before = resident_bytes ();
 
   file = g_file_new_for_path (path);
   doc = canopy_log_document_new (file);
-  c0 = cpu_seconds ();
+  c0 = bench_cpu_seconds ();
   t_start = g_get_monotonic_time ();
   canopy_log_document_load_async (doc, NULL, got_result, &result);
   while (result == NULL)
@@ -244,7 +225,7 @@ bench_file (const BenchFile *bf,
         t_first = g_get_monotonic_time ();
     }
   t_done = g_get_monotonic_time ();
-  index_cpu = cpu_seconds () - c0;
+  index_cpu = bench_cpu_seconds () - c0;
   if (!canopy_log_document_load_finish (doc, result, &error))
     {
       g_printerr ("%s: %s\n", path, error->message);
@@ -261,7 +242,7 @@ bench_file (const BenchFile *bf,
   for (guint i = 0; i < 100; i++)
     g_object_unref (g_list_model_get_item (G_LIST_MODEL (doc), i));
 
-  c0 = cpu_seconds ();
+  c0 = bench_cpu_seconds ();
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < N_RANDOM; i++)
     if (!canopy_log_document_get_message (doc, g_rand_int_range (rand, 0, n), &msg, &error))
@@ -270,7 +251,7 @@ bench_file (const BenchFile *bf,
         exit (1);
       }
   random_s = (g_get_monotonic_time () - t0) / 1e6;
-  random_cpu = cpu_seconds () - c0;
+  random_cpu = bench_cpu_seconds () - c0;
 
   rss_after = resident_bytes ();
 

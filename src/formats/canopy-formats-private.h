@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "canopy-log-reader.h"
 #include "canopy-log-writer.h"
 
@@ -37,5 +39,12 @@ CanopyLogReader        *_canopy_formats_open_reader   (const char   *path,
 CanopyLogWriter        *_canopy_formats_open_writer   (const char   *path,
                                                        GError      **error);
 const char             *_canopy_formats_name_for_type (GType         type);
+/* The path of a local @file for the GFile entry points of the readers and
+ * writers ("read" or "written" in the error); NULL with @error when it has
+ * none or @cancellable is cancelled. */
+char                   *_canopy_formats_local_path    (GFile        *file,
+                                                       GCancellable *cancellable,
+                                                       const char   *done_to,
+                                                       GError      **error);
 
 G_END_DECLS

@@ -243,3 +243,26 @@ _canopy_formats_name_for_type (GType type)
 
   return ret;
 }
+
+char *
+_canopy_formats_local_path (GFile         *file,
+                            GCancellable  *cancellable,
+                            const char    *done_to,
+                            GError       **error)
+{
+  char *path;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!(path = g_file_get_path (file)))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "%s: only local files can be %s as logs", uri, done_to);
+      return NULL;
+    }
+
+  return path;
+}

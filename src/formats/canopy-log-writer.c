@@ -323,17 +323,8 @@ canopy_log_writer_new_for_gfile (GFile         *file,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!(path = _canopy_formats_local_path (file, cancellable, "written", error)))
     return NULL;
-
-  if (!(path = g_file_get_path (file)))
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
-                   "%s: only local files can be written as logs", uri);
-      return NULL;
-    }
 
   if ((self = _canopy_formats_open_writer (path, error)) != NULL && cancellable != NULL)
     {
