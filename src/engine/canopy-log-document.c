@@ -51,6 +51,9 @@
  * early so that the first rows show at once. */
 #define PUBLISH_INTERVAL     8192
 #define FIRST_PUBLISH        128
+/* Frames the loader takes from the reader at a time. A checkpoint is taken
+ * between two batches. */
+#define BATCH                64
 /* Open readers kept for random access. */
 #define N_CURSORS            4
 #define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 30)
@@ -351,7 +354,7 @@ load_thread (GTask        *task,
   IndexEntry last = { { 0 }, 0, 0 };
   gboolean have_entry = FALSE;
   gboolean pending = FALSE;
-  CanopyMessage msg;
+  CanopyMessage batch[BATCH];
   guint n = 0;
 
   if (!(reader = canopy_log_reader_new_for_gfile (self->file, cancellable, &error)))
@@ -362,6 +365,8 @@ load_thread (GTask        *task,
 
   for (;;)
     {
+      guint got;
+
       /* A checkpoint before the frame it names. For BLF the reader's
        * checkpoint only moves at a new log container: wait for that. */
       if (!have_entry || n - last.first_frame >= INDEX_INTERVAL)
@@ -381,14 +386,15 @@ load_thread (GTask        *task,
             pending = TRUE;
         }
 
-      if (n == G_MAXUINT || !canopy_log_reader_next (reader, &msg, &error))
+      got = _canopy_log_reader_next_batch (reader, batch, MIN (BATCH, G_MAXUINT - n), &error);
+      if (got == 0)
         break;
 
       if (pending)
         {
           last.checkpoint = checkpoint;
           last.first_frame = n;
-          last.first_time_ns = msg.timestamp_ns;
+          last.first_time_ns = batch[0].timestamp_ns;
           have_entry = TRUE;
           pending = FALSE;
 
@@ -398,11 +404,16 @@ load_thread (GTask        *task,
           g_mutex_unlock (&self->mutex);
         }
 
-      canopy_log_summary_add (summary, &msg);
-      n++;
+      for (guint i = 0; i < got; i++)
+        canopy_log_summary_add (summary, &batch[i]);
 
-      if (G_UNLIKELY ((n % PUBLISH_INTERVAL) == 0 || n == FIRST_PUBLISH))
-        publish_progress (self, data->generation, reader, n);
+      if (G_UNLIKELY ((n + got) / PUBLISH_INTERVAL != n / PUBLISH_INTERVAL ||
+                      (n < FIRST_PUBLISH && n + got >= FIRST_PUBLISH)))
+        publish_progress (self, data->generation, reader, n + got);
+      n += got;
+
+      if (got < BATCH)
+        break;
     }
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -35,6 +35,15 @@ struct _CanopyLogReaderCheckpoint
 };
 typedef struct _CanopyLogReaderCheckpoint CanopyLogReaderCheckpoint;
 
+/* Up to @n_msgs frames at once, for loops over a whole file (the log
+ * document's loader): one check per batch instead of one per frame. Fewer
+ * than @n_msgs means the reader ended after them: at the end of the file,
+ * or on damage with @error set. */
+guint    _canopy_log_reader_next_batch         (CanopyLogReader                 *self,
+                                                CanopyMessage                   *msgs,
+                                                guint                            n_msgs,
+                                                GError                         **error);
+
 /* FALSE when the reader cannot do random access. */
 gboolean _canopy_log_reader_save_checkpoint    (CanopyLogReader                 *self,
                                                 CanopyLogReaderCheckpoint       *checkpoint);

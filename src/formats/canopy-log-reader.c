@@ -399,6 +399,38 @@ _canopy_log_reader_set_progress (CanopyLogReader *self,
   priv->bytes_total = bytes_total;
 }
 
+guint
+_canopy_log_reader_next_batch (CanopyLogReader  *self,
+                               CanopyMessage    *msgs,
+                               guint             n_msgs,
+                               GError          **error)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+  gboolean (*next) (CanopyLogReader *, CanopyMessage *, GError **) = CANOPY_LOG_READER_GET_CLASS (self)->next;
+  guint n = 0;
+
+  if (priv->finished)
+    return 0;
+
+  if (priv->cancellable != NULL && g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    {
+      priv->finished = TRUE;
+      return 0;
+    }
+
+  while (n < n_msgs)
+    {
+      if (!next (self, &msgs[n], error))
+        {
+          priv->finished = TRUE;
+          break;
+        }
+      n++;
+    }
+
+  return n;
+}
+
 gboolean
 _canopy_log_reader_save_checkpoint (CanopyLogReader           *self,
                                     CanopyLogReaderCheckpoint *checkpoint)
