@@ -693,7 +693,8 @@ canopy_log_document_new (GFile *file)
  *
  * Reads the file once on a worker thread. Rows appear in the model while
  * this goes on. Loading again (after a cancelled or finished load) starts
- * over: the model empties first.
+ * over: the model empties first. The load holds a reference on @self
+ * until it ends: cancel @cancellable to stop it early.
  */
 void
 canopy_log_document_load_async (CanopyLogDocument   *self,
