@@ -266,6 +266,51 @@ test_document_truncated (gconstpointer data)
   test_rmdir (dir);
 }
 
+/* Garbage in the middle of a text log: the frames before it, and the
+ * damage naming its line. */
+static void
+test_document_damaged (gconstpointer data)
+{
+  const char *ext = data;
+  g_autofree char *dir = test_tmpdir ();
+  g_autofree char *path = write_generated (dir, ext, 20000);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) damaged = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(CanopyLogDocument) doc = NULL;
+  const GError *damage;
+  char *middle;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  middle = strchr (contents + len / 2, '\n') + 1;
+  damaged = g_string_new_len (contents, middle - contents);
+  g_string_append (damaged, "(1700000000.000000) can0 12#zz-not-hex\n");
+  g_string_append (damaged, middle);
+  g_assert_true (g_file_set_contents (path, damaged->str, damaged->len, &error));
+
+  check_document (path);
+
+  file = g_file_new_for_path (path);
+  doc = canopy_log_document_new (file);
+  g_assert_true (load (doc, NULL, &error));
+  g_assert_cmpuint (canopy_log_document_get_n_items (doc), >, 20000 / 3);
+  /* A reader that stops at the bad line says where; one that skips it
+   * (tolerant parsing) keeps every frame. */
+  damage = canopy_log_document_get_error (doc);
+  if (damage != NULL)
+    {
+      g_assert_cmpuint (canopy_log_document_get_n_items (doc), <, 20000);
+      g_assert_nonnull (strstr (damage->message, "line"));
+    }
+  else
+    g_assert_cmpuint (canopy_log_document_get_n_items (doc), ==, 20000);
+
+  g_clear_object (&doc);
+  test_rmdir (dir);
+}
+
 static void
 cancel_on_first_rows (GListModel *model,
                       guint       position,
@@ -410,6 +455,7 @@ main (int   argc,
       if (!g_str_equal (generated_extensions[i], ".db"))
         g_test_add_data_func (cut, generated_extensions[i], test_document_truncated);
     }
+  g_test_add_data_func ("/document/damaged/log", ".log", test_document_damaged);
   g_test_add_func ("/document/cancel", test_document_cancel);
   g_test_add_func ("/document/batches", test_document_batches);
   g_test_add_func ("/document/find-time", test_document_find_time);
