@@ -146,7 +146,7 @@ canopy_sqlite_reader_save_checkpoint (CanopyLogReader           *reader,
 {
   CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
 
-  checkpoint->offset = self->row == 0 ? 0 : (guint64) self->last_rowid + 1;
+  checkpoint->offset = self->row == 0 ? 0 : (guint64) (self->last_rowid + 1);
   checkpoint->line = self->row;
   return TRUE;
 }
@@ -159,9 +159,12 @@ canopy_sqlite_reader_restore_checkpoint (CanopyLogReader                  *reade
   CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, SELECT_MESSAGES " WHERE rowid >= ? ORDER BY rowid",
-                          -1, &stmt, NULL) != SQLITE_OK ||
-      sqlite3_bind_int64 (stmt, 1, (gint64) MIN (checkpoint->offset, (guint64) G_MAXINT64)) != SQLITE_OK)
+  /* The first row may have any rowid, even a negative one. */
+  if (checkpoint->line == 0
+      ? sqlite3_prepare_v2 (self->db, SELECT_MESSAGES " ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK
+      : (sqlite3_prepare_v2 (self->db, SELECT_MESSAGES " WHERE rowid >= ? ORDER BY rowid",
+                             -1, &stmt, NULL) != SQLITE_OK ||
+         sqlite3_bind_int64 (stmt, 1, (gint64) checkpoint->offset) != SQLITE_OK))
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
                    "%s: cannot go to row %" G_GUINT64_FORMAT ": %s",
