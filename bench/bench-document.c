@@ -221,8 +221,13 @@ bench_file (const BenchFile *bf,
   while (result == NULL)
     {
       g_main_context_iteration (NULL, TRUE);
+      /* What a view does once the rows are there: make their items. */
       if (t_first < 0 && canopy_log_document_get_n_items (doc) >= 100)
-        t_first = g_get_monotonic_time ();
+        {
+          for (guint i = 0; i < 100; i++)
+            g_object_unref (g_list_model_get_item (G_LIST_MODEL (doc), i));
+          t_first = g_get_monotonic_time ();
+        }
     }
   t_done = g_get_monotonic_time ();
   index_cpu = bench_cpu_seconds () - c0;
@@ -238,10 +243,6 @@ bench_file (const BenchFile *bf,
       exit (1);
     }
 
-  /* The rows a view shows first, as items. */
-  for (guint i = 0; i < 100; i++)
-    g_object_unref (g_list_model_get_item (G_LIST_MODEL (doc), i));
-
   c0 = bench_cpu_seconds ();
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < N_RANDOM; i++)
@@ -255,7 +256,7 @@ bench_file (const BenchFile *bf,
 
   rss_after = resident_bytes ();
 
-  g_print ("  first 100 rows:         %7.3f s wall\n", (t_first - t_start) / 1e6);
+  g_print ("  first 100 items:        %7.3f s wall (from load_async)\n", (t_first - t_start) / 1e6);
   g_print ("  fully indexed:          %7.3f s wall, %7.3f s CPU (%.2f M frames/s wall)\n",
            (t_done - t_start) / 1e6, index_cpu, n / ((t_done - t_start) / 1e6) / 1e6);
   if (inflate_s >= 0)
