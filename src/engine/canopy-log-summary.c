@@ -395,12 +395,16 @@ canopy_log_summary_get_max_time_ns (const CanopyLogSummary *self)
  * canopy_log_summary_get_duration_ns:
  * @self: a summary
  *
- * Returns: the latest minus the earliest timestamp
+ * Returns: the latest minus the earliest timestamp, %G_MAXINT64 when that
+ *   does not fit (a damaged log with times centuries apart)
  */
 gint64
 canopy_log_summary_get_duration_ns (const CanopyLogSummary *self)
 {
   g_return_val_if_fail (self != NULL, 0);
+
+  if (self->min_ns < 0 && self->max_ns > G_MAXINT64 + self->min_ns)
+    return G_MAXINT64;
   return self->max_ns - self->min_ns;
 }
 

@@ -59,7 +59,9 @@ print_stats (const char             *path,
     {
       g_autofree char *first = format_time (canopy_log_summary_get_first_time_ns (stats));
       g_autofree char *last = format_time (canopy_log_summary_get_last_time_ns (stats));
-      double duration = canopy_log_summary_get_duration_ns (stats) / 1e9;
+      /* In doubles: the span of two gint64 times can exceed a gint64. */
+      double duration = ((double) canopy_log_summary_get_max_time_ns (stats) -
+                         (double) canopy_log_summary_get_min_time_ns (stats)) / 1e9;
       guint64 out_of_order = canopy_log_summary_get_n_out_of_order (stats);
 
       g_print ("First frame time:    %s\n", first);

@@ -50,6 +50,17 @@ test_summary_counts (void)
   g_assert_cmpint (canopy_log_summary_get_duration_ns (summary), ==, 11000000);
   g_assert_cmpuint (canopy_log_summary_get_n_out_of_order (summary), ==, 1);
 
+  {
+    g_autoptr(CanopyLogSummary) wide = canopy_log_summary_new ();
+
+    frame (&msg, 0, 1, 0, 0, 0);
+    msg.timestamp_ns = G_MININT64 + 5;
+    canopy_log_summary_add (wide, &msg);
+    msg.timestamp_ns = G_MAXINT64 - 5;
+    canopy_log_summary_add (wide, &msg);
+    g_assert_cmpint (canopy_log_summary_get_duration_ns (wide), ==, G_MAXINT64);
+  }
+
   g_assert_cmpuint (canopy_log_summary_get_channel_frames (summary, 0), ==, 2);
   g_assert_cmpuint (canopy_log_summary_get_channel_frames (summary, 1), ==, 3);
   g_assert_cmpuint (canopy_log_summary_get_channel_frames (summary, CANOPY_CHANNEL_NONE), ==, 1);
