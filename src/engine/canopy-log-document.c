@@ -37,7 +37,9 @@
  * Random access goes back to the nearest checkpoint at or before the frame
  * and reads forward from there, with a few open readers kept as a small
  * least-recently-used cache (each holds the container or text buffer it
- * read last), so sequential access costs what streaming costs.
+ * read last), so sequential access costs what streaming costs. A gzipped
+ * text log cannot seek: going back means inflating it again from its
+ * start, so random access there costs up to a pass over the file.
  *
  * A damaged or truncated file keeps every frame before the damage; the
  * damage, with its byte offset, is the [property@Canopy.LogDocument:error]
