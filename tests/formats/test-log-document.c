@@ -315,6 +315,18 @@ test_document_damaged (gconstpointer data)
   test_rmdir (dir);
 }
 
+/* A gzipped log long enough for several access points (every 4 MiB of
+ * text): going back starts from the nearest one. */
+static void
+test_document_gzip_points (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  g_autofree char *path = write_generated (dir, ".log.gz", 250000);
+
+  check_document (path);
+  test_rmdir (dir);
+}
+
 static void
 cancel_on_first_rows (GListModel *model,
                       guint       position,
@@ -462,6 +474,7 @@ main (int   argc,
         g_test_add_data_func (cut, generated_extensions[i], test_document_truncated);
     }
   g_test_add_data_func ("/document/damaged/log", ".log", test_document_damaged);
+  g_test_add_func ("/document/gzip-points", test_document_gzip_points);
   g_test_add_func ("/document/cancel", test_document_cancel);
   g_test_add_func ("/document/batches", test_document_batches);
   g_test_add_func ("/document/find-time", test_document_find_time);
