@@ -38,8 +38,8 @@
  * and reads forward from there, with a few open readers kept as a small
  * least-recently-used cache (each holds the container or text buffer it
  * read last), so sequential access costs what streaming costs. A gzipped
- * text log cannot seek: going back means inflating it again from its
- * start, so random access there costs up to a pass over the file.
+ * text log cannot seek: going back inflates from the nearest access point
+ * the reader keeps (one per 4 MiB of text), a few milliseconds.
  *
  * A damaged or truncated file keeps every frame before the damage; the
  * damage, with its byte offset, is the [property@Canopy.LogDocument:error]

@@ -35,8 +35,8 @@ guint64           _canopy_line_reader_get_disk_offset (CanopyLineReader *self);
 guint64           _canopy_line_reader_get_disk_size   (CanopyLineReader *self);
 /* Random access (the text readers' checkpoints): where the next line
  * starts in the decompressed text and the number of the line before it,
- * and going back (or ahead) there. Plain files seek; gzip is read again
- * from its start up to the line. */
+ * and going back (or ahead) there. Plain files seek; gzip inflates again
+ * from its nearest access point (canopy-gzip-input-private.h). */
 void              _canopy_line_reader_tell        (CanopyLineReader                *self,
                                                    CanopyLogReaderCheckpoint       *checkpoint);
 gboolean          _canopy_line_reader_seek        (CanopyLineReader                *self,
