@@ -388,7 +388,15 @@ load_thread (GTask        *task,
             pending = TRUE;
         }
 
-      got = _canopy_log_reader_next_batch (reader, batch, MIN (BATCH, G_MAXUINT - n), &error);
+      if (G_UNLIKELY (n > G_MAXUINT - BATCH))
+        {
+          /* Positions are guint, as in GListModel. */
+          g_set_error (&error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                       "The log has more than %u frames: the rest is not shown", n);
+          break;
+        }
+
+      got = _canopy_log_reader_next_batch (reader, batch, BATCH, &error);
       if (got == 0)
         break;
 
