@@ -350,13 +350,27 @@ test_document_cancel (void)
   CanopyMessage msg;
   gulong handler;
 
+  /* Cancelled before it starts. */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (load (doc, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (canopy_log_document_get_loaded (doc));
+  g_assert_cmpuint (canopy_log_document_get_n_items (doc), ==, 0);
+
+  /* Cancelled when the first rows show (usually midway: the loader may
+   * win the race on an idle machine, and the load still counts as
+   * cancelled). */
+  g_cancellable_reset (cancellable);
   handler = g_signal_connect (doc, "items-changed", G_CALLBACK (cancel_on_first_rows), cancellable);
   g_assert_false (load (doc, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_signal_handler_disconnect (doc, handler);
   g_assert_false (canopy_log_document_get_loaded (doc));
-  g_assert_cmpuint (canopy_log_document_get_n_items (doc), <, 400000);
+  g_assert_cmpuint (canopy_log_document_get_n_items (doc), >, 0);
+  g_assert_cmpuint (canopy_log_document_get_n_items (doc), <=, 400000);
+  g_test_message ("cancelled after %u of 400000 frames", canopy_log_document_get_n_items (doc));
 
   /* Again, to the end. */
   g_assert_true (load (doc, NULL, &error));
