@@ -350,7 +350,9 @@ next_slot (CanopyBlfReader  *self,
       gsize k = MIN (slot->produced - start, (gsize) BLF_MAX_ASSEMBLED_OBJECT + BLF_BASE_HEADER_SIZE);
 
       memcpy (self->join, self->carry, self->carry_len);
-      memcpy (self->join + self->carry_len, slot->ubuf + start, k);
+      /* An empty container has no buffer: no pointer arithmetic on it. */
+      if (k > 0)
+        memcpy (self->join + self->carry_len, slot->ubuf + start, k);
       self->join_carry = self->carry_len;
       self->join_base = start;
       self->buf = self->join;

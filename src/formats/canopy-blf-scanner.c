@@ -59,7 +59,9 @@ file_read (CanopyBlfReader *self,
 {
   gsize got = MIN (n, self->flen - self->fpos);
 
-  memcpy (dest, self->fbuf + self->fpos, got);
+  /* An empty window may have no buffer yet: no memcpy from NULL. */
+  if (got > 0)
+    memcpy (dest, self->fbuf + self->fpos, got);
   file_consume (self, got);
 
   if (got < n && !self->feof)
@@ -295,7 +297,14 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
             }
 
           if (!slot_reserve (&slot->ubuf, &slot->ucap, h.object_size))
-            g_error ("out of memory");
+            {
+              slot->kind = SLOT_END;
+              slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                         "offset %" G_GUINT64_FORMAT ": no memory for an object "
+                                         "of %u bytes", offset, h.object_size);
+              self->top_done = TRUE;
+              return;
+            }
           slot->file_offset = offset;
           slot->ulen = h.object_size;
           slot->produced = file_read (self, slot->ubuf, h.object_size);
@@ -351,7 +360,14 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
           if (method == BLF_COMPRESSION_NONE)
             {
               if (!slot_reserve (&slot->ubuf, &slot->ucap, payload))
-                g_error ("out of memory");
+                {
+                  slot->kind = SLOT_END;
+                  slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                             "offset %" G_GUINT64_FORMAT ": no memory for a log "
+                                             "container of %u bytes", offset, (guint) payload);
+                  self->top_done = TRUE;
+                  return;
+                }
               slot->ulen = payload;
               slot->produced = file_read (self, slot->ubuf, payload);
               if (slot->produced < payload)
@@ -361,7 +377,14 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
             {
               if (!slot_reserve (&slot->cbuf, &slot->ccap, payload) ||
                   !slot_reserve (&slot->ubuf, &slot->ucap, usize))
-                g_error ("out of memory");
+                {
+                  slot->kind = SLOT_END;
+                  slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                             "offset %" G_GUINT64_FORMAT ": no memory for a log "
+                                             "container of %u bytes inflated", offset, (guint) usize);
+                  self->top_done = TRUE;
+                  return;
+                }
               slot->ulen = usize;
               slot->clen = file_read (self, slot->cbuf, payload);
               slot->compressed = TRUE;
