@@ -93,7 +93,9 @@ load (CanopyLogDocument  *doc,
 /* The document of @path holds exactly the stream's frames, read in order,
  * backwards, at random and as list items, and the same damage. */
 static void
-check_document (const char *path)
+check_document_with (const char *path,
+                     guint       n_backwards,
+                     guint       n_random)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(CanopyLogDocument) doc = canopy_log_document_new (file);
@@ -131,14 +133,14 @@ check_document (const char *path)
       assert_same_frame (&g_array_index (stream.frames, CanopyMessage, i), &msg, i);
     }
 
-  for (guint i = n; i > 0 && i > n - MIN (n, 400); i--)
+  for (guint i = n; i > 0 && i > n - MIN (n, n_backwards); i--)
     {
       canopy_log_document_get_message (doc, i - 1, &msg, &error);
       g_assert_no_error (error);
       assert_same_frame (&g_array_index (stream.frames, CanopyMessage, i - 1), &msg, i - 1);
     }
 
-  for (guint k = 0; n > 0 && k < 600; k++)
+  for (guint k = 0; n > 0 && k < n_random; k++)
     {
       guint i = g_rand_int_range (rand, 0, n);
 
@@ -161,6 +163,12 @@ check_document (const char *path)
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (doc), n));
   g_assert_false (canopy_log_document_get_message (doc, n, &msg, &error));
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+check_document (const char *path)
+{
+  check_document_with (path, 400, 600);
 }
 
 static void
@@ -323,7 +331,8 @@ test_document_gzip_points (void)
   g_autofree char *dir = test_tmpdir ();
   g_autofree char *path = write_generated (dir, ".log.gz", 160000);
 
-  check_document (path);
+  /* Each jump back inflates up to 4 MiB: fewer of them. */
+  check_document_with (path, 100, 150);
   test_rmdir (dir);
 }
 
