@@ -23,22 +23,7 @@
 #include <canopy.h>
 
 #include "bench-blf-loops.h"
-
-/* CPU seconds of the whole process (all threads): on a shared machine the
- * wall clock depends on the neighbours, this does not. */
-static double
-cpu_seconds (void)
-{
-#ifdef G_OS_UNIX
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-#else
-  return 0;
-#endif
-}
+#include "bench-common.h"
 
 static long
 peak_rss_kib (void)
@@ -130,7 +115,7 @@ main (int   argc,
   {
     g_autoptr(CanopyLogWriter) writer = NULL;
     gint64 t0 = g_get_monotonic_time ();
-    double c0 = cpu_seconds ();
+    double c0 = bench_cpu_seconds ();
 
     writer = (CanopyLogWriter *) canopy_blf_writer_new (path, &error);
     g_assert_no_error (error);
@@ -139,7 +124,7 @@ main (int   argc,
     canopy_log_writer_close (writer, &error);
     g_assert_no_error (error);
     write_fps = n / ((g_get_monotonic_time () - t0) / 1e6);
-    write_cpu = cpu_seconds () - c0;
+    write_cpu = bench_cpu_seconds () - c0;
     g_stat (path, &st);
     bytes_per_frame = (double) st.st_size / n;
   }
@@ -150,7 +135,7 @@ main (int   argc,
       g_autoptr(CanopyLogReader) reader = NULL;
       CanopyMessage msg;
       gint64 t0 = g_get_monotonic_time ();
-      double c0 = cpu_seconds ();
+      double c0 = bench_cpu_seconds ();
       guint count = 0;
 
       reader = canopy_log_reader_new_for_file (path, &error);
@@ -160,7 +145,7 @@ main (int   argc,
       g_assert_no_error (error);
       g_assert_cmpuint (count, ==, n);
       read_fps = MAX (read_fps, n / ((g_get_monotonic_time () - t0) / 1e6));
-      read_cpu = MIN (read_cpu, cpu_seconds () - c0);
+      read_cpu = MIN (read_cpu, bench_cpu_seconds () - c0);
     }
 
   printf ("BLF, %u frames (%u threads available, %s)\n", n, g_get_num_processors (),

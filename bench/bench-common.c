@@ -10,6 +10,10 @@
 
 #include "bench-common.h"
 
+#ifdef G_OS_UNIX
+# include <sys/resource.h>
+#endif
+
 int
 bench_compare_gint64 (gconstpointer a,
                       gconstpointer b)
@@ -53,6 +57,20 @@ bench_sort_summary (gint64 *values,
   *p50 = values[n / 2];
   *p99 = values[(guint) (n * 0.99)];
   *max = values[n - 1];
+}
+
+double
+bench_cpu_seconds (void)
+{
+#ifdef G_OS_UNIX
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+#else
+  return 0;
+#endif
 }
 
 void

@@ -26,6 +26,9 @@ void     bench_sort_summary     (gint64         *values,
                                  gint64         *p50,
                                  gint64         *p99,
                                  gint64         *max);
+/* CPU seconds of the whole process (all threads): on a shared machine the
+ * wall clock depends on the neighbours, this does not. 0 where unknown. */
+double   bench_cpu_seconds      (void);
 /* Prints ", load average …" when the system tells it. */
 void     bench_print_load_average (void);
 /* Runs /usr/bin/python3 on @script (in the bench source directory) with

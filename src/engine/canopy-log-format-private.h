@@ -44,5 +44,12 @@ CanopyLogReader            *_canopy_log_format_open_reader (const char          
 CanopyLogWriter            *_canopy_log_format_open_writer (const char                 *path,
                                                             GError                    **error);
 const char                 *_canopy_log_format_name_for_type (GType                     type);
+/* The path of a local @file for the GFile entry points of the readers and
+ * writers (@done_to, "read" or "written", goes in the error); NULL with
+ * @error when it has none or @cancellable is cancelled. */
+char                       *_canopy_log_format_local_path  (GFile                      *file,
+                                                            GCancellable               *cancellable,
+                                                            const char                 *done_to,
+                                                            GError                    **error);
 
 G_END_DECLS

@@ -651,3 +651,26 @@ canopy_log_format_get_compressible (CanopyLogFormat *self)
   g_return_val_if_fail (CANOPY_IS_LOG_FORMAT (self), FALSE);
   return self->entry->compressible;
 }
+
+char *
+_canopy_log_format_local_path (GFile         *file,
+                               GCancellable  *cancellable,
+                               const char    *done_to,
+                               GError       **error)
+{
+  char *path;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!(path = g_file_get_path (file)))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "%s: only local files can be %s as logs", uri, done_to);
+      return NULL;
+    }
+
+  return path;
+}

@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <string.h>
+
+#include <gio/gio.h>
 
 #include "canopy-error.h"
 #include "canopy-log-format-private.h"
@@ -31,8 +34,9 @@
 
 typedef struct
 {
-  char    *path;
-  guint64  bytes_read;
+  char         *path;
+  GCancellable *cancellable;
+  guint64       bytes_read;
   guint64  bytes_total;
   guint    finished : 1;
   CanopyNotifyQueue *notify;
@@ -41,7 +45,6 @@ typedef struct
   /* Lines or objects skipped as unparseable, and the first few reasons
    * (NULL-terminated, for canopy_log_reader_get_skip_reasons()). */
   guint64  n_skipped;
-  GCancellable *cancellable;
   char    *skip_reasons[CANOPY_LOG_READER_MAX_SKIP_REASONS + 1];
 } CanopyLogReaderPrivate;
 
@@ -257,6 +260,44 @@ canopy_log_reader_new_for_file (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return _canopy_log_format_open_reader (path, error);
+}
+
+/**
+ * canopy_log_reader_new_for_gfile:
+ * @file: the file to read
+ * @cancellable: (nullable): cancels the reading: canopy_log_reader_next()
+ *   then fails with %G_IO_ERROR_CANCELLED
+ * @error: return location for a #GError
+ *
+ * Like canopy_log_reader_new_for_file(), for a #GFile. Log files are read
+ * with random access and memory maps in mind: @file must be a local file
+ * (one with a path).
+ *
+ * Returns: (transfer full): a new reader, or %NULL with @error set
+ */
+CanopyLogReader *
+canopy_log_reader_new_for_gfile (GFile         *file,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autofree char *path = NULL;
+  CanopyLogReader *self;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(path = _canopy_log_format_local_path (file, cancellable, "read", error)))
+    return NULL;
+
+  if ((self = _canopy_log_format_open_reader (path, error)) != NULL && cancellable != NULL)
+    {
+      CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+      priv->cancellable = g_object_ref (cancellable);
+    }
+
+  return self;
 }
 
 /**
@@ -577,4 +618,79 @@ canopy_log_reader_get_cancellable (CanopyLogReader *self)
   g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
 
   return priv->cancellable;
+}
+
+guint
+_canopy_log_reader_next_batch (CanopyLogReader  *self,
+                               CanopyMessage    *msgs,
+                               guint             n_msgs,
+                               GError          **error)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+  gboolean (*next) (CanopyLogReader *, CanopyMessage *, GError **) = CANOPY_LOG_READER_GET_CLASS (self)->next;
+  guint n = 0;
+
+  if (priv->finished)
+    return 0;
+
+  if (priv->cancellable != NULL && g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    {
+      priv->finished = TRUE;
+      return 0;
+    }
+
+  while (n < n_msgs)
+    {
+      if (!next (self, &msgs[n], error))
+        {
+          priv->finished = TRUE;
+          break;
+        }
+      n++;
+    }
+
+  return n;
+}
+
+gboolean
+_canopy_log_reader_save_checkpoint (CanopyLogReader           *self,
+                                    CanopyLogReaderCheckpoint *checkpoint)
+{
+  CanopyLogReaderClass *klass = CANOPY_LOG_READER_GET_CLASS (self);
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  memset (checkpoint, 0, sizeof *checkpoint);
+
+  if (klass->save_checkpoint == NULL || priv->finished)
+    return FALSE;
+
+  return klass->save_checkpoint (self, checkpoint);
+}
+
+gboolean
+_canopy_log_reader_restore_checkpoint (CanopyLogReader                 *self,
+                                       const CanopyLogReaderCheckpoint *checkpoint,
+                                       GError                         **error)
+{
+  CanopyLogReaderClass *klass = CANOPY_LOG_READER_GET_CLASS (self);
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  if (klass->restore_checkpoint == NULL)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "%s: the %s reader cannot go back to an earlier frame",
+                   priv->path, canopy_log_reader_get_format (self));
+      return FALSE;
+    }
+
+  /* A reader at its end (or at damage) reads again from the checkpoint. */
+  priv->finished = FALSE;
+
+  if (!klass->restore_checkpoint (self, checkpoint, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
 }

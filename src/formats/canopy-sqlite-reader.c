@@ -49,11 +49,18 @@ struct _CanopySqliteReader
   sqlite3         *db;
   sqlite3_stmt    *select;
   guint64          row;
+  gint64           last_rowid;
   guint64          max_rowid;
   guint64          file_size;
   guint            periods;
   guint            too_slow : 1;
 };
+
+/* Payloads over 64 bytes are not loaded (a crafted database could hold
+ * gigabytes in one blob): column 6 is NULL then and column 7 says why. */
+#define SELECT_MESSAGES \
+  "SELECT ts, arbitration_id, extended, remote, error, dlc, " \
+  "CASE WHEN length(data) <= 64 THEN data END, length(data), rowid FROM messages"
 
 G_DEFINE_FINAL_TYPE (CanopySqliteReader, canopy_sqlite_reader, CANOPY_TYPE_LOG_READER)
 
@@ -158,6 +165,7 @@ canopy_sqlite_reader_next (CanopyLogReader  *reader,
           return FALSE;
         }
       self->row++;
+      self->last_rowid = sqlite3_column_int64 (self->select, 8);
 
       if (self->max_rowid > 0 && (self->row & 1023) == 0)
         _canopy_log_reader_set_progress (reader,
@@ -182,6 +190,48 @@ canopy_sqlite_reader_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_sqlite_reader_parent_class)->finalize (object);
 }
 
+/* Random access (the log document): rows come in rowid order, so the next
+ * one is the first with a rowid above the last read. */
+static gboolean
+canopy_sqlite_reader_save_checkpoint (CanopyLogReader           *reader,
+                                      CanopyLogReaderCheckpoint *checkpoint)
+{
+  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
+
+  checkpoint->offset = self->row == 0 ? 0 : (guint64) (self->last_rowid + 1);
+  checkpoint->line = self->row;
+  return TRUE;
+}
+
+static gboolean
+canopy_sqlite_reader_restore_checkpoint (CanopyLogReader                  *reader,
+                                         const CanopyLogReaderCheckpoint  *checkpoint,
+                                         GError                          **error)
+{
+  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
+  sqlite3_stmt *stmt = NULL;
+
+  /* The first row may have any rowid, even a negative one. */
+  if (checkpoint->line == 0
+      ? sqlite3_prepare_v2 (self->db, SELECT_MESSAGES " ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK
+      : (sqlite3_prepare_v2 (self->db, SELECT_MESSAGES " WHERE rowid >= ? ORDER BY rowid",
+                             -1, &stmt, NULL) != SQLITE_OK ||
+         sqlite3_bind_int64 (stmt, 1, (gint64) checkpoint->offset) != SQLITE_OK))
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "%s: cannot go to row %" G_GUINT64_FORMAT ": %s",
+                   canopy_log_reader_get_path (reader), checkpoint->line + 1,
+                   sqlite3_errmsg (self->db));
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+
+  sqlite3_finalize (self->select);
+  self->select = stmt;
+  self->row = checkpoint->line;
+  return TRUE;
+}
+
 static void
 canopy_sqlite_reader_class_init (CanopySqliteReaderClass *klass)
 {
@@ -190,6 +240,8 @@ canopy_sqlite_reader_class_init (CanopySqliteReaderClass *klass)
 
   object_class->finalize = canopy_sqlite_reader_finalize;
   reader_class->next = canopy_sqlite_reader_next;
+  reader_class->save_checkpoint = canopy_sqlite_reader_save_checkpoint;
+  reader_class->restore_checkpoint = canopy_sqlite_reader_restore_checkpoint;
 }
 
 static void
@@ -325,9 +377,7 @@ canopy_sqlite_reader_new (const char  *path,
     }
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT ts, arbitration_id, extended, remote, error, dlc, "
-                          "CASE WHEN length(data) <= 64 THEN data END, length(data) "
-                          "FROM messages ORDER BY rowid",
+                          SELECT_MESSAGES " ORDER BY rowid",
                           -1, &self->select, NULL) != SQLITE_OK)
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,

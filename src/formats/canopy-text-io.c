@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "canopy-error.h"
+#include "canopy-gzip-input-private.h"
 #include "canopy-log-reader-private.h"
 #include "canopy-text-io-private.h"
 #include "canopy-time-private.h"
@@ -48,7 +49,7 @@ struct _CanopyLineReader
 {
   char      *path;
   FILE      *file;
-  GConverter *decompressor;
+  CanopyGzipInput *gzip;
 
   /* Decompressed text: [start, end) not yet handed out. One spare byte for
    * the NUL after a last line without a line end. */
@@ -78,7 +79,7 @@ _canopy_line_reader_free (CanopyLineReader *self)
 
   if (self->file != NULL)
     fclose (self->file);
-  g_clear_object (&self->decompressor);
+  g_clear_pointer (&self->gzip, _canopy_gzip_input_free);
   g_free (self->buf);
   g_free (self->raw);
   g_free (self->path);
@@ -145,117 +146,15 @@ _canopy_line_reader_open (const char  *path,
   if (!fill_raw (self, error))
     return NULL;
 
+  /* Gzip reads the file itself, from its start. */
   if (self->raw_end >= 2 && self->raw[0] == 0x1f && self->raw[1] == 0x8b)
-    self->decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
-
-  return g_steal_pointer (&self);
-}
-
-static gboolean
-fill_gzip (CanopyLineReader  *self,
-           char              *out,
-           gsize              out_size,
-           gsize             *out_len,
-           GError           **error)
-{
-  *out_len = 0;
-
-  while (*out_len == 0)
     {
-      g_autoptr(GError) local_error = NULL;
-      GConverterResult res;
-      gsize bytes_read = 0;
-      gsize bytes_written = 0;
-
-      if (!fill_raw (self, error))
-        return FALSE;
-
-      res = g_converter_convert (self->decompressor,
-                                 self->raw + self->raw_start,
-                                 self->raw_end - self->raw_start,
-                                 out, out_size,
-                                 self->raw_eof ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
-                                 &bytes_read, &bytes_written, &local_error);
-
-      if (res == G_CONVERTER_ERROR)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-            {
-              if (!self->raw_eof)
-                {
-                  /* Needs more input than is buffered: keep the tail. */
-                  if (self->raw_start > 0)
-                    {
-                      gsize left = self->raw_end - self->raw_start;
-                      size_t n;
-
-                      memmove (self->raw, self->raw + self->raw_start, left);
-                      self->raw_start = 0;
-                      self->raw_end = left;
-                      n = fread (self->raw + left, 1, RAW_BUFFER_SIZE - left, self->file);
-                      if (n == 0)
-                        self->raw_eof = TRUE;
-                      self->raw_end += n;
-                      self->disk_offset += n;
-                    }
-                  else
-                    {
-                      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                                   "%s: corrupt gzip data near byte %" G_GUINT64_FORMAT,
-                                   self->path, self->disk_offset);
-                      return FALSE;
-                    }
-                  continue;
-                }
-
-              g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
-                           "%s: the gzip stream ends early (at byte %" G_GUINT64_FORMAT ")",
-                           self->path, self->disk_offset);
-              return FALSE;
-            }
-
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
-                       "%s: corrupt gzip data near byte %" G_GUINT64_FORMAT ": %s",
-                       self->path,
-                       self->disk_offset - (self->raw_end - self->raw_start),
-                       local_error->message);
-          return FALSE;
-        }
-
-      self->raw_start += bytes_read;
-      *out_len = bytes_written;
-
-      if (res != G_CONVERTER_FINISHED && bytes_read == 0 && bytes_written == 0 && self->raw_eof)
-        {
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
-                       "%s: the gzip stream ends early (at byte %" G_GUINT64_FORMAT ")",
-                       self->path, self->disk_offset);
-          return FALSE;
-        }
-
-      if (res == G_CONVERTER_FINISHED)
-        {
-          /* Concatenated members continue; anything else after the end
-           * (padding) is ignored, as gzip does. */
-          if (!fill_raw (self, error))
-            return FALSE;
-          if (self->raw_end - self->raw_start >= 2 &&
-              self->raw[self->raw_start] == 0x1f &&
-              self->raw[self->raw_start + 1] == 0x8b)
-            {
-              g_converter_reset (self->decompressor);
-            }
-          else
-            {
-              self->raw_start = self->raw_end;
-              self->raw_eof = TRUE;
-              self->eof = TRUE;
-              return TRUE;
-            }
-        }
+      self->gzip = _canopy_gzip_input_new (self->file, path);
+      self->raw_start = self->raw_end = 0;
+      self->disk_offset = 0;
     }
 
-  return TRUE;
+  return g_steal_pointer (&self);
 }
 
 static gboolean
@@ -276,13 +175,15 @@ fill (CanopyLineReader  *self,
 
   room = READ_BUFFER_SIZE + CANOPY_LINE_MAX - self->end;
 
-  if (self->decompressor != NULL)
+  if (self->gzip != NULL)
     {
-      if (!fill_gzip (self, self->buf + self->end, room, &n, error))
+      gssize got = _canopy_gzip_input_read (self->gzip, self->buf + self->end, room, error);
+
+      if (got < 0)
         return FALSE;
-      if (n == 0)
+      if (got == 0)
         self->eof = TRUE;
-      self->end += n;
+      self->end += got;
       return TRUE;
     }
 
@@ -380,6 +281,8 @@ _canopy_line_reader_get_line (CanopyLineReader *self)
 guint64
 _canopy_line_reader_get_disk_offset (CanopyLineReader *self)
 {
+  if (self->gzip != NULL)
+    return _canopy_gzip_input_get_disk_offset (self->gzip);
   return self->disk_offset - (self->raw_end - self->raw_start);
 }
 
@@ -387,6 +290,72 @@ guint64
 _canopy_line_reader_get_disk_size (CanopyLineReader *self)
 {
   return self->disk_size;
+}
+
+void
+_canopy_line_reader_tell (CanopyLineReader          *self,
+                          CanopyLogReaderCheckpoint *checkpoint)
+{
+  checkpoint->offset = self->text_offset + self->start;
+  checkpoint->line = self->line;
+}
+
+gboolean
+_canopy_line_reader_seek (CanopyLineReader                 *self,
+                          const CanopyLogReaderCheckpoint  *checkpoint,
+                          GError                          **error)
+{
+  guint64 text_offset = checkpoint->offset;
+
+  /* Lines handed out were cut in place (a NUL for the line end): going
+   * back means reading again. Gzip goes back to its nearest access point,
+   * plain text seeks. */
+  if (text_offset < self->text_offset + self->start ||
+      (self->gzip == NULL && text_offset > self->text_offset + self->end))
+    {
+      guint64 restart = text_offset;
+
+      if (self->gzip != NULL)
+        {
+          if (!_canopy_gzip_input_rewind (self->gzip, text_offset, &restart, error))
+            return FALSE;
+        }
+      else if (canopy_fseek (self->file, text_offset) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                       "%s: cannot seek to byte %" G_GUINT64_FORMAT ": %s",
+                       self->path, text_offset, g_strerror (saved_errno));
+          return FALSE;
+        }
+      self->start = self->end = self->scan = 0;
+      self->raw_start = self->raw_end = 0;
+      self->eof = self->raw_eof = FALSE;
+      self->disk_offset = self->gzip != NULL ? 0 : restart;
+      self->text_offset = restart;
+    }
+
+  /* Decompress (gzip) or read up to the line. */
+  while (self->text_offset + self->end < text_offset && !self->eof)
+    {
+      self->start = self->scan = self->end;
+      if (!fill (self, error))
+        return FALSE;
+    }
+
+  if (text_offset > self->text_offset + self->end)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
+                   "%s: the text ends before byte %" G_GUINT64_FORMAT,
+                   self->path, text_offset);
+      return FALSE;
+    }
+
+  self->start = self->scan = text_offset - self->text_offset;
+  self->line = checkpoint->line;
+
+  return TRUE;
 }
 
 char *

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 
 #include "canopy-tool-common.h"
-#include "canopy-time-private.h"
 
 #ifdef G_OS_WIN32
 # include <io.h>
@@ -47,23 +46,17 @@ parse_time_limit (const char  *text,
     {
       limit->set = TRUE;
       limit->absolute = value >= 1e9;
-      if (_canopy_time_from_double (value, &limit->ns))
-        return TRUE;
+      limit->ns = (gint64) (value * 1e9);
+      return TRUE;
     }
-  else if ((dt = g_date_time_new_from_iso8601 (text, NULL)))
+
+  if ((dt = g_date_time_new_from_iso8601 (text, NULL)))
     {
       limit->set = TRUE;
       limit->absolute = TRUE;
-      if (_canopy_time_from_unix (g_date_time_to_unix (dt),
-                                  g_date_time_get_microsecond (dt) * 1000, &limit->ns))
-        return TRUE;
-    }
-
-  if (limit->set)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "The time “%s” is out of range (1677 to 2262)", text);
-      return FALSE;
+      limit->ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) +
+                  g_date_time_get_microsecond (dt) * 1000;
+      return TRUE;
     }
 
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -72,28 +65,47 @@ parse_time_limit (const char  *text,
   return FALSE;
 }
 
-static gint64
-resolve_limit (const TimeLimit *limit,
-               gint64           first_ns)
+typedef struct
 {
-  gint64 ns;
+  CanopyLogConverter *converter;
+  GCancellable       *cancellable;
+  GAsyncResult       *result;
+  gboolean            progress;
+} Conversion;
 
-  if (limit->absolute)
-    return limit->ns;
-  if (_canopy_time_add (first_ns, limit->ns, &ns))
-    return ns;
-  return limit->ns > 0 ? G_MAXINT64 : G_MININT64;
+static void
+show_progress (CanopyLogConverter *converter,
+               gboolean            done)
+{
+  g_printerr ("\r%5.1f%%  %" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written%s",
+              100.0 * canopy_log_converter_get_progress (converter),
+              canopy_log_converter_get_frames_read (converter),
+              canopy_log_converter_get_frames_written (converter),
+              done ? "\n" : "");
+}
+
+/* Ten times a second: the progress line, and Ctrl+C cancels. */
+static gboolean
+tick (gpointer user_data)
+{
+  Conversion *conversion = user_data;
+
+  if (conversion->progress)
+    show_progress (conversion->converter, FALSE);
+  if (canopy_tool_interrupted ())
+    g_cancellable_cancel (conversion->cancellable);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
-show_progress (CanopyLogReader *reader,
-               guint64          read,
-               guint64          written,
-               gboolean         done)
+converted (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  g_printerr ("\r%5.1f%%  %" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written%s",
-              100.0 * canopy_log_reader_get_fraction (reader), read, written,
-              done ? "\n" : "");
+  Conversion *conversion = user_data;
+
+  conversion->result = g_object_ref (result);
 }
 
 int
@@ -102,9 +114,10 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) close_error = NULL;
-  g_autoptr(CanopyLogReader) reader = NULL;
-  g_autoptr(CanopyLogWriter) writer = NULL;
+  g_autoptr(CanopyLogConverter) converter = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GFile) input = NULL;
+  g_autoptr(GFile) output = NULL;
   g_autoptr(GArray) filters = NULL;
   g_auto(GStrv) filter_args = NULL;
   g_auto(GStrv) files = NULL;
@@ -112,14 +125,10 @@ main (int   argc,
   g_autofree char *end_text = NULL;
   gboolean quiet = FALSE;
   gboolean verbose = FALSE;
-  gboolean progress;
   TimeLimit start = { 0 };
   TimeLimit end = { 0 };
-  gint64 first_ns = 0;
-  gint64 last_progress = 0;
-  guint64 n_read = 0;
-  guint64 n_written = 0;
-  CanopyMessage msg;
+  Conversion conversion = { 0 };
+  guint tick_id;
   GOptionEntry entries[] = {
     { "filter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &filter_args,
       "Keep only frames matching these filters: <can_id>:<can_mask> or "
@@ -165,85 +174,63 @@ main (int   argc,
       return 2;
     }
 
-  /* Before opening anything: opening can block (a FIFO). */
-  canopy_tool_catch_interrupt ();
+  /* The engine's converter does the work; this is its command line. */
+  input = g_file_new_for_commandline_arg (files[0]);
+  output = g_file_new_for_commandline_arg (files[1]);
+  converter = canopy_log_converter_new (output);
+  canopy_log_converter_add_source (converter, input);
+  canopy_log_converter_set_filters (converter, (const CanopyFilter *) (gpointer) filters->data, filters->len);
+  if (start.set)
+    canopy_log_converter_set_start_time (converter, start.ns, !start.absolute);
+  if (end.set)
+    canopy_log_converter_set_end_time (converter, end.ns, !end.absolute);
 
-  if (!(reader = canopy_log_reader_new_for_file (files[0], &error)) ||
-      !(writer = canopy_log_writer_new_for_file (files[1], &error)))
+  canopy_tool_catch_interrupt ();
+  cancellable = g_object_ref (canopy_tool_get_cancellable ());
+  conversion.converter = converter;
+  conversion.cancellable = cancellable;
+  conversion.progress = !quiet && isatty (fileno (stderr));
+
+  tick_id = g_timeout_add (PROGRESS_INTERVAL_US / 1000, tick, &conversion);
+  canopy_log_converter_convert_async (converter, cancellable, converted, &conversion);
+  while (conversion.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+
+  canopy_log_converter_convert_finish (converter, conversion.result, &error);
+  g_clear_object (&conversion.result);
+
+  if (conversion.progress)
+    show_progress (converter, TRUE);
+  canopy_tool_report_converter_skipped ("canopy-convert", converter);
+
+  if (canopy_log_converter_get_destination_format (converter) == NULL)
     return canopy_tool_fail ("canopy-convert", error, 1);
 
   if (verbose)
     g_printerr ("Converting %s (%s) to %s (%s)\n",
-                files[0], canopy_log_reader_get_format (reader),
-                files[1], canopy_log_writer_get_format (writer));
+                files[0], canopy_log_converter_get_source_format (converter),
+                files[1], canopy_log_converter_get_destination_format (converter));
 
-  progress = !quiet && isatty (fileno (stderr));
-  canopy_log_reader_set_cancellable (reader, canopy_tool_get_cancellable ());
-
-  while (canopy_log_reader_next (reader, &msg, &error))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (n_read++ == 0)
-        {
-          first_ns = msg.timestamp_ns;
-          /* Relative limits become absolute once, saturating at the ends
-           * of what a time can be. */
-          start.ns = resolve_limit (&start, first_ns);
-          end.ns = resolve_limit (&end, first_ns);
-          start.absolute = end.absolute = TRUE;
-        }
-
-      /* Interrupts are polled with or without a progress display (-q). */
-      if ((n_read & 0xfff) == 0)
-        {
-          gint64 now = g_get_monotonic_time ();
-
-          if (progress && now - last_progress >= PROGRESS_INTERVAL_US)
-            {
-              last_progress = now;
-              show_progress (reader, n_read, n_written, FALSE);
-            }
-          if (canopy_tool_interrupted ())
-            break;
-        }
-
-      if (start.set && msg.timestamp_ns < start.ns)
-        continue;
-      if (end.set && msg.timestamp_ns > end.ns)
-        continue;
-      if (filters->len > 0 &&
-          !canopy_filters_match ((CanopyFilter *) filters->data, filters->len, &msg))
-        continue;
-
-      if (!canopy_log_writer_write (writer, &msg, &error))
-        break;
-      n_written++;
-    }
-
-  /* Whatever happened, finish the output so the frames so far are usable. */
-  canopy_log_writer_close (writer, &close_error);
-
-  if (progress)
-    show_progress (reader, n_read, n_written, TRUE);
-  canopy_tool_report_skipped ("canopy-convert", reader);
-
-  if (error != NULL || close_error != NULL)
-    {
-      g_printerr ("canopy-convert: %s\n", (error ? error : close_error)->message);
-      if (error != NULL)
-        g_printerr ("canopy-convert: %" G_GUINT64_FORMAT " frames before the problem were written to %s\n",
-                    n_written, files[1]);
+      g_printerr ("canopy-convert: interrupted after %" G_GUINT64_FORMAT " frames\n",
+                  canopy_log_converter_get_frames_read (converter));
       return 1;
     }
 
-  if (canopy_tool_interrupted ())
+  if (error != NULL)
     {
-      g_printerr ("canopy-convert: interrupted after %" G_GUINT64_FORMAT " frames\n", n_read);
+      g_printerr ("canopy-convert: %s\n", error->message);
+      g_printerr ("canopy-convert: %" G_GUINT64_FORMAT " frames before the problem were written to %s\n",
+                  canopy_log_converter_get_frames_written (converter), files[1]);
       return 1;
     }
 
   if (verbose)
     g_printerr ("%" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written\n",
-                n_read, n_written);
+                canopy_log_converter_get_frames_read (converter),
+                canopy_log_converter_get_frames_written (converter));
 
   return 0;
 }

@@ -20,30 +20,6 @@
 # include <unistd.h>
 #endif
 
-#define MAX_CHANNELS 256
-
-typedef struct
-{
-  guint64     frames;
-  gint64      first_ns;
-  gint64      last_ns;
-  gint64      min_ns;
-  gint64      max_ns;
-  guint64     errors;
-  guint64     remotes;
-  guint64     fd;
-  guint64     brs;
-  guint64     tx;
-  guint64     extended;
-  guint64     bytes;
-  guint64     per_channel[MAX_CHANNELS];
-  guint64     no_channel;
-  guint64     other_channel;
-  guint64     out_of_order;
-  guint8      std_ids[2048 / 8];
-  GHashTable *ext_ids;
-} Stats;
-
 static char *
 format_time (gint64 ns)
 {
@@ -63,123 +39,67 @@ format_time (gint64 ns)
 }
 
 static void
-account (Stats               *stats,
-         const CanopyMessage *msg)
-{
-  if (stats->frames == 0)
-    {
-      stats->first_ns = stats->min_ns = stats->max_ns = msg->timestamp_ns;
-    }
-  else if (msg->timestamp_ns < stats->last_ns)
-    stats->out_of_order++;
-
-  stats->frames++;
-  stats->last_ns = msg->timestamp_ns;
-  stats->min_ns = MIN (stats->min_ns, msg->timestamp_ns);
-  stats->max_ns = MAX (stats->max_ns, msg->timestamp_ns);
-
-  if (msg->channel < 0)
-    stats->no_channel++;
-  else if (msg->channel < MAX_CHANNELS)
-    stats->per_channel[msg->channel]++;
-  else
-    stats->other_channel++;
-
-  if (msg->flags & CANOPY_MESSAGE_TX)
-    stats->tx++;
-
-  if (msg->flags & CANOPY_MESSAGE_ERROR)
-    {
-      stats->errors++;
-      return;
-    }
-
-  if (msg->flags & CANOPY_MESSAGE_REMOTE)
-    stats->remotes++;
-  else
-    stats->bytes += msg->dlc;
-  if (msg->flags & CANOPY_MESSAGE_FD)
-    stats->fd++;
-  if (msg->flags & CANOPY_MESSAGE_BRS)
-    stats->brs++;
-
-  if (msg->flags & CANOPY_MESSAGE_EXTENDED)
-    {
-      stats->extended++;
-      g_hash_table_add (stats->ext_ids, GUINT_TO_POINTER (msg->arbitration_id + 1));
-    }
-  else
-    {
-      guint id = msg->arbitration_id & 0x7FF;
-      stats->std_ids[id / 8] |= 1 << (id % 8);
-    }
-}
-
-static guint
-count_std_ids (const Stats *stats)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < sizeof stats->std_ids; i++)
-    for (guint8 b = stats->std_ids[i]; b != 0; b &= b - 1)
-      n++;
-
-  return n;
-}
-
-static void
-print_stats (const char      *path,
-             CanopyLogReader *reader,
-             const Stats     *stats)
+print_stats (const char             *path,
+             CanopyLogReader        *reader,
+             const CanopyLogSummary *stats)
 {
   GStatBuf st;
-  guint std_ids = count_std_ids (stats);
-  guint ext_ids = g_hash_table_size (stats->ext_ids);
+  guint64 frames = canopy_log_summary_get_n_frames (stats);
+  guint64 std_ids = canopy_log_summary_get_n_distinct_standard_ids (stats);
+  guint64 ext_ids = canopy_log_summary_get_n_distinct_extended_ids (stats);
+  /* Beyond 65536 extended ids the summary estimates (flat memory). */
+  const char *about = canopy_log_summary_get_distinct_ids_exact (stats) ? "" : "about ";
   g_autoptr(GString) channels = g_string_new (NULL);
 
   g_print ("File name:           %s\n", path);
   g_print ("File format:         %s\n", canopy_log_reader_get_format (reader));
   if (g_stat (path, &st) == 0)
     g_print ("File size:           %" G_GUINT64_FORMAT " bytes\n", (guint64) st.st_size);
-  g_print ("Number of frames:    %" G_GUINT64_FORMAT "\n", stats->frames);
+  g_print ("Number of frames:    %" G_GUINT64_FORMAT "\n", frames);
 
-  if (stats->frames > 0)
+  if (frames > 0)
     {
-      g_autofree char *first = format_time (stats->first_ns);
-      g_autofree char *last = format_time (stats->last_ns);
+      g_autofree char *first = format_time (canopy_log_summary_get_first_time_ns (stats));
+      g_autofree char *last = format_time (canopy_log_summary_get_last_time_ns (stats));
       /* In doubles: the span of two gint64 times can exceed a gint64. */
-      double duration = ((double) stats->max_ns - (double) stats->min_ns) / 1e9;
+      double duration = ((double) canopy_log_summary_get_max_time_ns (stats) -
+                         (double) canopy_log_summary_get_min_time_ns (stats)) / 1e9;
+      guint64 out_of_order = canopy_log_summary_get_n_out_of_order (stats);
 
       g_print ("First frame time:    %s\n", first);
       g_print ("Last frame time:     %s\n", last);
       g_print ("Duration:            %.6f s\n", duration);
       if (duration > 0)
-        g_print ("Average frame rate:  %.1f frames/s\n", (stats->frames - 1) / duration);
-      if (stats->out_of_order > 0)
-        g_print ("Out of time order:   %" G_GUINT64_FORMAT " frames\n", stats->out_of_order);
+        g_print ("Average frame rate:  %.1f frames/s\n", (frames - 1) / duration);
+      if (out_of_order > 0)
+        g_print ("Out of time order:   %" G_GUINT64_FORMAT " frames\n", out_of_order);
     }
 
-  for (guint i = 0; i < MAX_CHANNELS; i++)
-    if (stats->per_channel[i] > 0)
+  for (guint i = 0; i < CANOPY_LOG_SUMMARY_MAX_CHANNELS; i++)
+    if (canopy_log_summary_get_channel_frames (stats, i) > 0)
       g_string_append_printf (channels, "%s%u: %" G_GUINT64_FORMAT,
-                              channels->len ? ", " : "", i, stats->per_channel[i]);
-  if (stats->other_channel > 0)
+                              channels->len ? ", " : "", i,
+                              canopy_log_summary_get_channel_frames (stats, i));
+  if (canopy_log_summary_get_other_channel_frames (stats) > 0)
     g_string_append_printf (channels, "%s>%u: %" G_GUINT64_FORMAT,
-                            channels->len ? ", " : "", MAX_CHANNELS - 1, stats->other_channel);
-  if (stats->no_channel > 0)
+                            channels->len ? ", " : "", CANOPY_LOG_SUMMARY_MAX_CHANNELS - 1,
+                            canopy_log_summary_get_other_channel_frames (stats));
+  if (canopy_log_summary_get_channel_frames (stats, CANOPY_CHANNEL_NONE) > 0)
     g_string_append_printf (channels, "%snone: %" G_GUINT64_FORMAT,
-                            channels->len ? ", " : "", stats->no_channel);
+                            channels->len ? ", " : "",
+                            canopy_log_summary_get_channel_frames (stats, CANOPY_CHANNEL_NONE));
   g_print ("Frames per channel:  %s\n", channels->len ? channels->str : "-");
 
-  g_print ("Distinct ids:        %u (%u standard, %u extended)\n",
-           std_ids + ext_ids, std_ids, ext_ids);
-  g_print ("Extended id frames:  %" G_GUINT64_FORMAT "\n", stats->extended);
-  g_print ("Error frames:        %" G_GUINT64_FORMAT "\n", stats->errors);
-  g_print ("Remote frames:       %" G_GUINT64_FORMAT "\n", stats->remotes);
+  g_print ("Distinct ids:        %s%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " standard, %s%"
+           G_GUINT64_FORMAT " extended)\n",
+           about, std_ids + ext_ids, std_ids, about, ext_ids);
+  g_print ("Extended id frames:  %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_n_extended_frames (stats));
+  g_print ("Error frames:        %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_n_error_frames (stats));
+  g_print ("Remote frames:       %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_n_remote_frames (stats));
   g_print ("CAN FD frames:       %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " with bit-rate switch)\n",
-           stats->fd, stats->brs);
-  g_print ("Transmitted frames:  %" G_GUINT64_FORMAT "\n", stats->tx);
-  g_print ("Payload bytes:       %" G_GUINT64_FORMAT "\n", stats->bytes);
+           canopy_log_summary_get_n_fd_frames (stats), canopy_log_summary_get_n_brs_frames (stats));
+  g_print ("Transmitted frames:  %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_n_tx_frames (stats));
+  g_print ("Payload bytes:       %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_payload_bytes (stats));
 
   if (canopy_log_reader_get_n_skipped (reader) > 0)
     {
@@ -198,24 +118,22 @@ info_file (const char *path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CanopyLogReader) reader = NULL;
-  g_autoptr(GHashTable) ext_ids = g_hash_table_new (NULL, NULL);
-  g_autofree Stats *stats = g_new0 (Stats, 1);
+  g_autoptr(CanopyLogSummary) stats = canopy_log_summary_new ();
   gint64 last_progress = 0;
   CanopyMessage msg;
 
   if (!(reader = canopy_log_reader_new_for_file (path, &error)))
     return canopy_tool_fail ("canopy-info", error, 1);
 
-  stats->ext_ids = ext_ids;
   /* Ctrl+C also stops a read that is busy inside the library. */
   canopy_log_reader_set_cancellable (reader, canopy_tool_get_cancellable ());
 
   while (canopy_log_reader_next (reader, &msg, &error))
     {
-      account (stats, &msg);
+      canopy_log_summary_add (stats, &msg);
 
       /* Interrupts are polled with or without a progress display (-q). */
-      if ((stats->frames & 0xffff) == 0)
+      if ((canopy_log_summary_get_n_frames (stats) & 0xffff) == 0)
         {
           gint64 now = g_get_monotonic_time ();
 

@@ -319,3 +319,19 @@ canopy_tool_report_skipped (const char      *tool,
   for (guint i = 0; reasons[i] != NULL; i++)
     g_printerr ("%s:   %s\n", tool, reasons[i]);
 }
+
+/* The same for a whole conversion: the reasons name their files. */
+void
+canopy_tool_report_converter_skipped (const char         *tool,
+                                      CanopyLogConverter *converter)
+{
+  g_auto(GStrv) reasons = canopy_log_converter_dup_skip_reasons (converter);
+  guint64 n = canopy_log_converter_get_n_skipped (converter);
+
+  if (n == 0)
+    return;
+
+  g_printerr ("%s: skipped %" G_GUINT64_FORMAT " unreadable lines or objects\n", tool, n);
+  for (guint i = 0; reasons[i] != NULL; i++)
+    g_printerr ("%s:   %s\n", tool, reasons[i]);
+}

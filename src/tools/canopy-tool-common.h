@@ -48,6 +48,8 @@ GArray         *canopy_tool_parse_filters        (char                 **filter_
 /* Says on stderr how many lines or objects @reader skipped, and why. */
 void            canopy_tool_report_skipped       (const char            *tool,
                                                   CanopyLogReader       *reader);
+void            canopy_tool_report_converter_skipped (const char         *tool,
+                                                       CanopyLogConverter *converter);
 void            canopy_tool_catch_interrupt      (void);
 gboolean        canopy_tool_interrupted          (void);
 /* Cancelled on the first interrupt (after canopy_tool_catch_interrupt()):
