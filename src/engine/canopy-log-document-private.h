@@ -50,7 +50,7 @@ struct _CanopyLogDocument
 
   /* Random access; taken before mutex, never by the loader. */
   GMutex             cursor_mutex;
-  DocumentCursor             cursors[N_CURSORS];
+  DocumentCursor     cursors[N_CURSORS];
   guint64            use_clock;
 
   /* Main context only. */
