@@ -56,50 +56,7 @@
 /* Frames the loader takes from the reader at a time. A checkpoint is taken
  * between two batches. */
 #define BATCH                64
-/* Open readers kept for random access. */
-#define N_CURSORS            4
 #define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 30)
-
-typedef struct
-{
-  CanopyLogReaderCheckpoint checkpoint;
-  guint                     first_frame;
-  gint64                    first_time_ns;
-} IndexEntry;
-
-typedef struct
-{
-  CanopyLogReader *reader;
-  guint            next_position;   /* the frame its next() returns */
-  guint64          last_used;
-} Cursor;
-
-struct _CanopyLogDocument
-{
-  GObject            parent_instance;
-
-  GFile             *file;
-  CanopyNotifyQueue *notify;
-
-  /* Shared with the loader thread. */
-  GMutex             mutex;
-  GArray            *index;          /* IndexEntry */
-  guint              n_indexed;      /* frames the loader has read */
-  double             progress;
-  GError            *error;
-  CanopyLogSummary  *summary;
-  guint              generation;     /* bumped by every load */
-
-  /* Random access; taken before mutex, never by the loader. */
-  GMutex             cursor_mutex;
-  Cursor             cursors[N_CURSORS];
-  guint64            use_clock;
-
-  /* Main context only. */
-  guint              n_items;
-  guint              loaded : 1;
-  guint              loading : 1;
-};
 
 enum {
   PROP_0,
@@ -156,145 +113,6 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_n_items = canopy_log_document_list_get_n_items;
   iface->get_item = canopy_log_document_get_item;
 }
-
-/* Random access */
-
-static void
-cursor_close (Cursor *cursor)
-{
-  g_clear_object (&cursor->reader);
-  cursor->next_position = 0;
-}
-
-static void
-close_cursors (CanopyLogDocument *self)
-{
-  g_mutex_lock (&self->cursor_mutex);
-  for (guint i = 0; i < N_CURSORS; i++)
-    cursor_close (&self->cursors[i]);
-  g_mutex_unlock (&self->cursor_mutex);
-}
-
-/* The last checkpoint at or before @position. Called with mutex held and
- * a non-empty index. */
-static const IndexEntry *
-find_entry_locked (CanopyLogDocument *self,
-                   guint              position)
-{
-  const IndexEntry *entries = (const IndexEntry *) (gpointer) self->index->data;
-  guint lo = 0;
-  guint hi = self->index->len;
-
-  while (hi - lo > 1)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (entries[mid].first_frame <= position)
-        lo = mid;
-      else
-        hi = mid;
-    }
-
-  return &entries[lo];
-}
-
-/* A cursor whose next frame is @position (cursor_mutex held). */
-static Cursor *
-seek_cursor (CanopyLogDocument  *self,
-             guint               position,
-             GError            **error)
-{
-  IndexEntry entry;
-  Cursor *best = NULL;
-  Cursor *lru = &self->cursors[0];
-  CanopyMessage scratch;
-
-  g_mutex_lock (&self->mutex);
-  if (position >= self->n_indexed || self->index->len == 0)
-    {
-      guint n = self->n_indexed;
-
-      g_mutex_unlock (&self->mutex);
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "Frame %u is past the %u frames of the document", position, n);
-      return NULL;
-    }
-  entry = *find_entry_locked (self, position);
-  g_mutex_unlock (&self->mutex);
-
-  /* Reading on from a cursor is cheaper than going back to the
-   * checkpoint when it is past the checkpoint already. */
-  for (guint i = 0; i < N_CURSORS; i++)
-    {
-      Cursor *c = &self->cursors[i];
-
-      if (c->reader != NULL && c->next_position <= position &&
-          c->next_position >= entry.first_frame &&
-          (best == NULL || c->next_position > best->next_position))
-        best = c;
-      if (c->last_used < lru->last_used)
-        lru = c;
-    }
-
-  if (best == NULL)
-    {
-      best = lru;
-      if (best->reader == NULL &&
-          !(best->reader = canopy_log_reader_new_for_gfile (self->file, NULL, error)))
-        return NULL;
-      if (!_canopy_log_reader_restore_checkpoint (best->reader, &entry.checkpoint, error))
-        {
-          cursor_close (best);
-          return NULL;
-        }
-      best->next_position = entry.first_frame;
-    }
-
-  best->last_used = ++self->use_clock;
-
-  while (best->next_position < position)
-    {
-      GError *local_error = NULL;
-
-      if (!canopy_log_reader_next (best->reader, &scratch, &local_error))
-        {
-          if (local_error == NULL)
-            local_error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
-                                       "The file ends before frame %u: it changed after it was loaded",
-                                       position);
-          g_propagate_error (error, local_error);
-          cursor_close (best);
-          return NULL;
-        }
-      best->next_position++;
-    }
-
-  return best;
-}
-
-static gboolean
-read_next (Cursor         *cursor,
-           guint           position,
-           CanopyMessage  *msg,
-           GError        **error)
-{
-  GError *local_error = NULL;
-
-  if (!canopy_log_reader_next (cursor->reader, msg, &local_error))
-    {
-      if (local_error == NULL)
-        local_error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
-                                   "The file ends before frame %u: it changed after it was loaded",
-                                   position);
-      g_propagate_error (error, local_error);
-      cursor_close (cursor);
-      return FALSE;
-    }
-
-  cursor->next_position++;
-  return TRUE;
-}
-
 /* Loading */
 
 typedef struct
@@ -353,7 +171,7 @@ load_thread (GTask        *task,
   g_autoptr(CanopyLogSummary) summary = canopy_log_summary_new ();
   g_autoptr(GError) error = NULL;
   CanopyLogReaderCheckpoint checkpoint;
-  IndexEntry last = { { 0 }, 0, 0 };
+  DocumentIndexEntry last = { { 0 }, 0, 0 };
   gboolean have_entry = FALSE;
   gboolean pending = FALSE;
   CanopyMessage batch[BATCH];
@@ -485,7 +303,7 @@ reset (CanopyLogDocument *self)
   guint generation;
   gboolean had_error;
 
-  close_cursors (self);
+  _canopy_log_document_close_cursors (self);
 
   g_mutex_lock (&self->mutex);
   generation = ++self->generation;
@@ -526,7 +344,7 @@ canopy_log_document_dispose (GObject *object)
 
   /* A running load holds a reference: no loader thread is left here. */
   g_clear_pointer (&self->notify, _canopy_notify_queue_free);
-  close_cursors (self);
+  _canopy_log_document_close_cursors (self);
 
   G_OBJECT_CLASS (canopy_log_document_parent_class)->dispose (object);
 }
@@ -671,7 +489,7 @@ canopy_log_document_init (CanopyLogDocument *self)
 
   g_mutex_init (&self->mutex);
   g_mutex_init (&self->cursor_mutex);
-  self->index = g_array_new (FALSE, FALSE, sizeof (IndexEntry));
+  self->index = g_array_new (FALSE, FALSE, sizeof (DocumentIndexEntry));
   self->notify = _canopy_notify_queue_new (G_OBJECT (self), context,
                                            NOTIFY_INTERVAL_USEC, publish_items);
 }
@@ -760,109 +578,6 @@ canopy_log_document_load_finish (CanopyLogDocument  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
-
-/**
- * canopy_log_document_get_message:
- * @self: a log document
- * @position: the frame number, from 0
- * @msg: (out caller-allocates): the frame
- * @error: return location for a #GError
- *
- * Reads one frame without making an object: the fast path for code that
- * walks many frames. Frames can be read as soon as the loader has seen
- * them, before they are in the model. Safe from any thread.
- *
- * Returns: (skip): %TRUE when @msg was filled; %FALSE when @position is
- *   past the frames read so far or the file cannot be read any more
- */
-gboolean
-canopy_log_document_get_message (CanopyLogDocument  *self,
-                                 guint               position,
-                                 CanopyMessage      *msg,
-                                 GError            **error)
-{
-  Cursor *cursor;
-  gboolean ret = FALSE;
-
-  g_return_val_if_fail (CANOPY_IS_LOG_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (msg != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_mutex_lock (&self->cursor_mutex);
-  if ((cursor = seek_cursor (self, position, error)))
-    ret = read_next (cursor, position, msg, error);
-  g_mutex_unlock (&self->cursor_mutex);
-
-  return ret;
-}
-
-/**
- * canopy_log_document_find_time:
- * @self: a log document
- * @timestamp_ns: a time in nanoseconds, as the frames' timestamps
- *
- * Finds the first frame at or after @timestamp_ns by a binary search over
- * the checkpoints and a short scan after the nearest one. Logs are taken
- * to be in time order; in a log that is not, the frame found is one at or
- * after @timestamp_ns, not necessarily the first.
- *
- * Returns: the position of that frame; the last frame when every frame is
- *   earlier; 0 when the document is empty
- */
-guint
-canopy_log_document_find_time (CanopyLogDocument *self,
-                               gint64             timestamp_ns)
-{
-  const IndexEntry *entries;
-  IndexEntry entry;
-  guint n_indexed;
-  guint lo, hi;
-  guint position;
-  Cursor *cursor;
-
-  g_return_val_if_fail (CANOPY_IS_LOG_DOCUMENT (self), 0);
-
-  g_mutex_lock (&self->cursor_mutex);
-  g_mutex_lock (&self->mutex);
-  n_indexed = self->n_indexed;
-  if (n_indexed == 0 || self->index->len == 0)
-    {
-      g_mutex_unlock (&self->mutex);
-      g_mutex_unlock (&self->cursor_mutex);
-      return 0;
-    }
-
-  /* The last checkpoint that starts before @timestamp_ns. */
-  entries = (const IndexEntry *) (gpointer) self->index->data;
-  lo = 0;
-  hi = self->index->len;
-  while (hi - lo > 1)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (entries[mid].first_time_ns < timestamp_ns)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  entry = entries[lo];
-  g_mutex_unlock (&self->mutex);
-
-  position = entry.first_frame;
-  if (entry.first_time_ns < timestamp_ns &&
-      (cursor = seek_cursor (self, position, NULL)))
-    {
-      CanopyMessage msg;
-
-      while (position < n_indexed && read_next (cursor, position, &msg, NULL) &&
-             msg.timestamp_ns < timestamp_ns)
-        position++;
-    }
-  g_mutex_unlock (&self->cursor_mutex);
-
-  return MIN (position, n_indexed - 1);
-}
-
 /**
  * canopy_log_document_get_summary:
  * @self: a log document
@@ -964,7 +679,7 @@ _canopy_log_document_get_index_bytes (CanopyLogDocument *self)
   gsize bytes;
 
   g_mutex_lock (&self->mutex);
-  bytes = self->index->len * sizeof (IndexEntry);
+  bytes = self->index->len * sizeof (DocumentIndexEntry);
   g_mutex_unlock (&self->mutex);
 
   return bytes;
