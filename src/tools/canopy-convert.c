@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "canopy-time-private.h"
 #include "canopy-tool-common.h"
 
 #ifdef G_OS_WIN32
@@ -46,17 +47,23 @@ parse_time_limit (const char  *text,
     {
       limit->set = TRUE;
       limit->absolute = value >= 1e9;
-      limit->ns = (gint64) (value * 1e9);
-      return TRUE;
+      if (_canopy_time_from_double (value, &limit->ns))
+        return TRUE;
     }
-
-  if ((dt = g_date_time_new_from_iso8601 (text, NULL)))
+  else if ((dt = g_date_time_new_from_iso8601 (text, NULL)))
     {
       limit->set = TRUE;
       limit->absolute = TRUE;
-      limit->ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) +
-                  g_date_time_get_microsecond (dt) * 1000;
-      return TRUE;
+      if (_canopy_time_from_unix (g_date_time_to_unix (dt),
+                                  g_date_time_get_microsecond (dt) * 1000, &limit->ns))
+        return TRUE;
+    }
+
+  if (limit->set)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "The time “%s” is out of range (1677 to 2262)", text);
+      return FALSE;
     }
 
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
