@@ -10,8 +10,10 @@
 #include "canopy-cyclic-task.h"
 #include "canopy-error.h"
 
+#include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
 #include "canopy-cyclic-task-private.h"
+#include "canopy-notify-private.h"
 #include "canopy-sleep-private.h"
 
 /**
@@ -52,17 +54,14 @@ typedef struct
   gint64         duration_ns;
   guint          count;
 
-  GMainContext  *context;
-  GSource       *notify_source;
-
   /* Protected by scheduler.lock, for every task (also driver subclasses). */
+  CanopyNotifyQueue *notify;
   CanopyMessage  message;
   guint64        sent;
   guint64        missed;
+  GError        *error;        /* the first failure since the last start */
   guint          running : 1;
-  guint          notified_running : 1;
   guint          in_flight : 1;
-  guint          warned : 1;
   int            heap_index;   /* -1 unless scheduled */
   gint64         start_ns;
   gint64         end_ns;
@@ -81,8 +80,12 @@ enum {
   PROP_RUNNING,
   PROP_SENT,
   PROP_MISSED,
+  PROP_ERROR,
   N_PROPS
 };
+
+/* sent and missed notify at most this often. */
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
 
 G_DEFINE_TYPE_WITH_PRIVATE (CanopyCyclicTask, canopy_cyclic_task, G_TYPE_OBJECT)
 
@@ -272,13 +275,47 @@ last_slot (CanopyCyclicTaskPrivate *priv)
   return latest_slot (priv, priv->end_ns - 1);
 }
 
+/* With scheduler.lock held: @prop changed. Counters are coalesced; the
+ * running state and errors go at the next main loop iteration. */
 static void
-schedule_notify_locked (CanopyCyclicTask *self)
+notify_locked (CanopyCyclicTask *self,
+               guint             prop)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (self);
 
-  if (priv->notify_source != NULL && priv->running != priv->notified_running)
-    g_source_set_ready_time (priv->notify_source, 0);
+  if (priv->notify == NULL)
+    return;
+
+  if (prop == PROP_SENT || prop == PROP_MISSED)
+    _canopy_notify_queue_add (priv->notify, properties[prop]);
+  else
+    _canopy_notify_queue_add_urgent (priv->notify, properties[prop]);
+}
+
+static void
+set_running_locked (CanopyCyclicTask *self,
+                    gboolean          running)
+{
+  CanopyCyclicTaskPrivate *priv = PRIV (self);
+
+  if (priv->running == !!running)
+    return;
+  priv->running = !!running;
+  notify_locked (self, PROP_RUNNING);
+}
+
+/* Keeps the first failure since the task started: a bus that refuses one
+ * frame usually refuses the next ones for the same reason. */
+static void
+take_error_locked (CanopyCyclicTask  *self,
+                   GError           **error)
+{
+  CanopyCyclicTaskPrivate *priv = PRIV (self);
+
+  if (priv->error != NULL)
+    return;
+  priv->error = g_steal_pointer (error);
+  notify_locked (self, PROP_ERROR);
 }
 
 /* Takes @task out of the schedule; returns the heap's reference, which the
@@ -288,8 +325,7 @@ unschedule_locked (CanopyCyclicTask *task)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (task);
 
-  priv->running = FALSE;
-  schedule_notify_locked (task);
+  set_running_locked (task, FALSE);
 
   if (priv->heap_index < 0)
     return NULL;
@@ -320,7 +356,10 @@ dispatch_locked (CanopyCyclicTask *task,
        * subsequent period sent its frames); deadlines that passed unsent
        * count as missed, none is sent late. */
       if (priv->slot <= last)
-        priv->missed += last - priv->slot + 1;
+        {
+          priv->missed += last - priv->slot + 1;
+          notify_locked (task, PROP_MISSED);
+        }
       ref = unschedule_locked (task);
 
       g_mutex_unlock (&scheduler.lock);
@@ -335,6 +374,7 @@ dispatch_locked (CanopyCyclicTask *task,
     {
       priv->missed += latest - priv->slot;
       priv->slot = latest;
+      notify_locked (task, PROP_MISSED);
     }
 
   msg = priv->message;
@@ -354,24 +394,23 @@ dispatch_locked (CanopyCyclicTask *task,
   if (ok)
     {
       priv->sent++;
+      notify_locked (task, PROP_SENT);
     }
   else
     {
-      priv->missed++;
+      gboolean shut_down = g_error_matches (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN);
 
-      if (g_error_matches (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN))
+      priv->missed++;
+      notify_locked (task, PROP_MISSED);
+      take_error_locked (task, &error);
+
+      /* A bus that was shut down never takes a frame again. */
+      if (shut_down)
         {
           CanopyCyclicTask *ref = unschedule_locked (task);
 
-          g_debug ("Cyclic task 0x%X stops: %s", msg.arbitration_id, error->message);
           if (ref != NULL)
             g_object_unref (ref);  /* we still hold our own */
-        }
-      else if (!priv->warned)
-        {
-          /* Once per task: a full transmit queue would repeat it every period. */
-          priv->warned = TRUE;
-          g_warning ("Cyclic task 0x%X could not send: %s", msg.arbitration_id, error->message);
         }
     }
   g_cond_broadcast (&scheduler.sent);
@@ -474,8 +513,12 @@ generic_start (CanopyCyclicTask  *self,
       priv->end_ns = priv->duration_ns > 0 ? now + priv->duration_ns : G_MAXINT64;
       priv->slot = 0;
       priv->deadline_ns = now;
-      priv->running = TRUE;
-      schedule_notify_locked (self);
+      if (priv->error != NULL)
+        {
+          g_clear_error (&priv->error);
+          notify_locked (self, PROP_ERROR);
+        }
+      set_running_locked (self, TRUE);
       heap_push (g_object_ref (self));
       ensure_scheduler_locked ();
     }
@@ -511,68 +554,19 @@ generic_modify (CanopyCyclicTask     *self,
   return TRUE;
 }
 
-typedef struct
-{
-  GSource  source;
-  GWeakRef self;
-} NotifySource;
-
-static gboolean
-notify_source_dispatch (GSource     *source,
-                        GSourceFunc  callback,
-                        gpointer     user_data)
-{
-  g_autoptr(CanopyCyclicTask) self = g_weak_ref_get (&((NotifySource *) source)->self);
-  gboolean changed = FALSE;
-
-  g_source_set_ready_time (source, -1);
-
-  if (self == NULL)
-    return G_SOURCE_CONTINUE;
-
-  g_mutex_lock (&scheduler.lock);
-  if (PRIV (self)->notified_running != PRIV (self)->running)
-    {
-      PRIV (self)->notified_running = PRIV (self)->running;
-      changed = TRUE;
-    }
-  g_mutex_unlock (&scheduler.lock);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-notify_source_finalize (GSource *source)
-{
-  g_weak_ref_clear (&((NotifySource *) source)->self);
-}
-
-static GSourceFuncs notify_source_funcs = {
-  .dispatch = notify_source_dispatch,
-  .finalize = notify_source_finalize,
-};
-
 static void
 canopy_cyclic_task_constructed (GObject *object)
 {
   CanopyCyclicTask *self = CANOPY_CYCLIC_TASK (object);
   CanopyCyclicTaskPrivate *priv = PRIV (self);
-  GSource *source;
+  CanopyNotifyQueue *notify;
 
   G_OBJECT_CLASS (canopy_cyclic_task_parent_class)->constructed (object);
 
-  priv->context = g_main_context_ref_thread_default ();
-  source = g_source_new (&notify_source_funcs, sizeof (NotifySource));
-  g_weak_ref_init (&((NotifySource *) source)->self, self);
-  g_source_set_static_name (source, "[canopy] cyclic task state");
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_attach (source, priv->context);
+  notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
 
   g_mutex_lock (&scheduler.lock);
-  priv->notify_source = source;
+  priv->notify = notify;
   g_mutex_unlock (&scheduler.lock);
 }
 
@@ -581,7 +575,7 @@ canopy_cyclic_task_dispose (GObject *object)
 {
   CanopyCyclicTask *self = CANOPY_CYCLIC_TASK (object);
   CanopyCyclicTaskPrivate *priv = PRIV (self);
-  GSource *source;
+  CanopyNotifyQueue *notify;
   gboolean running;
 
   g_mutex_lock (&scheduler.lock);
@@ -591,15 +585,13 @@ canopy_cyclic_task_dispose (GObject *object)
   if (running)
     canopy_cyclic_task_stop (self);
 
+  /* The scheduler marks changes under the lock: after this it finds no
+   * queue. */
   g_mutex_lock (&scheduler.lock);
-  source = g_steal_pointer (&priv->notify_source);
+  notify = g_steal_pointer (&priv->notify);
   g_mutex_unlock (&scheduler.lock);
 
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
+  g_clear_pointer (&notify, _canopy_notify_queue_free);
 
   g_clear_object (&priv->bus);
 
@@ -611,7 +603,7 @@ canopy_cyclic_task_finalize (GObject *object)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (CANOPY_CYCLIC_TASK (object));
 
-  g_clear_pointer (&priv->context, g_main_context_unref);
+  g_clear_error (&priv->error);
 
   G_OBJECT_CLASS (canopy_cyclic_task_parent_class)->finalize (object);
 }
@@ -656,6 +648,10 @@ canopy_cyclic_task_get_property (GObject    *object,
 
     case PROP_SENT:
       g_value_set_uint64 (value, canopy_cyclic_task_get_sent (self));
+      break;
+
+    case PROP_ERROR:
+      g_value_take_boxed (value, canopy_cyclic_task_dup_error (self));
       break;
 
     case PROP_MISSED:
@@ -823,6 +819,19 @@ canopy_cyclic_task_class_init (CanopyCyclicTaskClass *klass)
                          0, G_MAXUINT64, 0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CanopyCyclicTask:error:
+   *
+   * Why the task could not send: the first failure since it last started
+   * (a full transmit queue, a bus gone off, a bus that was shut down, which
+   * also stops the task), or %NULL. Notified on the main context the task
+   * was made on, once per failure, never per frame.
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -859,7 +868,7 @@ send_periodic (CanopyBus            *bus,
                GError              **error)
 {
   g_autoptr(CanopyCyclicTask) task = NULL;
-  CanopyBusInterface *iface;
+  CanopyBusClass *iface;
 
   if (!canopy_message_validate (msg, error))
     return NULL;
@@ -867,7 +876,7 @@ send_periodic (CanopyBus            *bus,
   if (!isfinite (duration) || duration < 0)
     duration = 0;
 
-  iface = CANOPY_BUS_GET_IFACE (bus);
+  iface = CANOPY_BUS_GET_CLASS (bus);
   if (iface->send_periodic != NULL)
     {
       GObject *object = iface->send_periodic (bus, msg, count, initial_period, period, duration, error);
@@ -1225,6 +1234,30 @@ canopy_cyclic_task_get_missed (CanopyCyclicTask *self)
   return missed;
 }
 
+/**
+ * canopy_cyclic_task_dup_error:
+ * @self: a cyclic task
+ *
+ * See [property@Canopy.CyclicTask:error].
+ *
+ * Returns: (transfer full) (nullable): the first failure to send since the
+ *   task last started, or %NULL
+ */
+GError *
+canopy_cyclic_task_dup_error (CanopyCyclicTask *self)
+{
+  GError *error = NULL;
+
+  g_return_val_if_fail (CANOPY_IS_CYCLIC_TASK (self), NULL);
+
+  g_mutex_lock (&scheduler.lock);
+  if (PRIV (self)->error != NULL)
+    error = g_error_copy (PRIV (self)->error);
+  g_mutex_unlock (&scheduler.lock);
+
+  return error;
+}
+
 void
 _canopy_cyclic_task_get_message (CanopyCyclicTask *self,
                                  CanopyMessage    *msg)
@@ -1257,7 +1290,6 @@ _canopy_cyclic_task_set_running (CanopyCyclicTask *self,
                                  gboolean          running)
 {
   g_mutex_lock (&scheduler.lock);
-  PRIV (self)->running = !!running;
-  schedule_notify_locked (self);
+  set_running_locked (self, running);
   g_mutex_unlock (&scheduler.lock);
 }

@@ -44,6 +44,8 @@ void               _canopy_notify_queue_add        (CanopyNotifyQueue     *queue
 void               _canopy_notify_queue_add_urgent (CanopyNotifyQueue     *queue,
                                                     GParamSpec            *pspec);
 void               _canopy_notify_queue_schedule   (CanopyNotifyQueue     *queue);
+void               _canopy_notify_queue_set_min_interval (CanopyNotifyQueue *queue,
+                                                          gint64             min_interval_usec);
 void               _canopy_notify_queue_free       (CanopyNotifyQueue     *queue);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopyNotifyQueue, _canopy_notify_queue_free)

@@ -33,6 +33,13 @@ schedule_locked (CanopyNotifyQueue *queue,
   if (queue->detached)
     return;
 
+  /* Armed already, and not to be hurried: the armed time cannot be later
+   * than what we would set (last_dispatch does not change while armed), so
+   * skip reading the clock. This is the path of every frame after the
+   * first between two dispatches. */
+  if (queue->armed >= 0 && !urgent)
+    return;
+
   ready = urgent ? 0 : MAX (g_get_monotonic_time (),
                             queue->last_dispatch + queue->min_interval_usec);
 
@@ -195,6 +202,24 @@ _canopy_notify_queue_schedule (CanopyNotifyQueue *queue)
 
   g_mutex_lock (&queue->mutex);
   schedule_locked (queue, FALSE);
+  g_mutex_unlock (&queue->mutex);
+}
+
+/*
+ * _canopy_notify_queue_set_min_interval:
+ *
+ * Changes the shortest time between two dispatches (a listener's rate
+ * limit set after construction). Safe from any thread.
+ */
+void
+_canopy_notify_queue_set_min_interval (CanopyNotifyQueue *queue,
+                                       gint64             min_interval_usec)
+{
+  g_assert (queue != NULL);
+  g_assert (min_interval_usec >= 0);
+
+  g_mutex_lock (&queue->mutex);
+  queue->min_interval_usec = min_interval_usec;
   g_mutex_unlock (&queue->mutex);
 }
 

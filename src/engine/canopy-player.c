@@ -11,6 +11,7 @@
 #include "canopy-player.h"
 
 #include "canopy-clock-private.h"
+#include "canopy-notify-private.h"
 #include "canopy-sleep-private.h"
 
 /**
@@ -50,9 +51,8 @@ struct _CanopyPlayer
 {
   GObject       parent_instance;
 
-  CanopyBus    *bus;
-  GMainContext *context;
-  GSource      *notify_source;
+  CanopyBus         *bus;
+  CanopyNotifyQueue *notify;   /* under mutex */
 
   GMutex        mutex;
   GCond         cond;
@@ -74,11 +74,6 @@ struct _CanopyPlayer
   guint64       frames_sent;
   guint64       frames_left_out;
   guint         loops_done;
-
-  /* Pending notifications for the main context. */
-  guint         dirty;
-  gint64        notify_ready;  /* -1 unless the source is scheduled */
-  gint64        last_notify;
 };
 
 enum {
@@ -125,73 +120,26 @@ static const guint dirty_props[] = {
 };
 
 /* With the mutex held, from any thread. Progress is coalesced to at most
- * one dispatch per NOTIFY_INTERVAL_USEC; @urgent changes (playing started
- * or ended) go at the next iteration of the main context. */
+ * one notification per NOTIFY_INTERVAL_USEC; @urgent changes (playing
+ * started or ended) go at the next iteration of the main context. */
 static void
 mark_dirty_locked (CanopyPlayer *self,
                    guint         bits,
                    gboolean      urgent)
 {
-  gint64 ready;
-
-  self->dirty |= bits;
-
-  if (self->notify_source == NULL)
+  if (self->notify == NULL)
     return;
 
-  ready = urgent ? 0 : MAX (g_get_monotonic_time (), self->last_notify + NOTIFY_INTERVAL_USEC);
-  if (self->notify_ready >= 0 && self->notify_ready <= ready)
-    return;
-
-  self->notify_ready = ready;
-  g_source_set_ready_time (self->notify_source, ready);
-}
-
-typedef struct
-{
-  GSource  source;
-  GWeakRef self;
-} NotifySource;
-
-static gboolean
-notify_source_dispatch (GSource     *source,
-                        GSourceFunc  callback,
-                        gpointer     user_data)
-{
-  g_autoptr(CanopyPlayer) self = g_weak_ref_get (&((NotifySource *) source)->self);
-  guint dirty;
-
-  g_source_set_ready_time (source, -1);
-
-  if (self == NULL)
-    return G_SOURCE_CONTINUE;
-
-  g_mutex_lock (&self->mutex);
-  dirty = self->dirty;
-  self->dirty = 0;
-  self->notify_ready = -1;
-  self->last_notify = g_get_monotonic_time ();
-  g_mutex_unlock (&self->mutex);
-
-  g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < G_N_ELEMENTS (dirty_props); i++)
-    if (dirty & (1u << i))
-      g_object_notify_by_pspec (G_OBJECT (self), properties[dirty_props[i]]);
-  g_object_thaw_notify (G_OBJECT (self));
-
-  return G_SOURCE_CONTINUE;
+    {
+      if (!(bits & (1u << i)))
+        continue;
+      if (urgent)
+        _canopy_notify_queue_add_urgent (self->notify, properties[dirty_props[i]]);
+      else
+        _canopy_notify_queue_add (self->notify, properties[dirty_props[i]]);
+    }
 }
-
-static void
-notify_source_finalize (GSource *source)
-{
-  g_weak_ref_clear (&((NotifySource *) source)->self);
-}
-
-static GSourceFuncs notify_source_funcs = {
-  .dispatch = notify_source_dispatch,
-  .finalize = notify_source_finalize,
-};
 
 /* The duration of a file is only known at its end: a second reader finds
  * it on a thread of its own while the first one plays. */
@@ -559,19 +507,14 @@ static void
 canopy_player_constructed (GObject *object)
 {
   CanopyPlayer *self = CANOPY_PLAYER (object);
-  GSource *source;
+  CanopyNotifyQueue *notify;
 
   G_OBJECT_CLASS (canopy_player_parent_class)->constructed (object);
 
-  self->context = g_main_context_ref_thread_default ();
-  source = g_source_new (&notify_source_funcs, sizeof (NotifySource));
-  g_weak_ref_init (&((NotifySource *) source)->self, self);
-  g_source_set_static_name (source, "[canopy] player progress");
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_attach (source, self->context);
+  notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
 
   g_mutex_lock (&self->mutex);
-  self->notify_source = source;
+  self->notify = notify;
   g_mutex_unlock (&self->mutex);
 }
 
@@ -579,17 +522,15 @@ static void
 canopy_player_dispose (GObject *object)
 {
   CanopyPlayer *self = CANOPY_PLAYER (object);
-  GSource *source;
+  CanopyNotifyQueue *notify;
 
+  /* A playing thread marks progress under the mutex: after this it finds
+   * no queue. */
   g_mutex_lock (&self->mutex);
-  source = g_steal_pointer (&self->notify_source);
+  notify = g_steal_pointer (&self->notify);
   g_mutex_unlock (&self->mutex);
 
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
+  g_clear_pointer (&notify, _canopy_notify_queue_free);
 
   g_clear_object (&self->bus);
 
@@ -601,7 +542,6 @@ canopy_player_finalize (GObject *object)
 {
   CanopyPlayer *self = CANOPY_PLAYER (object);
 
-  g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -898,7 +838,6 @@ canopy_player_init (CanopyPlayer *self)
   g_cond_init (&self->cond);
   self->speed = 1.0;
   self->duration_ns = -1;
-  self->notify_ready = -1;
 }
 
 /**
@@ -933,37 +872,61 @@ canopy_player_get_bus (CanopyPlayer *self)
   return self->bus;
 }
 
-#define DEFINE_BOOLEAN_SETTING(name, PROP)                                \
-gboolean                                                                  \
-canopy_player_get_##name (CanopyPlayer *self)                             \
-{                                                                         \
-  gboolean value;                                                         \
-                                                                          \
-  g_return_val_if_fail (CANOPY_IS_PLAYER (self), FALSE);                  \
-                                                                          \
-  g_mutex_lock (&self->mutex);                                            \
-  value = self->name;                                                     \
-  g_mutex_unlock (&self->mutex);                                          \
-                                                                          \
-  return value;                                                           \
-}                                                                         \
-                                                                          \
-void                                                                      \
-canopy_player_set_##name (CanopyPlayer *self,                             \
-                          gboolean      value)                            \
-{                                                                         \
-  gboolean changed;                                                       \
-                                                                          \
-  g_return_if_fail (CANOPY_IS_PLAYER (self));                             \
-                                                                          \
-  g_mutex_lock (&self->mutex);                                            \
-  changed = self->name != !!value;                                        \
-  self->name = !!value;                                                   \
-  g_cond_broadcast (&self->cond);                                         \
-  g_mutex_unlock (&self->mutex);                                          \
-                                                                          \
-  if (changed)                                                            \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);         \
+static gboolean
+get_flag (CanopyPlayer *self,
+          guint         flag)
+{
+  gboolean value;
+
+  g_mutex_lock (&self->mutex);
+  switch (flag)
+    {
+    case PROP_IGNORE_TIMESTAMPS: value = self->ignore_timestamps; break;
+    case PROP_LOOP:              value = self->loop;              break;
+    case PROP_PAUSED:            value = self->paused;            break;
+    default:                     g_assert_not_reached ();
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return value;
+}
+
+/* Wakes the playing thread, which reads settings per frame. */
+static void
+set_flag (CanopyPlayer *self,
+          guint         flag,
+          gboolean      value)
+{
+  gboolean changed;
+
+  value = !!value;
+
+  g_mutex_lock (&self->mutex);
+  switch (flag)
+    {
+    case PROP_IGNORE_TIMESTAMPS:
+      changed = self->ignore_timestamps != (guint) value;
+      self->ignore_timestamps = value;
+      break;
+
+    case PROP_LOOP:
+      changed = self->loop != (guint) value;
+      self->loop = value;
+      break;
+
+    case PROP_PAUSED:
+      changed = self->paused != (guint) value;
+      self->paused = value;
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[flag]);
 }
 
 static double
@@ -987,6 +950,13 @@ get_double (CanopyPlayer *self,
  *
  * Returns: whether frames are sent one after the other
  */
+gboolean
+canopy_player_get_ignore_timestamps (CanopyPlayer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_PLAYER (self), FALSE);
+  return get_flag (self, PROP_IGNORE_TIMESTAMPS);
+}
+
 /**
  * canopy_player_set_ignore_timestamps:
  * @self: a player
@@ -994,7 +964,13 @@ get_double (CanopyPlayer *self,
  *
  * Sets [property@Canopy.Player:ignore-timestamps].
  */
-DEFINE_BOOLEAN_SETTING (ignore_timestamps, PROP_IGNORE_TIMESTAMPS)
+void
+canopy_player_set_ignore_timestamps (CanopyPlayer *self,
+                                     gboolean      ignore_timestamps)
+{
+  g_return_if_fail (CANOPY_IS_PLAYER (self));
+  set_flag (self, PROP_IGNORE_TIMESTAMPS, ignore_timestamps);
+}
 
 /**
  * canopy_player_get_loop:
@@ -1004,6 +980,13 @@ DEFINE_BOOLEAN_SETTING (ignore_timestamps, PROP_IGNORE_TIMESTAMPS)
  *
  * Returns: whether a file starts over at its end
  */
+gboolean
+canopy_player_get_loop (CanopyPlayer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_PLAYER (self), FALSE);
+  return get_flag (self, PROP_LOOP);
+}
+
 /**
  * canopy_player_set_loop:
  * @self: a player
@@ -1011,7 +994,13 @@ DEFINE_BOOLEAN_SETTING (ignore_timestamps, PROP_IGNORE_TIMESTAMPS)
  *
  * Sets [property@Canopy.Player:loop].
  */
-DEFINE_BOOLEAN_SETTING (loop, PROP_LOOP)
+void
+canopy_player_set_loop (CanopyPlayer *self,
+                        gboolean      loop)
+{
+  g_return_if_fail (CANOPY_IS_PLAYER (self));
+  set_flag (self, PROP_LOOP, loop);
+}
 
 /**
  * canopy_player_get_paused:
@@ -1021,6 +1010,13 @@ DEFINE_BOOLEAN_SETTING (loop, PROP_LOOP)
  *
  * Returns: whether the replay is held
  */
+gboolean
+canopy_player_get_paused (CanopyPlayer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_PLAYER (self), FALSE);
+  return get_flag (self, PROP_PAUSED);
+}
+
 /**
  * canopy_player_set_paused:
  * @self: a player
@@ -1028,7 +1024,13 @@ DEFINE_BOOLEAN_SETTING (loop, PROP_LOOP)
  *
  * Sets [property@Canopy.Player:paused]; may be called from any thread.
  */
-DEFINE_BOOLEAN_SETTING (paused, PROP_PAUSED)
+void
+canopy_player_set_paused (CanopyPlayer *self,
+                          gboolean      paused)
+{
+  g_return_if_fail (CANOPY_IS_PLAYER (self));
+  set_flag (self, PROP_PAUSED, paused);
+}
 
 /**
  * canopy_player_get_gap:

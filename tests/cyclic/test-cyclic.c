@@ -547,11 +547,11 @@ test_invalid (void)
  * deadlines it missed instead of sending them in a burst. */
 
 #define TEST_TYPE_STALL_BUS (test_stall_bus_get_type ())
-G_DECLARE_FINAL_TYPE (TestStallBus, test_stall_bus, TEST, STALL_BUS, GObject)
+G_DECLARE_FINAL_TYPE (TestStallBus, test_stall_bus, TEST, STALL_BUS, CanopyBus)
 
 struct _TestStallBus
 {
-  GObject parent_instance;
+  CanopyBus parent_instance;
   guint   n_sent;
   guint   stall_at;
   gulong  stall_usec;
@@ -579,37 +579,15 @@ stall_bus_recv (CanopyBus      *bus,
   return FALSE;
 }
 
-static gboolean
-stall_bus_set_filters (CanopyBus           *bus,
-                       const CanopyFilter  *filters,
-                       guint                n_filters,
-                       GError             **error)
-{
-  return TRUE;
-}
-
-static void
-stall_bus_shutdown (CanopyBus *bus)
-{
-}
-
-static void
-stall_bus_iface_init (CanopyBusInterface *iface)
-{
-  iface->send = stall_bus_send;
-  iface->recv = stall_bus_recv;
-  iface->set_filters = stall_bus_set_filters;
-  iface->shutdown = stall_bus_shutdown;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestStallBus, test_stall_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, stall_bus_iface_init))
+G_DEFINE_FINAL_TYPE (TestStallBus, test_stall_bus, CANOPY_TYPE_BUS)
 
 static void
 test_stall_bus_class_init (TestStallBusClass *klass)
 {
-  G_OBJECT_CLASS (klass)->get_property = _canopy_bus_get_property;
-  _canopy_bus_class_override_properties (G_OBJECT_CLASS (klass));
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
+
+  bus_class->send = stall_bus_send;
+  bus_class->recv = stall_bus_recv;
 }
 
 static void
@@ -620,7 +598,7 @@ test_stall_bus_init (TestStallBus *self)
 static void
 test_no_burst (void)
 {
-  g_autoptr(TestStallBus) bus = g_object_new (TEST_TYPE_STALL_BUS, NULL);
+  g_autoptr(TestStallBus) bus = g_initable_new (TEST_TYPE_STALL_BUS, NULL, NULL, NULL);
   g_autoptr(CanopyCyclicTask) task = NULL;
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
@@ -704,11 +682,11 @@ test_native_task_init (TestNativeTask *self)
 }
 
 #define TEST_TYPE_NATIVE_BUS (test_native_bus_get_type ())
-G_DECLARE_FINAL_TYPE (TestNativeBus, test_native_bus, TEST, NATIVE_BUS, GObject)
+G_DECLARE_FINAL_TYPE (TestNativeBus, test_native_bus, TEST, NATIVE_BUS, CanopyBus)
 
 struct _TestNativeBus
 {
-  GObject parent_instance;
+  CanopyBus parent_instance;
 };
 
 static GObject *
@@ -735,24 +713,16 @@ native_bus_send_periodic (CanopyBus            *bus,
   return G_OBJECT (g_steal_pointer (&task));
 }
 
-static void
-native_bus_iface_init (CanopyBusInterface *iface)
-{
-  iface->send = stall_bus_send;
-  iface->recv = stall_bus_recv;
-  iface->set_filters = stall_bus_set_filters;
-  iface->shutdown = stall_bus_shutdown;
-  iface->send_periodic = native_bus_send_periodic;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestNativeBus, test_native_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, native_bus_iface_init))
+G_DEFINE_FINAL_TYPE (TestNativeBus, test_native_bus, CANOPY_TYPE_BUS)
 
 static void
 test_native_bus_class_init (TestNativeBusClass *klass)
 {
-  G_OBJECT_CLASS (klass)->get_property = _canopy_bus_get_property;
-  _canopy_bus_class_override_properties (G_OBJECT_CLASS (klass));
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
+
+  bus_class->send = stall_bus_send;
+  bus_class->recv = stall_bus_recv;
+  bus_class->send_periodic = native_bus_send_periodic;
 }
 
 static void
@@ -763,7 +733,7 @@ test_native_bus_init (TestNativeBus *self)
 static void
 test_driver_task (void)
 {
-  g_autoptr(TestNativeBus) bus = g_object_new (TEST_TYPE_NATIVE_BUS, NULL);
+  g_autoptr(TestNativeBus) bus = g_initable_new (TEST_TYPE_NATIVE_BUS, NULL, NULL, NULL);
   g_autoptr(CanopyCyclicTask) task = NULL;
   g_autoptr(CanopyCyclicTask) multi = NULL;
   g_autoptr(GError) error = NULL;
@@ -814,6 +784,89 @@ test_driver_task (void)
   canopy_cyclic_task_stop (multi);
 }
 
+/* A bus that refuses every frame: the task reports why through its error
+ * property, on the main context, instead of a log line. */
+#define TEST_TYPE_REFUSING_BUS (test_refusing_bus_get_type ())
+G_DECLARE_FINAL_TYPE (TestRefusingBus, test_refusing_bus, TEST, REFUSING_BUS, CanopyBus)
+
+struct _TestRefusingBus
+{
+  CanopyBus parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestRefusingBus, test_refusing_bus, CANOPY_TYPE_BUS)
+
+static gboolean
+refusing_bus_send (CanopyBus            *bus,
+                   const CanopyMessage  *msg,
+                   double                timeout,
+                   GError              **error)
+{
+  g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_IO, "The device is gone");
+  return FALSE;
+}
+
+static void
+test_refusing_bus_class_init (TestRefusingBusClass *klass)
+{
+  CANOPY_BUS_CLASS (klass)->send = refusing_bus_send;
+  CANOPY_BUS_CLASS (klass)->recv = stall_bus_recv;
+}
+
+static void
+test_refusing_bus_init (TestRefusingBus *self)
+{
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_send_error (void)
+{
+  g_autoptr(TestRefusingBus) bus = g_initable_new (TEST_TYPE_REFUSING_BUS, NULL, NULL, NULL);
+  g_autoptr(CanopyCyclicTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) task_error = NULL;
+  guint n_error_notify = 0, n_missed_notify = 0;
+  CanopyMessage msg;
+  gint64 end;
+
+  canopy_message_init (&msg, 0x66, FALSE, NULL, 0);
+  task = canopy_bus_send_periodic (CANOPY_BUS (bus), &msg, 0.002, 0, &error);
+  g_assert_no_error (error);
+  g_signal_connect (task, "notify::error", G_CALLBACK (count_notify), &n_error_notify);
+  g_signal_connect (task, "notify::missed", G_CALLBACK (count_notify), &n_missed_notify);
+
+  /* 50 refused frames in 100 ms: one error, reported once. */
+  end = g_get_monotonic_time () + 100 * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  canopy_cyclic_task_stop (task);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  task_error = canopy_cyclic_task_dup_error (task);
+  g_assert_error (task_error, CANOPY_ERROR, CANOPY_ERROR_IO);
+  g_assert_cmpstr (task_error->message, ==, "The device is gone");
+  g_assert_cmpuint (n_error_notify, ==, 1);
+  g_assert_cmpuint (canopy_cyclic_task_get_sent (task), ==, 0);
+  g_assert_cmpuint (canopy_cyclic_task_get_missed (task), >=, 10);
+  /* Counters notify coalesced (at most ten a second), not per frame. */
+  g_assert_cmpuint (n_missed_notify, >=, 1);
+  g_assert_cmpuint (n_missed_notify, <=, 3);
+
+  /* Starting again starts with a clean slate. */
+  g_assert_true (canopy_cyclic_task_start (task, &error));
+  g_assert_no_error (error);
+  canopy_cyclic_task_stop (task);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -831,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/cyclic/invalid", test_invalid);
   g_test_add_func ("/cyclic/no-burst", test_no_burst);
   g_test_add_func ("/cyclic/driver-task", test_driver_task);
+  g_test_add_func ("/cyclic/send-error", test_send_error);
 
   return g_test_run ();
 }

@@ -14,7 +14,9 @@
 #include "canopy-message.h"
 #include "canopy-filter.h"
 #include "canopy-frame-item.h"
+#include "canopy-bus-statistics.h"
 #include "canopy-bus.h"
+#include "canopy-interface-info.h"
 #include "canopy-cyclic-task.h"
 #include "canopy-config.h"
 #include "canopy-listener.h"
@@ -23,6 +25,9 @@
 #include "canopy-notifier.h"
 #include "canopy-main-context-listener.h"
 #include "canopy-player.h"
+#include "canopy-log-format.h"
+#include "canopy-log-reader.h"
+#include "canopy-log-writer.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"
@@ -30,11 +35,10 @@
 #include "canopy-remote-server.h"
 #if defined (__linux__)
 # include "canopy-socketcan-bus.h"
+# include "canopy-socketcan-enums.h"
 #endif
 
 /* formats */
-#include "canopy-log-reader.h"
-#include "canopy-log-writer.h"
 #include "canopy-printer.h"
 #include "canopy-blf-reader.h"
 #include "canopy-blf-writer.h"

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "canopy-error.h"
-#include "canopy-formats-private.h"
+#include "canopy-log-format-private.h"
 #include "canopy-log-reader-private.h"
 
 /**
@@ -194,7 +194,7 @@ canopy_log_reader_new_for_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _canopy_formats_open_reader (path, error);
+  return _canopy_log_format_open_reader (path, error);
 }
 
 /**
@@ -285,7 +285,7 @@ canopy_log_reader_get_format (CanopyLogReader *self)
 {
   g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
 
-  return _canopy_formats_name_for_type (G_OBJECT_TYPE (self));
+  return _canopy_log_format_name_for_type (G_OBJECT_TYPE (self));
 }
 
 /**

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "canopy-error.h"
-#include "canopy-formats-private.h"
+#include "canopy-log-format-private.h"
 #include "canopy-log-writer-private.h"
 
 /**
@@ -290,7 +290,7 @@ canopy_log_writer_new_for_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _canopy_formats_open_writer (path, error);
+  return _canopy_log_format_open_writer (path, error);
 }
 
 /**
@@ -430,7 +430,7 @@ canopy_log_writer_get_format (CanopyLogWriter *self)
 {
   g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), NULL);
 
-  return _canopy_formats_name_for_type (G_OBJECT_TYPE (self));
+  return _canopy_log_format_name_for_type (G_OBJECT_TYPE (self));
 }
 
 /**
