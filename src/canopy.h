@@ -28,6 +28,9 @@
 #include "canopy-log-format.h"
 #include "canopy-log-reader.h"
 #include "canopy-log-writer.h"
+#include "canopy-capture-store.h"
+#include "canopy-id-row.h"
+#include "canopy-id-table.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "canopy-per-id-view.h"
 #include "canopy-tool-common.h"
 
 int
@@ -27,6 +28,7 @@ main (int   argc,
   double duration = 0;
   guint64 logged = 0;
   gint64 deadline = 0;
+  gboolean per_id = FALSE;
   GOptionEntry entries[] = {
     { "file_name", 'f', 0, G_OPTION_ARG_FILENAME, &log_file,
       "Path of the log file; the format follows the extension (.asc, .blf, .csv, "
@@ -41,6 +43,9 @@ main (int   argc,
       "Exit after logging this many frames", "COUNT" },
     { "duration", 'T', 0, G_OPTION_ARG_DOUBLE, &duration,
       "Exit after this many seconds", "SECONDS" },
+    { "per-id", 0, 0, G_OPTION_ARG_NONE, &per_id,
+      "Show one line per identifier (count, period, data with the changed bytes "
+      "marked), refreshed on a terminal, like cansniffer", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &remaining, NULL, "[FILTERS…]" },
     { NULL }
   };
@@ -73,6 +78,23 @@ main (int   argc,
 
   if (!canopy_bus_set_filter_array (bus, (CanopyFilter *) filters->data, filters->len, &error))
     return canopy_tool_fail ("canopy-logger", error, 1);
+
+  if (per_id)
+    {
+      if (log_file != NULL)
+        {
+          g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               "--per-id shows a table instead of logging; drop --file_name");
+          return canopy_tool_fail ("canopy-logger", error, 2);
+        }
+      canopy_tool_catch_interrupt ();
+      if (duration > 0)
+        deadline = g_get_monotonic_time () + (gint64) (duration * G_USEC_PER_SEC);
+      if (!canopy_per_id_view_run (bus, count, deadline, &logged, &error))
+        return canopy_tool_fail ("canopy-logger", error, 1);
+      canopy_bus_shutdown (bus);
+      return 0;
+    }
 
   /* As python-can's Logger: the extension chooses the format. */
   if (log_file != NULL)

@@ -1,8 +1,7 @@
 /* test-formats-alloc.c — readers and writers do not allocate per frame
  *
  * The test program counts the malloc/calloc/realloc calls of the thread
- * that writes and reads (glibc only: it wraps glibc's allocator), after a
- * warm-up. Worker threads (BLF containers, the SQLite writer) work per
+ * that writes and reads (canopy-test-alloc.h), after a warm-up. Worker threads (BLF containers, the SQLite writer) work per
  * block and are not counted.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -16,54 +15,7 @@
 
 #include "formats-test-common.h"
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-# define COUNT_ALLOCATIONS 1
-
-extern void *__libc_malloc (size_t size);
-extern void *__libc_calloc (size_t n, size_t size);
-extern void *__libc_realloc (void *ptr, size_t size);
-extern void  __libc_free (void *ptr);
-
-/* Only this thread's allocations: GLib and GIO start helper threads of
- * their own at any time. */
-static __thread gint allocations;
-static gboolean trap;
-
-void *malloc (size_t size);
-void *calloc (size_t n, size_t size);
-void *realloc (void *ptr, size_t size);
-void  free (void *ptr);
-
-void *
-malloc (size_t size)
-{
-  if (allocations++ == 0 && trap)
-    G_BREAKPOINT ();
-  return __libc_malloc (size);
-}
-
-void *
-calloc (size_t n,
-        size_t size)
-{
-  allocations++;
-  return __libc_calloc (n, size);
-}
-
-void *
-realloc (void   *ptr,
-         size_t  size)
-{
-  allocations++;
-  return __libc_realloc (ptr, size);
-}
-
-void
-free (void *ptr)
-{
-  __libc_free (ptr);
-}
-#endif
+#include "canopy-test-alloc.h"
 
 #define WARM_UP 1000
 #define COUNTED 20000
