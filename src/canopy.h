@@ -31,6 +31,8 @@
 #include "canopy-capture-store.h"
 #include "canopy-id-row.h"
 #include "canopy-id-table.h"
+#include "canopy-log-summary.h"
+#include "canopy-log-document.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"

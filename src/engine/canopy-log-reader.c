@@ -5,6 +5,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <gio/gio.h>
+
 #include "canopy-error.h"
 #include "canopy-log-format-private.h"
 #include "canopy-log-reader-private.h"
@@ -22,8 +26,9 @@
 
 typedef struct
 {
-  char    *path;
-  guint64  bytes_read;
+  char         *path;
+  GCancellable *cancellable;
+  guint64       bytes_read;
   guint64  bytes_total;
   guint    finished : 1;
 } CanopyLogReaderPrivate;
@@ -49,6 +54,7 @@ canopy_log_reader_finalize (GObject *object)
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 
   g_clear_pointer (&priv->path, g_free);
+  g_clear_object (&priv->cancellable);
 
   G_OBJECT_CLASS (canopy_log_reader_parent_class)->finalize (object);
 }
@@ -198,6 +204,53 @@ canopy_log_reader_new_for_file (const char  *path,
 }
 
 /**
+ * canopy_log_reader_new_for_gfile:
+ * @file: the file to read
+ * @cancellable: (nullable): cancels the reading: canopy_log_reader_next()
+ *   then fails with %G_IO_ERROR_CANCELLED
+ * @error: return location for a #GError
+ *
+ * Like canopy_log_reader_new_for_file(), for a #GFile. Log files are read
+ * with random access and memory maps in mind: @file must be a local file
+ * (one with a path).
+ *
+ * Returns: (transfer full): a new reader, or %NULL with @error set
+ */
+CanopyLogReader *
+canopy_log_reader_new_for_gfile (GFile         *file,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autofree char *path = NULL;
+  CanopyLogReader *self;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!(path = g_file_get_path (file)))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "%s: only local files can be read as logs", uri);
+      return NULL;
+    }
+
+  if ((self = _canopy_formats_open_reader (path, error)) != NULL && cancellable != NULL)
+    {
+      CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+      priv->cancellable = g_object_ref (cancellable);
+    }
+
+  return self;
+}
+
+/**
  * canopy_log_reader_next:
  * @self: a log reader
  * @msg: (out caller-allocates): the frame read
@@ -221,6 +274,9 @@ canopy_log_reader_next (CanopyLogReader  *self,
 
   /* A reader that reported the end (or damage) stays there. */
   if (priv->finished)
+    return FALSE;
+
+  if (priv->cancellable != NULL && g_cancellable_set_error_if_cancelled (priv->cancellable, error))
     return FALSE;
 
   if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
@@ -350,4 +406,47 @@ _canopy_log_reader_set_progress (CanopyLogReader *self,
    * progress bar polls the getters. */
   priv->bytes_read = bytes_read;
   priv->bytes_total = bytes_total;
+}
+
+gboolean
+_canopy_log_reader_save_checkpoint (CanopyLogReader           *self,
+                                    CanopyLogReaderCheckpoint *checkpoint)
+{
+  CanopyLogReaderClass *klass = CANOPY_LOG_READER_GET_CLASS (self);
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  memset (checkpoint, 0, sizeof *checkpoint);
+
+  if (klass->save_checkpoint == NULL || priv->finished)
+    return FALSE;
+
+  return klass->save_checkpoint (self, checkpoint);
+}
+
+gboolean
+_canopy_log_reader_restore_checkpoint (CanopyLogReader                 *self,
+                                       const CanopyLogReaderCheckpoint *checkpoint,
+                                       GError                         **error)
+{
+  CanopyLogReaderClass *klass = CANOPY_LOG_READER_GET_CLASS (self);
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+
+  if (klass->restore_checkpoint == NULL)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "%s: the %s reader cannot go back to an earlier frame",
+                   priv->path, canopy_log_reader_get_format (self));
+      return FALSE;
+    }
+
+  /* A reader at its end (or at damage) reads again from the checkpoint. */
+  priv->finished = FALSE;
+
+  if (!klass->restore_checkpoint (self, checkpoint, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -9,7 +9,7 @@
 # error "Only <canopy.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "canopy-message.h"
 #include "canopy-version-macros.h"
@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 
 CANOPY_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (CanopyLogReader, canopy_log_reader, CANOPY, LOG_READER, GObject)
+
+/* Private: defined in canopy-log-reader-private.h. */
+struct _CanopyLogReaderCheckpoint;
 
 /**
  * CanopyLogReaderClass:
@@ -40,12 +43,23 @@ struct _CanopyLogReaderClass
                     GError          **error);
 
   /*< private >*/
-  gpointer padding[8];
+  /* Random access for the log document: see canopy-log-reader-private.h. */
+  gboolean (*save_checkpoint)    (CanopyLogReader                         *self,
+                                  struct _CanopyLogReaderCheckpoint       *checkpoint);
+  gboolean (*restore_checkpoint) (CanopyLogReader                         *self,
+                                  const struct _CanopyLogReaderCheckpoint *checkpoint,
+                                  GError                                 **error);
+
+  gpointer padding[6];
 };
 
 
 CANOPY_AVAILABLE_IN_ALL
 CanopyLogReader *canopy_log_reader_new_for_file   (const char       *path,
+                                                   GError          **error);
+CANOPY_AVAILABLE_IN_ALL
+CanopyLogReader *canopy_log_reader_new_for_gfile  (GFile            *file,
+                                                   GCancellable     *cancellable,
                                                    GError          **error);
 CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_reader_next           (CanopyLogReader  *self,

@@ -24,9 +24,10 @@
 
 typedef struct
 {
-  GMutex   mutex;
-  char    *path;
-  GError  *error;
+  GMutex        mutex;
+  char         *path;
+  GCancellable *cancellable;
+  GError       *error;
   guint64  written;
   guint    closed : 1;
 } CanopyLogWriterPrivate;
@@ -78,6 +79,9 @@ write_locked (CanopyLogWriter      *self,
       g_propagate_error (error, g_error_copy (priv->error));
       return FALSE;
     }
+
+  if (priv->cancellable != NULL && g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    return FALSE;
 
   if (!CANOPY_LOG_WRITER_GET_CLASS (self)->write (self, msg, &local_error))
     {
@@ -167,6 +171,7 @@ canopy_log_writer_finalize (GObject *object)
   CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
 
   g_clear_pointer (&priv->path, g_free);
+  g_clear_object (&priv->cancellable);
   g_clear_error (&priv->error);
   g_mutex_clear (&priv->mutex);
 
@@ -291,6 +296,53 @@ canopy_log_writer_new_for_file (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return _canopy_log_format_open_writer (path, error);
+}
+
+/**
+ * canopy_log_writer_new_for_gfile:
+ * @file: the file to write
+ * @cancellable: (nullable): cancels the writing: canopy_log_writer_write()
+ *   then fails with %G_IO_ERROR_CANCELLED (close the writer to keep what
+ *   was written)
+ * @error: return location for a #GError
+ *
+ * Like canopy_log_writer_new_for_file(), for a #GFile, which must be a
+ * local file (one with a path).
+ *
+ * Returns: (transfer full): a new writer, or %NULL with @error set
+ */
+CanopyLogWriter *
+canopy_log_writer_new_for_gfile (GFile         *file,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autofree char *path = NULL;
+  CanopyLogWriter *self;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!(path = g_file_get_path (file)))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "%s: only local files can be written as logs", uri);
+      return NULL;
+    }
+
+  if ((self = _canopy_formats_open_writer (path, error)) != NULL && cancellable != NULL)
+    {
+      CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+
+      priv->cancellable = g_object_ref (cancellable);
+    }
+
+  return self;
 }
 
 /**

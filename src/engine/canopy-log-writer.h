@@ -9,6 +9,8 @@
 # error "Only <canopy.h> can be included directly."
 #endif
 
+#include <gio/gio.h>
+
 #include "canopy-listener.h"
 
 G_BEGIN_DECLS
@@ -54,6 +56,10 @@ struct _CanopyLogWriterClass
 CANOPY_AVAILABLE_IN_ALL
 CanopyLogWriter *canopy_log_writer_new_for_file (const char          *path,
                                                  GError             **error);
+CANOPY_AVAILABLE_IN_ALL
+CanopyLogWriter *canopy_log_writer_new_for_gfile (GFile               *file,
+                                                  GCancellable        *cancellable,
+                                                  GError             **error);
 CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_writer_write        (CanopyLogWriter     *self,
                                                  const CanopyMessage *msg,

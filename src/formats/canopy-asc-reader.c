@@ -473,6 +473,38 @@ canopy_asc_reader_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_asc_reader_parent_class)->finalize (object);
 }
 
+/* Random access (the log document): the next line, and the base time and
+ * mode that "base"/"Begin Triggerblock" lines set along the file. */
+static gboolean
+canopy_asc_reader_save_checkpoint (CanopyLogReader           *reader,
+                                   CanopyLogReaderCheckpoint *checkpoint)
+{
+  CanopyAscReader *self = CANOPY_ASC_READER (reader);
+
+  _canopy_line_reader_tell (self->lines, checkpoint);
+  checkpoint->state[0] = self->base_ns;
+  checkpoint->state[1] = self->last_offset_ns;
+  checkpoint->state[2] = self->dec | self->relative << 1 | self->have_trigger_date << 2;
+  return TRUE;
+}
+
+static gboolean
+canopy_asc_reader_restore_checkpoint (CanopyLogReader                  *reader,
+                                      const CanopyLogReaderCheckpoint  *checkpoint,
+                                      GError                          **error)
+{
+  CanopyAscReader *self = CANOPY_ASC_READER (reader);
+
+  if (!_canopy_line_reader_seek (self->lines, checkpoint, error))
+    return FALSE;
+  self->base_ns = checkpoint->state[0];
+  self->last_offset_ns = checkpoint->state[1];
+  self->dec = (checkpoint->state[2] & 1) != 0;
+  self->relative = (checkpoint->state[2] & 2) != 0;
+  self->have_trigger_date = (checkpoint->state[2] & 4) != 0;
+  return TRUE;
+}
+
 static void
 canopy_asc_reader_class_init (CanopyAscReaderClass *klass)
 {
@@ -481,6 +513,8 @@ canopy_asc_reader_class_init (CanopyAscReaderClass *klass)
 
   object_class->finalize = canopy_asc_reader_finalize;
   reader_class->next = canopy_asc_reader_next;
+  reader_class->save_checkpoint = canopy_asc_reader_save_checkpoint;
+  reader_class->restore_checkpoint = canopy_asc_reader_restore_checkpoint;
 }
 
 static void

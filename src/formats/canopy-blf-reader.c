@@ -128,6 +128,15 @@ struct _CanopyBlfReader
   gboolean         finished;
   guint64          skipped;
 
+  /* Random access (the log document): the last top-level object whose
+   * parse started clean (no carried bytes, no damage being skipped), and
+   * the frames delivered since. */
+  guint64          resume_offset;
+  gsize            resume_inner;   /* where in the inflated object stream */
+  guint64          resume_frames;
+  gsize            restore_inner;  /* where the next window starts */
+  guint            max_ahead;      /* top-level objects read ahead */
+
   guint            utc : 1;
 };
 
@@ -555,7 +564,7 @@ read_top_level (CanopyBlfReader *self,
 static void
 fill_pipeline (CanopyBlfReader *self)
 {
-  while (!self->top_done && self->n_used < self->n_slots)
+  while (!self->top_done && self->n_used < self->max_ahead)
     {
       BlfSlot *slot = &self->slots[(self->head + self->n_used) % self->n_slots];
 
@@ -673,6 +682,20 @@ is_frame_type (guint32 type)
     }
 }
 
+/* The window's position is where a new object starts, in the container
+ * itself (not the join buffer): a reader that seeks to the container and
+ * starts there parses on exactly as this one does. */
+static void
+note_resume_point (CanopyBlfReader *self)
+{
+  if (self->skip_remaining == 0 && !self->quiet_scan && self->pending_bad == NULL)
+    {
+      self->resume_offset = self->cur->file_offset;
+      self->resume_inner = self->pos;
+      self->resume_frames = 0;
+    }
+}
+
 /* Parses the window from pos. Returns TRUE with a frame in @msg, FALSE when
  * the window is exhausted (pos is then at the start of what must be
  * carried over). */
@@ -695,6 +718,7 @@ parse_window (CanopyBlfReader *self,
           self->buf = self->cur->ubuf;
           self->len = self->cur->produced;
           self->in_join = FALSE;
+          note_resume_point (self);
         }
 
       remaining = self->len - self->pos;
@@ -855,6 +879,11 @@ next_slot (CanopyBlfReader  *self,
   slot_wait (self, slot);
   self->cur = slot;
 
+  /* After a restored checkpoint: the window starts inside the container,
+   * after the tail of an object that began in the one before. */
+  start = MIN (self->restore_inner, slot->produced);
+  self->restore_inner = 0;
+
   if (slot->warning != NULL)
     {
       self->skipped++;
@@ -934,6 +963,8 @@ next_slot (CanopyBlfReader  *self,
       self->len = slot->produced;
       self->pos = start;
       self->in_join = FALSE;
+
+      note_resume_point (self);
     }
 
   return TRUE;
@@ -953,7 +984,10 @@ canopy_blf_reader_next (CanopyLogReader  *reader,
   for (;;)
     {
       if (self->cur != NULL && parse_window (self, msg))
-        return TRUE;
+        {
+          self->resume_frames++;
+          return TRUE;
+        }
 
       if (!next_slot (self, error))
         {
@@ -1007,8 +1041,11 @@ canopy_blf_reader_initable_init (GInitable     *initable,
   _canopy_blf_systemtime_to_ns (&self->header.start, self->utc, &self->start_ns);
   _canopy_blf_systemtime_to_ns (&self->header.stop, self->utc, &self->stop_ns);
 
+  self->resume_offset = self->foffset;
+
   n_workers = CLAMP (g_get_num_processors (), 1, 8);
   self->n_slots = 2 * n_workers + 2;
+  self->max_ahead = self->n_slots;
   self->slots = g_new0 (BlfSlot, self->n_slots);
   for (guint i = 0; i < self->n_slots; i++)
     self->slots[i].reader = self;
@@ -1027,10 +1064,8 @@ initable_iface_init (GInitableIface *iface)
 }
 
 static void
-canopy_blf_reader_dispose (GObject *object)
+stop_workers (CanopyBlfReader *self)
 {
-  CanopyBlfReader *self = CANOPY_BLF_READER (object);
-
   /* Cancel what no worker started, then wait for the rest. */
   if (self->pool != NULL)
     {
@@ -1038,6 +1073,79 @@ canopy_blf_reader_dispose (GObject *object)
         g_atomic_int_compare_and_exchange (&self->slots[i].state, SLOT_QUEUED, SLOT_FREE);
       g_thread_pool_free (g_steal_pointer (&self->pool), TRUE, TRUE);
     }
+}
+
+static gboolean
+canopy_blf_reader_save_checkpoint (CanopyLogReader           *reader,
+                                   CanopyLogReaderCheckpoint *checkpoint)
+{
+  CanopyBlfReader *self = CANOPY_BLF_READER (reader);
+
+  checkpoint->offset = self->resume_offset;
+  checkpoint->state[0] = self->resume_inner;
+  checkpoint->line = self->resume_frames;
+  return TRUE;
+}
+
+static gboolean
+canopy_blf_reader_restore_checkpoint (CanopyLogReader                  *reader,
+                                      const CanopyLogReaderCheckpoint  *checkpoint,
+                                      GError                          **error)
+{
+  CanopyBlfReader *self = CANOPY_BLF_READER (reader);
+  CanopyMessage scratch;
+
+  /* A reader that jumps reads only the container it needs, inflating it
+   * itself: read-ahead would inflate containers nobody asks for. */
+  stop_workers (self);
+  self->max_ahead = 1;
+
+  for (guint i = 0; i < self->n_slots; i++)
+    slot_release (&self->slots[i]);
+  self->head = self->n_used = 0;
+  self->top_done = FALSE;
+  self->cur = NULL;
+  self->buf = NULL;
+  self->len = self->pos = 0;
+  self->in_join = FALSE;
+  self->carry_len = 0;
+  self->skip_remaining = 0;
+  self->quiet_scan = FALSE;
+  self->finished = FALSE;
+  g_clear_pointer (&self->pending_bad, g_free);
+  g_clear_error (&self->pending_damage);
+  g_clear_error (&self->ferror);
+
+  if (!g_seekable_seek (G_SEEKABLE (self->stream), (goffset) checkpoint->offset,
+                        G_SEEK_SET, NULL, error))
+    return FALSE;
+  self->fpos = self->flen = 0;
+  self->foffset = checkpoint->offset;
+  self->feof = FALSE;
+  self->stream_total = 0;
+  self->resume_offset = checkpoint->offset;
+  self->resume_inner = self->restore_inner = (gsize) checkpoint->state[0];
+  self->resume_frames = 0;
+
+  for (guint64 i = 0; i < checkpoint->line; i++)
+    if (!canopy_blf_reader_next (reader, &scratch, error))
+      {
+        if (error != NULL && *error == NULL)
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
+                       "offset %" G_GUINT64_FORMAT ": fewer frames than when the file was indexed",
+                       checkpoint->offset);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static void
+canopy_blf_reader_dispose (GObject *object)
+{
+  CanopyBlfReader *self = CANOPY_BLF_READER (object);
+
+  stop_workers (self);
 
   if (self->stream != NULL)
     g_input_stream_close (self->stream, NULL, NULL);
@@ -1128,6 +1236,8 @@ canopy_blf_reader_class_init (CanopyBlfReaderClass *klass)
   object_class->set_property = canopy_blf_reader_set_property;
 
   reader_class->next = canopy_blf_reader_next;
+  reader_class->save_checkpoint = canopy_blf_reader_save_checkpoint;
+  reader_class->restore_checkpoint = canopy_blf_reader_restore_checkpoint;
 
   /**
    * CanopyBlfReader:utc:

@@ -251,6 +251,24 @@ canopy_csv_reader_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_csv_reader_parent_class)->finalize (object);
 }
 
+/* Random access (the log document): after the header, the next line is
+ * all the state there is. */
+static gboolean
+canopy_csv_reader_save_checkpoint (CanopyLogReader           *reader,
+                             CanopyLogReaderCheckpoint *checkpoint)
+{
+  _canopy_line_reader_tell (CANOPY_CSV_READER (reader)->lines, checkpoint);
+  return TRUE;
+}
+
+static gboolean
+canopy_csv_reader_restore_checkpoint (CanopyLogReader                  *reader,
+                                const CanopyLogReaderCheckpoint  *checkpoint,
+                                GError                          **error)
+{
+  return _canopy_line_reader_seek (CANOPY_CSV_READER (reader)->lines, checkpoint, error);
+}
+
 static void
 canopy_csv_reader_class_init (CanopyCsvReaderClass *klass)
 {
@@ -259,6 +277,8 @@ canopy_csv_reader_class_init (CanopyCsvReaderClass *klass)
 
   object_class->finalize = canopy_csv_reader_finalize;
   reader_class->next = canopy_csv_reader_next;
+  reader_class->save_checkpoint = canopy_csv_reader_save_checkpoint;
+  reader_class->restore_checkpoint = canopy_csv_reader_restore_checkpoint;
 }
 
 static void

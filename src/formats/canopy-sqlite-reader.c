@@ -30,9 +30,13 @@ struct _CanopySqliteReader
   sqlite3         *db;
   sqlite3_stmt    *select;
   guint64          row;
+  gint64           last_rowid;
   guint64          max_rowid;
   guint64          file_size;
 };
+
+#define SELECT_MESSAGES \
+  "SELECT ts, arbitration_id, extended, remote, error, dlc, data, rowid FROM messages"
 
 G_DEFINE_FINAL_TYPE (CanopySqliteReader, canopy_sqlite_reader, CANOPY_TYPE_LOG_READER)
 
@@ -64,6 +68,7 @@ canopy_sqlite_reader_next (CanopyLogReader  *reader,
       return FALSE;
     }
   self->row++;
+  self->last_rowid = sqlite3_column_int64 (stmt, 7);
 
   memset (msg, 0, G_STRUCT_OFFSET (CanopyMessage, data));
   msg->channel = CANOPY_CHANNEL_NONE;
@@ -133,6 +138,45 @@ canopy_sqlite_reader_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_sqlite_reader_parent_class)->finalize (object);
 }
 
+/* Random access (the log document): rows come in rowid order, so the next
+ * one is the first with a rowid above the last read. */
+static gboolean
+canopy_sqlite_reader_save_checkpoint (CanopyLogReader           *reader,
+                                      CanopyLogReaderCheckpoint *checkpoint)
+{
+  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
+
+  checkpoint->offset = self->row == 0 ? 0 : (guint64) self->last_rowid + 1;
+  checkpoint->line = self->row;
+  return TRUE;
+}
+
+static gboolean
+canopy_sqlite_reader_restore_checkpoint (CanopyLogReader                  *reader,
+                                         const CanopyLogReaderCheckpoint  *checkpoint,
+                                         GError                          **error)
+{
+  CanopySqliteReader *self = CANOPY_SQLITE_READER (reader);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, SELECT_MESSAGES " WHERE rowid >= ? ORDER BY rowid",
+                          -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_bind_int64 (stmt, 1, (gint64) MIN (checkpoint->offset, (guint64) G_MAXINT64)) != SQLITE_OK)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                   "%s: cannot go to row %" G_GUINT64_FORMAT ": %s",
+                   canopy_log_reader_get_path (reader), checkpoint->line + 1,
+                   sqlite3_errmsg (self->db));
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+
+  sqlite3_finalize (self->select);
+  self->select = stmt;
+  self->row = checkpoint->line;
+  return TRUE;
+}
+
 static void
 canopy_sqlite_reader_class_init (CanopySqliteReaderClass *klass)
 {
@@ -141,6 +185,8 @@ canopy_sqlite_reader_class_init (CanopySqliteReaderClass *klass)
 
   object_class->finalize = canopy_sqlite_reader_finalize;
   reader_class->next = canopy_sqlite_reader_next;
+  reader_class->save_checkpoint = canopy_sqlite_reader_save_checkpoint;
+  reader_class->restore_checkpoint = canopy_sqlite_reader_restore_checkpoint;
 }
 
 static void
@@ -196,8 +242,7 @@ canopy_sqlite_reader_new (const char  *path,
     }
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT ts, arbitration_id, extended, remote, error, dlc, data "
-                          "FROM messages ORDER BY rowid",
+                          SELECT_MESSAGES " ORDER BY rowid",
                           -1, &self->select, NULL) != SQLITE_OK)
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CORRUPT,

@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "canopy-log-reader.h"
+#include "canopy-log-reader-private.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +33,15 @@ guint64           _canopy_line_reader_get_line    (CanopyLineReader  *self);
 /* Bytes of the file on disk consumed so far, and its size. */
 guint64           _canopy_line_reader_get_disk_offset (CanopyLineReader *self);
 guint64           _canopy_line_reader_get_disk_size   (CanopyLineReader *self);
+/* Random access (the text readers' checkpoints): where the next line
+ * starts in the decompressed text and the number of the line before it,
+ * and going back (or ahead) there. Plain files seek; gzip is read again
+ * from its start up to the line. */
+void              _canopy_line_reader_tell        (CanopyLineReader                *self,
+                                                   CanopyLogReaderCheckpoint       *checkpoint);
+gboolean          _canopy_line_reader_seek        (CanopyLineReader                *self,
+                                                   const CanopyLogReaderCheckpoint *checkpoint,
+                                                   GError                         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopyLineReader, _canopy_line_reader_free)
 

@@ -17,6 +17,12 @@
 #include "canopy-log-reader-private.h"
 #include "canopy-text-io-private.h"
 
+#ifdef G_OS_WIN32
+# define canopy_fseek(file, offset) _fseeki64 ((file), (gint64) (offset), SEEK_SET)
+#else
+# define canopy_fseek(file, offset) fseeko ((file), (off_t) (offset), SEEK_SET)
+#endif
+
 #define READ_BUFFER_SIZE  (256 * 1024)
 #define RAW_BUFFER_SIZE   (64 * 1024)
 #define WRITE_BUFFER_SIZE (256 * 1024)
@@ -386,6 +392,69 @@ guint64
 _canopy_line_reader_get_disk_size (CanopyLineReader *self)
 {
   return self->disk_size;
+}
+
+void
+_canopy_line_reader_tell (CanopyLineReader          *self,
+                          CanopyLogReaderCheckpoint *checkpoint)
+{
+  checkpoint->offset = self->text_offset + self->start;
+  checkpoint->line = self->line;
+}
+
+gboolean
+_canopy_line_reader_seek (CanopyLineReader                 *self,
+                          const CanopyLogReaderCheckpoint  *checkpoint,
+                          GError                          **error)
+{
+  guint64 text_offset = checkpoint->offset;
+
+  /* Lines handed out were cut in place (a NUL for the line end): going
+   * back means reading again. */
+  if (text_offset < self->text_offset + self->start ||
+      (self->decompressor == NULL && text_offset > self->text_offset + self->end))
+    {
+      /* Plain text starts over at @text_offset, gzip at its beginning. */
+      guint64 disk = self->decompressor == NULL ? text_offset : 0;
+
+      if (canopy_fseek (self->file, disk) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
+                       "%s: cannot seek to byte %" G_GUINT64_FORMAT ": %s",
+                       self->path, disk, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (self->decompressor != NULL)
+        g_converter_reset (self->decompressor);
+      self->start = self->end = self->scan = 0;
+      self->raw_start = self->raw_end = 0;
+      self->eof = self->raw_eof = FALSE;
+      self->disk_offset = disk;
+      self->text_offset = disk;
+    }
+
+  /* Decompress (gzip) or read up to the line. */
+  while (self->text_offset + self->end < text_offset && !self->eof)
+    {
+      self->start = self->scan = self->end;
+      if (!fill (self, error))
+        return FALSE;
+    }
+
+  if (text_offset > self->text_offset + self->end)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TRUNCATED,
+                   "%s: the text ends before byte %" G_GUINT64_FORMAT,
+                   self->path, text_offset);
+      return FALSE;
+    }
+
+  self->start = self->scan = text_offset - self->text_offset;
+  self->line = checkpoint->line;
+
+  return TRUE;
 }
 
 char *
