@@ -240,7 +240,7 @@ canopy_log_reader_new_for_gfile (GFile         *file,
       return NULL;
     }
 
-  if ((self = _canopy_formats_open_reader (path, error)) != NULL && cancellable != NULL)
+  if ((self = _canopy_log_format_open_reader (path, error)) != NULL && cancellable != NULL)
     {
       CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 

@@ -335,7 +335,7 @@ canopy_log_writer_new_for_gfile (GFile         *file,
       return NULL;
     }
 
-  if ((self = _canopy_formats_open_writer (path, error)) != NULL && cancellable != NULL)
+  if ((self = _canopy_log_format_open_writer (path, error)) != NULL && cancellable != NULL)
     {
       CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
 
