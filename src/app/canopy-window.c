@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include <canopy.h>
-#include "canopy-pending.h"
 
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
