@@ -86,17 +86,25 @@ fill_channels (CanopyConnectDialog *self)
 
   gtk_editable_set_text (GTK_EDITABLE (combo_entry (self->channel_combo)), keep);
 
+  /* What the interface is, and what it needs: a channel format, a library. */
   info = interface != NULL ? canopy_interface_info_lookup (interface) : NULL;
-  if (info != NULL && !canopy_interface_info_get_available (info) &&
-      canopy_interface_info_get_requirement (info) != NULL)
+  if (info == NULL)
+    gtk_label_set_text (self->description_label, "");
+  else if (!canopy_interface_info_get_available (info))
     {
-      g_autofree char *text = g_strdup_printf ("%s %s", canopy_interface_info_get_description (info),
+      g_autofree char *text = g_strdup_printf (_("%s: not available in this build of Canopy.\nNeeds %s."),
+                                               canopy_interface_info_get_description (info),
+                                               canopy_interface_info_get_requirement (info));
+      gtk_label_set_text (self->description_label, text);
+    }
+  else if (canopy_interface_info_get_requirement (info) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s.\nNeeds %s."), canopy_interface_info_get_description (info),
                                                canopy_interface_info_get_requirement (info));
       gtk_label_set_text (self->description_label, text);
     }
   else
-    gtk_label_set_text (self->description_label,
-                        info != NULL ? canopy_interface_info_get_description (info) : "");
+    gtk_label_set_text (self->description_label, canopy_interface_info_get_description (info));
 }
 
 static void

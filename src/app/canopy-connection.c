@@ -416,7 +416,8 @@ canopy_connection_describe_error (const char   *interface,
            strstr (error->message, "ermission denied") != NULL ||
            strstr (error->message, "not permitted") != NULL)
     what = _("Permission denied: your user may not open this device.");
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+           strstr (error->message, "onnection refused") != NULL)
     what = _("Nothing answers at that address: is the server running?");
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||

@@ -148,7 +148,8 @@ update_status (CanopyWindow *self)
 
   if (self->connection == NULL)
     {
-      guint n = self->document != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->document)) : 0;
+      GListModel *trace = canopy_trace_view_get_frames (self->trace_view);
+      guint n = trace != NULL ? g_list_model_get_n_items (trace) : 0;
 
       frames = g_strdup_printf ("%'u", n);
       set_label_printf (self->frames_label, _("Frames: %s"), frames);

@@ -303,10 +303,15 @@ def choose_interface(dialog, description):
     @description, through the combo box's accessible selection."""
     combo = find_one(dialog, "combo box", "Interface")
     selection = combo.querySelection()
+
+    def texts():
+        return sorted(l.name for l in find_all(dialog, "label", visible=True))
     for index in range(64):
+        before = texts()
         if not selection.selectChild(index):
             break
-        if wait_for(lambda: find_all(dialog, "label", description, visible=True), 2):
+        wait_for(lambda: texts() != before, 2)      # the description follows the choice
+        if any(description in t for t in texts()):
             return
     raise AssertionError(f"no interface described as {description!r}")
 
