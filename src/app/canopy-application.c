@@ -280,7 +280,6 @@ static void
 canopy_application_init (CanopyApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
     _("Watch live CAN traffic and open CAN logs.\n\n"
       "Without options Canopy connects as python-can would: the interface and channel "
