@@ -164,7 +164,8 @@ about_action (GSimpleAction *action,
 
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", _("Canopy"),
-                         "logo-icon-name", APPLICATION_ID,
+                         /* The resource's copy: found installed or not, .Devel or not. */
+                         "logo-icon-name", "org.canopy.Canopy",
                          "version", PACKAGE_VERSION,
                          "comments", _("Watch, log and replay CAN bus traffic"),
                          "license-type", GTK_LICENSE_LGPL_2_1,
