@@ -175,8 +175,11 @@ def main():
 
     try:
         desktop = pyatspi.Registry.getDesktop(0)
-        app = wait_for(lambda: [a for a in desktop if a is not None and a.name == "canopy"], 20)
-        assert app, "the application did not appear on the accessibility bus"
+        app = wait_for(lambda: [a for a in desktop if a is not None and a.name == "canopy"]
+                       or app_process.poll() is not None, 60)
+        assert app_process.poll() is None, \
+            f"the application exited ({app_process.returncode}):\n" + "".join(stderr_lines)
+        assert app, "the application did not appear on the accessibility bus:\n" + "".join(stderr_lines)
         app = app[0]
         frame = find_one(app, "frame", "Canopy")
         app_root, app = app, frame
