@@ -270,6 +270,8 @@ connect_ready (GObject      *source,
 
   show_banner (self, NULL);
   set_connection (self, connection);
+  /* One line for whoever started Canopy from a terminal. */
+  g_print (_("Canopy: connected to %s\n"), canopy_connection_get_title (connection));
   g_task_return_boolean (task, TRUE);
 }
 

@@ -233,7 +233,9 @@ def main():
         # 4. The connect dialog, opened from the main menu while connected:
         # a refused address is explained in the dialog and the demo bus goes
         # on; then the test's remote bus connects and replaces it.
-        click(find_one(app, "push button", "Main Menu"))
+        # GTK 4.8 exposes the menu button and, inside it, the button that acts.
+        menu_buttons = find_all(app, "push button", "Main Menu", exact=True)
+        click([b for b in menu_buttons if b.queryAction().nActions > 0][0])
         click(find_one(app, "menu item", "Connect…"))
         dialog = wait_for(lambda: [w for w in app_root if w is not None and w.name == "Connect to a CAN Bus"], 30)
         assert dialog, "no connect dialog"
