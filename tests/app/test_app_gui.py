@@ -255,8 +255,10 @@ def main():
 
         channel.queryEditableText().setTextContents(f"127.0.0.1:{port}")
         click(find_one(dialog, "push button", "Connect"))
-        assert wait_for(lambda: not [w for w in app_root if w is not None and w.name == "Connect to a CAN Bus"], 30), \
-            "the dialog stays open after connecting"
+        def dialog_open():
+            return [w for w in app_root if w is not None and w.name == "Connect to a CAN Bus"
+                    and w.getState().contains(pyatspi.STATE_VISIBLE)]
+        assert wait_for(lambda: not dialog_open(), 30), "the dialog stays open after connecting"
         assert wait_for(lambda: find_all(app, "label", f"127.0.0.1:{port}"), 30), "the title does not name the new bus"
 
         # The frames this test sends through the engine reach the window.
@@ -280,6 +282,9 @@ def main():
         assert table_rows(app, 3) == stopped, "rows still arrive after Disconnect"
         screenshot("06-disconnected")
         stop_sending.set()
+    except BaseException:
+        screenshot("failure")
+        raise
     finally:
         app_process.terminate()
         try:
