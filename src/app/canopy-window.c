@@ -59,6 +59,13 @@ enum {
 
 G_DEFINE_FINAL_TYPE (CanopyWindow, canopy_window, GTK_TYPE_APPLICATION_WINDOW)
 
+/* GSettings keys that are window actions (menu items bind them directly). */
+static const char *setting_actions[] = {
+  "time-format", "show-statistics",
+  "show-channel-column", "show-direction-column", "show-flags-column",
+  "show-dlc-column", "show-ascii-column",
+};
+
 static GParamSpec *properties[N_PROPS];
 
 static gboolean
@@ -568,6 +575,12 @@ canopy_window_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->document);
 
+  /* A settings action can outlive the window's action group, which does not
+   * disconnect from its actions when it is finalized: removing them does, so
+   * a later change of the key (from another window) reaches no dead group. */
+  for (guint i = 0; i < G_N_ELEMENTS (setting_actions); i++)
+    g_action_map_remove_action (G_ACTION_MAP (self), setting_actions[i]);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CANOPY_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -683,12 +696,6 @@ canopy_window_class_init (CanopyWindowClass *klass)
 static void
 canopy_window_init (CanopyWindow *self)
 {
-  static const char *setting_actions[] = {
-    "time-format", "show-statistics",
-    "show-channel-column", "show-direction-column", "show-flags-column",
-    "show-dlc-column", "show-ascii-column",
-  };
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
 #if DEVELOPMENT_BUILD
