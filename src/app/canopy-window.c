@@ -172,7 +172,9 @@ update_status (CanopyWindow *self)
   statistics = canopy_bus_get_statistics (canopy_connection_get_bus (self->connection));
   n_frames = canopy_bus_statistics_get_rx_frames (statistics) + canopy_bus_statistics_get_tx_frames (statistics);
   rate = canopy_bus_statistics_get_frame_rate (statistics);
-  load = canopy_bus_statistics_get_bus_load (statistics);
+  /* In percent; only meaningful where the bus knows its bit rate. */
+  load = canopy_bus_get_bitrate (canopy_connection_get_bus (self->connection)) > 0
+         ? canopy_bus_statistics_get_bus_load (statistics) : -1.0;
   dropped = canopy_bus_statistics_get_dropped (statistics) +
             canopy_capture_store_get_n_dropped (CANOPY_CAPTURE_STORE (canopy_connection_get_trace (self->connection)));
   state = state_name (canopy_bus_statistics_get_state (statistics));
@@ -181,7 +183,7 @@ update_status (CanopyWindow *self)
   set_label_printf (self->frames_label, _("Frames: %s"), frames);
   set_label_printf (self->rate_label, _("Frames/s: %'.0f"), rate);
   if (load >= 0)
-    set_label_printf (self->load_label, _("Bus load: %.1f %%"), load * 100.0);
+    set_label_printf (self->load_label, _("Bus load: %.1f %%"), load);
   else
     set_label_printf (self->load_label, _("Bus load: %s"), "–");
   errors = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_bus_statistics_get_error_frames (statistics));
