@@ -1,0 +1,765 @@
+/* canopy-window.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <canopy.h>
+
+#include "canopy-connect-dialog.h"
+#include "canopy-connection.h"
+#include "canopy-statistics-panel.h"
+#include "canopy-trace-view.h"
+#include "canopy-window.h"
+
+/* The status figures refresh four times a second; the plot takes one sample
+ * a second. Both read snapshots: nothing here waits for the bus. */
+#define STATUS_INTERVAL_MS 250
+#define TICKS_PER_SAMPLE   4
+
+struct _CanopyWindow
+{
+  GtkApplicationWindow   parent_instance;
+
+  /* template */
+  GtkButton             *connect_button;
+  GtkLabel              *subtitle_label;
+  GtkRevealer           *banner;
+  GtkLabel              *banner_label;
+  CanopyTraceView       *trace_view;
+  CanopyStatisticsPanel *statistics_panel;
+  GtkLabel              *frames_label;
+  GtkLabel              *rate_label;
+  GtkLabel              *load_label;
+  GtkLabel              *errors_label;
+  GtkLabel              *dropped_label;
+  GtkLabel              *state_label;
+
+  GSettings             *settings;
+  CanopyConnection      *connection;
+  GCancellable          *connecting;
+  CanopyLogDocument     *document;
+  GCancellable          *loading;
+
+  guint                  status_source;
+  guint                  ticks;
+  guint64                last_frames;
+  gint64                 last_tick_us;
+};
+
+enum {
+  PROP_0,
+  PROP_PAUSED,
+  PROP_PER_ID,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CanopyWindow, canopy_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* GSettings keys that are window actions (menu items bind them directly). */
+static const char *setting_actions[] = {
+  "time-format", "show-statistics",
+  "show-channel-column", "show-direction-column", "show-flags-column",
+  "show-dlc-column", "show-ascii-column",
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+is_paused (CanopyWindow *self)
+{
+  return self->connection != NULL && canopy_connection_get_paused (self->connection);
+}
+
+static void
+update_actions (CanopyWindow *self)
+{
+  gboolean connected = self->connection != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect", self->connecting == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paused", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.per-id", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dismiss-banner",
+                                 gtk_revealer_get_reveal_child (self->banner));
+
+  /* One button, two faces: Connect opens the dialog, Disconnect stops the bus. */
+  gtk_button_set_label (self->connect_button, connected ? _("Disconnect") : _("Connect"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->connect_button),
+                                  connected ? "win.disconnect" : "win.connect");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connect_button),
+                               connected ? _("Stop reading the bus (the trace stays)")
+                                         : _("Connect to a CAN bus (Ctrl+K)"));
+}
+
+static void
+show_banner (CanopyWindow *self,
+             const char   *text)
+{
+  gtk_label_set_text (self->banner_label, text);
+  gtk_revealer_set_reveal_child (self->banner, text != NULL);
+  update_actions (self);
+}
+
+static void
+set_label_printf (GtkLabel   *label,
+                  const char *format,
+                  ...) G_GNUC_PRINTF (2, 3);
+
+static void
+set_label_printf (GtkLabel   *label,
+                  const char *format,
+                  ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static const char *
+state_name (CanopyBusState state)
+{
+  switch (state)
+    {
+    case CANOPY_BUS_STATE_ERROR_ACTIVE: return _("Error active");
+    case CANOPY_BUS_STATE_ERROR_WARNING: return _("Error warning");
+    case CANOPY_BUS_STATE_ERROR_PASSIVE: return _("Error passive");
+    case CANOPY_BUS_STATE_BUS_OFF: return _("Bus off");
+    case CANOPY_BUS_STATE_STOPPED: return _("Stopped");
+    case CANOPY_BUS_STATE_UNKNOWN:
+    default: return _("Unknown");
+    }
+}
+
+static void
+update_status (CanopyWindow *self)
+{
+  g_autoptr(CanopyBusStatistics) statistics = NULL;
+  g_autofree char *frames = NULL;
+  g_autofree char *errors = NULL;
+  g_autofree char *lost = NULL;
+  guint64 n_frames;
+  double rate;
+  double load;
+  guint64 dropped;
+  const char *state;
+
+  if (self->connection == NULL)
+    {
+      GListModel *trace = canopy_trace_view_get_frames (self->trace_view);
+      guint n = trace != NULL ? g_list_model_get_n_items (trace) : 0;
+
+      frames = g_strdup_printf ("%'u", n);
+      set_label_printf (self->frames_label, _("Frames: %s"), frames);
+      set_label_printf (self->rate_label, _("Frames/s: %s"), "–");
+      set_label_printf (self->load_label, _("Bus load: %s"), "–");
+      set_label_printf (self->errors_label, _("Error frames: %s"), "–");
+      set_label_printf (self->dropped_label, _("Dropped: %s"), "–");
+      set_label_printf (self->state_label, _("State: %s"),
+                        self->document != NULL ? _("Log file") : _("Not connected"));
+      return;
+    }
+
+  statistics = canopy_bus_get_statistics (canopy_connection_get_bus (self->connection));
+  n_frames = canopy_bus_statistics_get_rx_frames (statistics) + canopy_bus_statistics_get_tx_frames (statistics);
+  rate = canopy_bus_statistics_get_frame_rate (statistics);
+  /* In percent; only meaningful where the bus knows its bit rate. */
+  load = canopy_bus_get_bitrate (canopy_connection_get_bus (self->connection)) > 0
+         ? canopy_bus_statistics_get_bus_load (statistics) : -1.0;
+  dropped = canopy_bus_statistics_get_dropped (statistics) +
+            canopy_capture_store_get_n_dropped (CANOPY_CAPTURE_STORE (canopy_connection_get_trace (self->connection)));
+  state = state_name (canopy_bus_statistics_get_state (statistics));
+
+  frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, n_frames);
+  set_label_printf (self->frames_label, _("Frames: %s"), frames);
+  set_label_printf (self->rate_label, _("Frames/s: %'.0f"), rate);
+  if (load >= 0)
+    set_label_printf (self->load_label, _("Bus load: %.1f %%"), load);
+  else
+    set_label_printf (self->load_label, _("Bus load: %s"), "–");
+  errors = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_bus_statistics_get_error_frames (statistics));
+  set_label_printf (self->errors_label, _("Error frames: %s"), errors);
+  lost = g_strdup_printf ("%'" G_GUINT64_FORMAT, dropped);
+  set_label_printf (self->dropped_label, _("Dropped: %s"), lost);
+  set_label_printf (self->state_label, _("State: %s"), state);
+
+  if (self->ticks % TICKS_PER_SAMPLE == 0)
+    canopy_statistics_panel_add_sample (self->statistics_panel, rate, load);
+}
+
+static gboolean
+on_status_tick (gpointer user_data)
+{
+  CanopyWindow *self = user_data;
+  const GError *error;
+
+  self->ticks++;
+  update_status (self);
+
+  /* A receive thread that failed (a server gone, a device unplugged). */
+  if (self->connection != NULL && (error = canopy_connection_get_error (self->connection)) != NULL &&
+      !gtk_revealer_get_reveal_child (self->banner))
+    {
+      g_autofree char *text = g_strdup_printf (_("The connection failed: %s"), error->message);
+
+      show_banner (self, text);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_connection (CanopyWindow     *self,
+                CanopyConnection *connection)
+{
+  gboolean was_paused = is_paused (self);
+
+  if (self->connection != NULL)
+    {
+      canopy_connection_close (self->connection);
+      g_clear_object (&self->connection);
+    }
+
+  self->connection = connection != NULL ? g_object_ref (connection) : NULL;
+
+  if (connection != NULL)
+    {
+      g_cancellable_cancel (self->loading);
+      g_clear_object (&self->loading);
+      g_clear_object (&self->document);
+      canopy_trace_view_set_models (self->trace_view,
+                                    canopy_connection_get_trace (connection),
+                                    canopy_connection_get_id_table (connection));
+      canopy_statistics_panel_set_id_rows (self->statistics_panel,
+                                           canopy_connection_get_id_table (connection));
+      canopy_statistics_panel_clear (self->statistics_panel);
+      canopy_trace_view_set_following (self->trace_view, TRUE);
+      gtk_label_set_text (self->subtitle_label, canopy_connection_get_title (connection));
+    }
+  else
+    gtk_label_set_text (self->subtitle_label, _("Not connected"));
+
+  if (was_paused)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+  update_status (self);
+  update_actions (self);
+}
+
+static void
+connect_ready (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CanopyWindow *self = g_task_get_source_object (task);
+  g_autoptr(CanopyConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = canopy_connection_open_finish (result, &error);
+  if (g_task_get_cancellable (task) == self->connecting)
+    {
+      g_clear_object (&self->connecting);
+      update_actions (self);
+    }
+
+  if (connection == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  show_banner (self, NULL);
+  set_connection (self, connection);
+  /* One line for whoever started Canopy from a terminal. */
+  g_print (_("Canopy: connected to %s\n"), canopy_connection_get_title (connection));
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * canopy_window_connect_async:
+ *
+ * Opens a bus off the main thread; once it is open it replaces the current
+ * connection. On failure the current connection stays as it was.
+ */
+void
+canopy_window_connect_async (CanopyWindow        *self,
+                             const char          *interface,
+                             const char          *channel,
+                             GHashTable          *options,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CANOPY_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->connecting);
+  g_clear_object (&self->connecting);
+  self->connecting = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+
+  task = g_task_new (self, self->connecting, callback, user_data);
+  g_task_set_source_tag (task, canopy_window_connect_async);
+  canopy_connection_open_async (interface, channel, options, self->connecting, connect_ready, task);
+  update_actions (self);
+}
+
+gboolean
+canopy_window_connect_finish (CanopyWindow  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (CANOPY_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char *interface;
+  char *channel;
+} ConnectTarget;
+
+static void
+connect_target_free (ConnectTarget *target)
+{
+  g_free (target->interface);
+  g_free (target->channel);
+  g_free (target);
+}
+
+static void
+connect_with_banner_ready (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  CanopyWindow *self = CANOPY_WINDOW (source);
+  ConnectTarget *target = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!canopy_window_connect_finish (self, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = canopy_connection_describe_error (target->interface, target->channel, error);
+
+      show_banner (self, text);
+    }
+
+  connect_target_free (target);
+}
+
+/**
+ * canopy_window_connect:
+ *
+ * Like canopy_window_connect_async(), with a failure shown in the window.
+ */
+void
+canopy_window_connect (CanopyWindow *self,
+                       const char   *interface,
+                       const char   *channel,
+                       GHashTable   *options)
+{
+  ConnectTarget *target;
+
+  g_return_if_fail (CANOPY_IS_WINDOW (self));
+
+  target = g_new0 (ConnectTarget, 1);
+  target->interface = g_strdup (interface);
+  target->channel = g_strdup (channel);
+  canopy_window_connect_async (self, interface, channel, options, NULL,
+                               connect_with_banner_ready, target);
+}
+
+void
+canopy_window_disconnect (CanopyWindow *self)
+{
+  g_return_if_fail (CANOPY_IS_WINDOW (self));
+
+  if (self->connection == NULL)
+    return;
+
+  /* The trace keeps what arrived; only the reading stops. */
+  canopy_connection_close (self->connection);
+  g_clear_object (&self->connection);
+  gtk_label_set_text (self->subtitle_label, _("Disconnected"));
+  update_status (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+static void
+update_document_subtitle (CanopyWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  GFile *file;
+
+  if (self->document == NULL)
+    return;
+
+  file = canopy_log_document_get_file (self->document);
+  name = g_file_get_basename (file);
+  if (canopy_log_document_get_loaded (self->document))
+    text = g_strdup_printf (_("%s — %'u frames"), name, g_list_model_get_n_items (G_LIST_MODEL (self->document)));
+  else
+    text = g_strdup_printf (_("%s — loading %.0f %%"), name, canopy_log_document_get_progress (self->document) * 100.0);
+  gtk_label_set_text (self->subtitle_label, text);
+}
+
+static void
+document_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CanopyWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!canopy_log_document_load_finish (CANOPY_LOG_DOCUMENT (source), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Every intact frame before the damage stays in the trace. */
+      text = g_strdup_printf (_("The log could not be read to its end: %s"), error->message);
+      show_banner (self, text);
+    }
+
+  update_document_subtitle (self);
+  update_status (self);
+}
+
+/**
+ * canopy_window_open_file:
+ *
+ * Shows a log read-only in the trace; rows appear while it loads.
+ */
+void
+canopy_window_open_file (CanopyWindow *self,
+                         GFile        *file)
+{
+  g_return_if_fail (CANOPY_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  set_connection (self, NULL);
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  g_clear_object (&self->document);
+
+  self->document = canopy_log_document_new (file);
+  self->loading = g_cancellable_new ();
+  g_signal_connect_object (self->document, "notify::progress",
+                           G_CALLBACK (update_document_subtitle), self, G_CONNECT_SWAPPED);
+  canopy_trace_view_set_models (self->trace_view, G_LIST_MODEL (self->document), NULL);
+  canopy_statistics_panel_set_id_rows (self->statistics_panel, NULL);
+  canopy_statistics_panel_clear (self->statistics_panel);
+  canopy_trace_view_set_following (self->trace_view, FALSE);
+  canopy_log_document_load_async (self->document, self->loading, document_loaded, g_object_ref (self));
+  update_document_subtitle (self);
+  update_actions (self);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CanopyWindow *self = CANOPY_WINDOW (widget);
+  CanopyConnectDialog *dialog = canopy_connect_dialog_new (self, self->settings);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  canopy_window_disconnect (CANOPY_WINDOW (widget));
+}
+
+static void
+dismiss_banner_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  show_banner (CANOPY_WINDOW (widget), NULL);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CanopyWindow *self = CANOPY_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->trace_view), "trace.copy", NULL);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     CanopyWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        g_application_open (g_application_get_default (), &file, 1, "");
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CanopyWindow *self = CANOPY_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) logs = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  static const char *patterns[] = { "*.blf", "*.asc", "*.csv", "*.db", "*.log", "*.trc",
+                                    "*.asc.gz", "*.csv.gz", "*.log.gz", NULL };
+
+  gtk_file_filter_set_name (logs, _("CAN logs"));
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_pattern (logs, patterns[i]);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  chooser = gtk_file_chooser_native_new (_("Open Log"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), logs);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+canopy_window_close_request (GtkWindow *window)
+{
+  CanopyWindow *self = CANOPY_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (canopy_window_parent_class)->close_request (window);
+}
+
+static void
+canopy_window_dispose (GObject *object)
+{
+  CanopyWindow *self = CANOPY_WINDOW (object);
+
+  g_clear_handle_id (&self->status_source, g_source_remove);
+  g_cancellable_cancel (self->connecting);
+  g_clear_object (&self->connecting);
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  if (self->connection != NULL)
+    canopy_connection_close (self->connection);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->document);
+
+  /* A settings action can outlive the window's action group, which does not
+   * disconnect from its actions when it is finalized: removing them does, so
+   * a later change of the key (from another window) reaches no dead group. */
+  for (guint i = 0; i < G_N_ELEMENTS (setting_actions); i++)
+    g_action_map_remove_action (G_ACTION_MAP (self), setting_actions[i]);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CANOPY_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (canopy_window_parent_class)->dispose (object);
+}
+
+static void
+canopy_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CanopyWindow *self = CANOPY_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      g_value_set_boolean (value, is_paused (self));
+      break;
+
+    case PROP_PER_ID:
+      /* Asked for by the property action until the very end of dispose. */
+      g_value_set_boolean (value, self->trace_view != NULL && canopy_trace_view_get_per_id (self->trace_view));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CanopyWindow *self = CANOPY_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      if (self->connection != NULL && is_paused (self) != g_value_get_boolean (value))
+        {
+          canopy_connection_set_paused (self->connection, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_PER_ID:
+      /* The view notifies, and on_trace_per_id_changed() passes it on. */
+      canopy_trace_view_set_per_id (self->trace_view, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+on_trace_per_id_changed (CanopyWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PER_ID]);
+}
+
+static void
+canopy_window_class_init (CanopyWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = canopy_window_dispose;
+  object_class->get_property = canopy_window_get_property;
+  object_class->set_property = canopy_window_set_property;
+  window_class->close_request = canopy_window_close_request;
+
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PER_ID] =
+    g_param_spec_boolean ("per-id", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CANOPY_TYPE_TRACE_VIEW);
+  g_type_ensure (CANOPY_TYPE_STATISTICS_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, trace_view);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, load_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, errors_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, dropped_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, state_label);
+
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_property_action (widget_class, "win.paused", "paused");
+  gtk_widget_class_install_property_action (widget_class, "win.per-id", "per-id");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.dismiss-banner", NULL);
+}
+
+static void
+canopy_window_init (CanopyWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  self->settings = g_object_ref (canopy_application_get_settings (
+    CANOPY_APPLICATION (g_application_get_default ())));
+
+  for (guint i = 0; i < G_N_ELEMENTS (setting_actions); i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (self->settings, setting_actions[i]);
+
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
+
+  canopy_trace_view_bind_settings (self->trace_view, self->settings);
+  g_settings_bind (self->settings, "show-statistics", self->statistics_panel, "visible", G_SETTINGS_BIND_GET);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_object (self->trace_view, "notify::per-id",
+                           G_CALLBACK (on_trace_per_id_changed), self, G_CONNECT_SWAPPED);
+
+  gtk_label_set_text (self->subtitle_label, _("Not connected"));
+  self->status_source = g_timeout_add (STATUS_INTERVAL_MS, on_status_tick, self);
+  update_status (self);
+  update_actions (self);
+}
+
+/**
+ * canopy_window_get_connection:
+ *
+ * Returns: (nullable) (transfer none): the live connection, if any
+ */
+CanopyConnection *
+canopy_window_get_connection (CanopyWindow *self)
+{
+  g_return_val_if_fail (CANOPY_IS_WINDOW (self), NULL);
+
+  return self->connection;
+}
+
+/**
+ * canopy_window_is_following:
+ *
+ * Returns: whether the trace follows the newest frame and shows it
+ */
+gboolean
+canopy_window_is_following (CanopyWindow *self)
+{
+  g_return_val_if_fail (CANOPY_IS_WINDOW (self), FALSE);
+
+  return canopy_trace_view_get_following (self->trace_view) &&
+         canopy_trace_view_is_at_end (self->trace_view);
+}
+
+CanopyWindow *
+canopy_window_new (CanopyApplication *application)
+{
+  return g_object_new (CANOPY_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,338 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The real Canopy window under gui-session (Xvfb + AT-SPI), driven through
+its accessibility tree as a person would: live demo rows, per-ID mode with
+growing counts, pause, the connect dialog (a refused connection shown in
+words, then a remote bus whose frames this test sends through the engine),
+and the status figures. A screenshot of each state is kept in
+$CANOPY_SCREENSHOTS. Run with LANG=C: the accessible names are the English
+ones scripts rely on."""
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pyatspi
+
+APP = os.environ["CANOPY_APP"]
+SERVER = os.environ["CANOPY_SERVER"]
+SHOTS = os.environ.get("CANOPY_SCREENSHOTS", "screenshots")
+os.makedirs(SHOTS, exist_ok=True)
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def find_all(node, role=None, name=None, exact=False, visible=False, prune=("table row", "tree table")):
+    """Every accessible below node whose role name and name match. The trace
+    is not entered (GTK 4.8 keeps ~200 row widgets: slow over D-Bus) unless
+    it is what we look for."""
+    out = []
+
+    def walk(n, depth=0):
+        try:
+            if depth > 60:
+                return
+            role_name = n.getRoleName()
+            nm = n.name or ""
+            if (role is None or role_name == role) and (
+                    name is None or (nm == name if exact else name.lower() in nm.lower())) and (
+                    not visible or n.getState().contains(pyatspi.STATE_VISIBLE)):
+                out.append(n)
+            if role_name in prune and role != role_name:
+                return
+            for c in n:
+                if c is not None:
+                    walk(c, depth + 1)
+        except Exception:
+            pass                                   # a node vanished while we looked
+    walk(node)
+    return out
+
+
+def find_one(node, role, name, exact=True, timeout=30.0):
+    got = wait_for(lambda: find_all(node, role, name, exact, visible=True), timeout)
+    if not got:
+        dump(node)
+        raise AssertionError(f"no {role} named {name!r}")
+    return got[0]
+
+
+def wait_for(pred, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            got = pred()
+        except Exception:
+            got = None
+        if got:
+            return got
+        time.sleep(0.1)
+    return None
+
+
+def click(node):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) in ("click", "press", "activate", "toggle"):
+            return action.doAction(i)
+    raise RuntimeError(f"{node.name!r} has no click action")
+
+
+def dump(node, depth=0, out=sys.stdout):
+    try:
+        out.write("  " * depth + f"{node.getRoleName()}: {node.name!r}\n")
+        for c in node:
+            if c is not None and depth < 25:
+                dump(c, depth + 1, out)
+    except Exception:
+        pass
+
+
+def screenshot(name):
+    path = os.path.join(SHOTS, name + ".png")
+    subprocess.run(["import", "-window", "root", path], check=True)
+    log("screenshot", path)
+
+
+def cell_text(label):
+    # GTK 4.8 names an empty label after its class.
+    return "" if label.name == "GtkLabel" else label.name
+
+
+_trace = {}
+
+
+def trace_table(app):
+    if "table" not in _trace:
+        tables = find_all(app, "tree table", "Trace", exact=True)
+        if not tables:
+            return None
+        _trace["table"] = tables[0]
+    return _trace["table"]
+
+
+def trace_list(app):
+    table = trace_table(app)
+    if table is None:
+        return None
+    lists = [c for c in table if c is not None and c.getRoleName() == "list"]
+    return lists[0] if lists else None
+
+
+def table_rows(app, last=None):
+    """The trace's rows (all, or the last @last) as lists of cell texts, in
+    model order. GTK keeps row widgets for the visible rows and some more."""
+    rows_node = trace_list(app)
+    if rows_node is None:
+        return []
+    n = rows_node.childCount
+    rows = []
+    for i in range(n - last if last and n > last else 0, n):
+        row = rows_node[i]
+        if row is None or row.getRoleName() != "table row":
+            continue
+        cells = []
+        for cell in row:
+            label = cell[0] if cell is not None and cell.childCount else None
+            cells.append(cell_text(label) if label is not None else "")
+        rows.append(cells)
+    return rows
+
+
+def column_titles(app):
+    table = trace_table(app)
+    if table is None:
+        return []
+    header = table[0]
+    return [cell_text(t[0][0]) for t in header if t is not None and t.childCount and t[0].childCount]
+
+
+def status_value(app, caption):
+    """The number in a status label such as 'Frames: 12345'."""
+    labels = [l for l in find_all(app, "label", caption + ":") if l.name.startswith(caption + ":")]
+    if not labels:
+        return None
+    m = re.search(r"([-0-9.,]+)", labels[0].name.split(":", 1)[1])
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+def main():
+    # A remote server on its own virtual channel: the bus this test feeds.
+    server = subprocess.Popen([SERVER, "-i", "virtual", "-c", "gui-test", "-p", "0"],
+                              stdout=subprocess.PIPE, text=True)
+    line = server.stdout.readline()
+    port = int(re.search(r"port (\d+)", line).group(1))
+    log("server:", line.strip())
+
+    app_process = subprocess.Popen([APP], stderr=subprocess.PIPE, text=True)
+    stderr_lines = []
+    threading.Thread(target=lambda: stderr_lines.extend(app_process.stderr), daemon=True).start()
+
+    try:
+        desktop = pyatspi.Registry.getDesktop(0)
+        app = wait_for(lambda: [a for a in desktop if a is not None and a.name == "canopy"]
+                       or app_process.poll() is not None, 60)
+        assert app_process.poll() is None, \
+            f"the application exited ({app_process.returncode}):\n" + "".join(stderr_lines)
+        assert app, "the application did not appear on the accessibility bus:\n" + "".join(stderr_lines)
+        app = app[0]
+        frame = find_one(app, "frame", "Canopy")
+        app_root, app = app, frame
+        log("window:", frame.name)
+
+        # 1. Live demo rows arrive within a second or two, with the issue's names.
+        rows = wait_for(lambda: len(table_rows(app, 12)) >= 10 and table_rows(app, 12), 30)
+        assert rows, "no demo rows arrived"
+        first_time = float(rows[-1][0])
+        assert wait_for(lambda: float(table_rows(app, 1)[-1][0]) > first_time, 30), "the trace does not follow new rows"
+        titles = column_titles(app)
+        log("columns:", titles)
+        for title in ("Time", "ID", "DLC", "Data"):
+            assert title in titles, f"no column {title!r} in {titles}"
+        for name in ("Disconnect", "Pause", "Per ID", "Main Menu"):
+            find_one(app, "push button", name)
+        frames_before = status_value(app, "Frames")
+        assert wait_for(lambda: status_value(app, "Frames") > frames_before + 20, 30), "Frames does not grow"
+        assert wait_for(lambda: (status_value(app, "Frames/s") or 0) > 10, 30), "Frames/s stays 0"
+        time.sleep(1.5)                              # a few plot samples
+        screenshot("01-live-trace")
+
+        # 2. Per ID: one row per id, counts growing.
+        click(find_one(app, "push button", "Per ID"))
+        titles = wait_for(lambda: "Count" in column_titles(app) and column_titles(app), 30)
+        assert titles, "per-ID mode shows no Count column"
+        count_col = titles.index("Count")
+        id_col = titles.index("ID")
+        per_id = wait_for(lambda: len(table_rows(app)) >= 5 and table_rows(app), 30)
+        ids = [r[id_col] for r in per_id]
+        log("per-ID rows:", ids)
+        assert len(ids) == len(set(ids)), f"an id appears twice: {ids}"
+        first_counts = {r[id_col]: int(r[count_col]) for r in per_id}
+        grown = wait_for(lambda: [r for r in table_rows(app)
+                                  if r[id_col] in first_counts and int(r[count_col]) > first_counts[r[id_col]]], 5)
+        assert grown, "per-ID counts do not grow"
+        screenshot("02-per-id")
+        click(find_one(app, "push button", "Per ID"))
+        assert wait_for(lambda: "Count" not in column_titles(app), 30)
+
+        # 3. Pause: the rows stop moving; resume: they move again.
+        click(find_one(app, "push button", "Pause"))
+        time.sleep(0.5)
+        frozen = table_rows(app, 3)
+        time.sleep(1.5)
+        assert table_rows(app, 3) == frozen, "rows still move while paused"
+        screenshot("03-paused")
+        click(find_one(app, "push button", "Pause"))
+        assert wait_for(lambda: table_rows(app, 3) != frozen, 30), "rows do not move after resuming"
+
+        # 4. The connect dialog, opened from the main menu while connected:
+        # a refused address is explained in the dialog and the demo bus goes
+        # on; then the test's remote bus connects and replaces it.
+        # GTK 4.8 exposes the menu button and, inside it, the button that acts.
+        menu_buttons = find_all(app, "push button", "Main Menu", exact=True)
+        click([b for b in menu_buttons if b.queryAction().nActions > 0][0])
+        click(find_one(app, "menu item", "Connect…"))
+        dialog = wait_for(lambda: [w for w in app_root if w is not None and w.name == "Connect to a CAN Bus"], 30)
+        assert dialog, "no connect dialog"
+        dialog = dialog[0]
+        choose_interface(dialog, "Remote CAN server")
+        channel = find_one(find_one(dialog, "combo box", "Channel"), "text", "GtkEntry")
+        channel.queryEditableText().setTextContents("127.0.0.1:1")
+        click(find_one(dialog, "push button", "Connect"))
+        error = wait_for(lambda: find_all(dialog, "label", "Could not connect", visible=True), 30)
+        assert error, "a refused connection shows no message in the dialog"
+        log("dialog says:", error[0].name)
+        screenshot("04-connect-refused")
+        frames_before = status_value(app, "Frames")
+        assert wait_for(lambda: status_value(app, "Frames") > frames_before + 20, 30), \
+            "the demo connection stopped after a failed connect"
+        find_one(app, "push button", "Disconnect")
+
+        channel.queryEditableText().setTextContents(f"127.0.0.1:{port}")
+        click(find_one(dialog, "push button", "Connect"))
+        def dialog_open():
+            return [w for w in app_root if w is not None and w.name == "Connect to a CAN Bus"
+                    and w.getState().contains(pyatspi.STATE_VISIBLE)]
+        assert wait_for(lambda: not dialog_open(), 30), "the dialog stays open after connecting"
+        assert wait_for(lambda: find_all(app, "label", f"127.0.0.1:{port}"), 30), "the title does not name the new bus"
+
+        # The frames this test sends through the engine reach the window.
+        sender = threading.Thread(target=send_frames, args=(port,), daemon=True)
+        sender.start()
+        got = wait_for(lambda: [r for r in table_rows(app, 5) if "7E5" in r], 30)
+        assert got, "the frames sent to the remote bus do not appear"
+        log("remote row:", got[-1])
+        assert any("DE AD BE EF 01 02 03 04" in cell for cell in got[-1]), got[-1]
+        assert all("7E5" in r for r in table_rows(app, 5)), "demo frames still arrive after switching bus"
+        assert wait_for(lambda: (status_value(app, "Frames") or 0) >= 5, 30), \
+            "status figures do not count the remote frames"
+        time.sleep(1.0)
+        screenshot("05-remote-bus")
+
+        # 5. Disconnect: the rows stay and stop, the button offers Connect.
+        click(find_one(app, "push button", "Disconnect"))
+        find_one(app, "push button", "Connect")
+        stopped = table_rows(app, 3)
+        time.sleep(1.0)
+        assert table_rows(app, 3) == stopped, "rows still arrive after Disconnect"
+        screenshot("06-disconnected")
+        stop_sending.set()
+    except BaseException:
+        screenshot("failure")
+        raise
+    finally:
+        app_process.terminate()
+        try:
+            app_process.wait(10)
+        except subprocess.TimeoutExpired:
+            app_process.kill()
+        server.terminate()
+        server.wait(10)
+
+    bad = [l for l in stderr_lines if "CRITICAL" in l or "WARNING" in l or "Gtk-" in l]
+    assert not bad, "GTK/GLib complained:\n" + "".join(bad)
+    log("ok")
+
+
+stop_sending = threading.Event()
+
+
+def send_frames(port):
+    import gi
+    gi.require_version("Canopy", "1.0")
+    from gi.repository import Canopy
+
+    bus = Canopy.Bus.new("remote", f"127.0.0.1:{port}", None)
+    msg = Canopy.Message.new(0x7E5, False, bytes([0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3, 4]))
+    while not stop_sending.is_set():
+        bus.send(msg, 1.0)
+        time.sleep(0.1)
+    bus.shutdown()
+
+
+def choose_interface(dialog, description):
+    """Selects the interface whose description (the line the dialog shows
+    under the Interface field, from the engine's registry) contains
+    @description, through the combo box's accessible selection."""
+    combo = find_one(dialog, "combo box", "Interface")
+    selection = combo.querySelection()
+
+    def texts():
+        return sorted(l.name for l in find_all(dialog, "label", visible=True))
+    for index in range(64):
+        before = texts()
+        if not selection.selectChild(index):
+            break
+        wait_for(lambda: texts() != before, 2)      # the description follows the choice
+        if any(description in t for t in texts()):
+            return
+    raise AssertionError(f"no interface described as {description!r}")
+
+
+if __name__ == "__main__":
+    main()
