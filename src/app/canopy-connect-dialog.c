@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include <canopy.h>
-#include "canopy-pending.h"
 
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
@@ -22,7 +21,7 @@ struct _CanopyConnectDialog
 {
   GtkWindow        parent_instance;
 
-  GtkDropDown     *interface_dropdown;
+  GtkComboBoxText *interface_combo;
   GtkLabel        *description_label;
   GtkComboBoxText *channel_combo;
   GtkComboBoxText *bitrate_combo;
@@ -43,11 +42,7 @@ G_DEFINE_FINAL_TYPE (CanopyConnectDialog, canopy_connect_dialog, GTK_TYPE_WINDOW
 static const char *
 selected_interface (CanopyConnectDialog *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->interface_dropdown);
-
-  if (self->interface_names == NULL || selected >= g_strv_length (self->interface_names))
-    return NULL;
-  return self->interface_names[selected];
+  return gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->interface_combo));
 }
 
 static GtkEntry *
@@ -68,7 +63,7 @@ fill_channels (CanopyConnectDialog *self)
 {
   const char *interface = selected_interface (self);
   g_autofree char *keep = g_strdup (combo_text (self->channel_combo));
-  g_autoptr(CanopyInterfaceInfo) info = NULL;
+  CanopyInterfaceInfo *info;
 
   gtk_combo_box_text_remove_all (self->channel_combo);
 
@@ -91,17 +86,25 @@ fill_channels (CanopyConnectDialog *self)
 
   gtk_editable_set_text (GTK_EDITABLE (combo_entry (self->channel_combo)), keep);
 
+  /* What the interface is, and what it needs: a channel format, a library. */
   info = interface != NULL ? canopy_interface_info_lookup (interface) : NULL;
-  if (info != NULL && !canopy_interface_info_get_available (info) &&
-      canopy_interface_info_get_requirement (info) != NULL)
+  if (info == NULL)
+    gtk_label_set_text (self->description_label, "");
+  else if (!canopy_interface_info_get_available (info))
     {
-      g_autofree char *text = g_strdup_printf ("%s %s", canopy_interface_info_get_description (info),
+      g_autofree char *text = g_strdup_printf (_("%s: not available in this build of Canopy.\nNeeds %s."),
+                                               canopy_interface_info_get_description (info),
+                                               canopy_interface_info_get_requirement (info));
+      gtk_label_set_text (self->description_label, text);
+    }
+  else if (canopy_interface_info_get_requirement (info) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s.\nNeeds %s."), canopy_interface_info_get_description (info),
                                                canopy_interface_info_get_requirement (info));
       gtk_label_set_text (self->description_label, text);
     }
   else
-    gtk_label_set_text (self->description_label,
-                        info != NULL ? canopy_interface_info_get_description (info) : "");
+    gtk_label_set_text (self->description_label, canopy_interface_info_get_description (info));
 }
 
 static void
@@ -287,7 +290,7 @@ canopy_connect_dialog_class_init (CanopyConnectDialogClass *klass)
   object_class->dispose = canopy_connect_dialog_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-connect-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, CanopyConnectDialog, interface_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CanopyConnectDialog, interface_combo);
   gtk_widget_class_bind_template_child (widget_class, CanopyConnectDialog, description_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyConnectDialog, channel_combo);
   gtk_widget_class_bind_template_child (widget_class, CanopyConnectDialog, bitrate_combo);
@@ -328,11 +331,9 @@ canopy_connect_dialog_new (CanopyWindow *window,
                            GSettings    *settings)
 {
   CanopyConnectDialog *self;
-  g_autoptr(GtkStringList) names = NULL;
   g_autofree char *last_interface = NULL;
   g_autofree char *last_channel = NULL;
   g_autofree char *last_options = NULL;
-  guint selected = 0;
 
   g_return_val_if_fail (CANOPY_IS_WINDOW (window), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
@@ -343,13 +344,11 @@ canopy_connect_dialog_new (CanopyWindow *window,
 
   /* Every registered interface; the last choice selected, else virtual. */
   self->interface_names = list_interface_names ();
-  names = gtk_string_list_new ((const char * const *) self->interface_names);
-  last_interface = g_settings_get_string (settings, "last-interface");
   for (guint i = 0; self->interface_names[i] != NULL; i++)
-    if (g_strcmp0 (self->interface_names[i], *last_interface != '\0' ? last_interface : "virtual") == 0)
-      selected = i;
-  gtk_drop_down_set_model (self->interface_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->interface_dropdown, selected);
+    gtk_combo_box_text_append (self->interface_combo, self->interface_names[i], self->interface_names[i]);
+  last_interface = g_settings_get_string (settings, "last-interface");
+  if (!gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->interface_combo), last_interface))
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->interface_combo), "virtual");
 
   last_channel = g_settings_get_string (settings, "last-channel");
   gtk_editable_set_text (GTK_EDITABLE (combo_entry (self->channel_combo)),
@@ -360,7 +359,7 @@ canopy_connect_dialog_new (CanopyWindow *window,
   last_options = g_settings_get_string (settings, "last-options");
   gtk_editable_set_text (GTK_EDITABLE (self->options_entry), last_options);
 
-  g_signal_connect_object (self->interface_dropdown, "notify::selected",
+  g_signal_connect_object (self->interface_combo, "changed",
                            G_CALLBACK (on_interface_selected), self, G_CONNECT_SWAPPED);
 
   return self;

@@ -309,8 +309,8 @@ canopy_connection_get_paused (CanopyConnection *self)
 /**
  * canopy_connection_set_paused:
  *
- * While paused the trace and the id table stand still: the store keeps its
- * rows, the id table stops receiving, so both views stop moving together.
+ * While paused the trace and the id table stand still (both go on counting
+ * behind the scenes, so resuming loses nothing).
  */
 void
 canopy_connection_set_paused (CanopyConnection *self,
@@ -324,10 +324,7 @@ canopy_connection_set_paused (CanopyConnection *self,
 
   self->paused = paused;
   canopy_capture_store_set_paused (self->store, paused);
-  if (paused)
-    canopy_notifier_remove_listener (self->notifier, CANOPY_LISTENER (self->id_table));
-  else if (!self->closed)
-    canopy_notifier_add_listener (self->notifier, CANOPY_LISTENER (self->id_table));
+  canopy_id_table_set_paused (self->id_table, paused);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
@@ -419,7 +416,8 @@ canopy_connection_describe_error (const char   *interface,
            strstr (error->message, "ermission denied") != NULL ||
            strstr (error->message, "not permitted") != NULL)
     what = _("Permission denied: your user may not open this device.");
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+           strstr (error->message, "onnection refused") != NULL)
     what = _("Nothing answers at that address: is the server running?");
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||

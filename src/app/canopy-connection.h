@@ -8,8 +8,6 @@
 #include <canopy.h>
 #include <gio/gio.h>
 
-#include "canopy-pending.h"
-
 G_BEGIN_DECLS
 
 #define CANOPY_TYPE_CONNECTION (canopy_connection_get_type ())

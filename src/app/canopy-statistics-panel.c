@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include <canopy.h>
-#include "canopy-pending.h"
 
 #include "canopy-rate-plot.h"
 #include "canopy-statistics-panel.h"

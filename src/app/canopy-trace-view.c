@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include <canopy.h>
-#include "canopy-pending.h"
 
 #include "canopy-trace-format.h"
 #include "canopy-trace-view.h"
@@ -90,6 +89,8 @@ get_message_at (GListModel    *model,
 
   if (CANOPY_IS_CAPTURE_STORE (model))
     return canopy_capture_store_get_message (CANOPY_CAPTURE_STORE (model), position, msg);
+  if (CANOPY_IS_LOG_DOCUMENT (model))
+    return canopy_log_document_get_message (CANOPY_LOG_DOCUMENT (model), position, msg, NULL);
 
   item = g_list_model_get_item (model, position);
   if (item == NULL)

@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include <canopy.h>
-#include "canopy-pending.h"
 
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
@@ -139,6 +138,8 @@ update_status (CanopyWindow *self)
 {
   g_autoptr(CanopyBusStatistics) statistics = NULL;
   g_autofree char *frames = NULL;
+  g_autofree char *errors = NULL;
+  g_autofree char *lost = NULL;
   guint64 n_frames;
   double rate;
   double load;
@@ -147,7 +148,8 @@ update_status (CanopyWindow *self)
 
   if (self->connection == NULL)
     {
-      guint n = self->document != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->document)) : 0;
+      GListModel *trace = canopy_trace_view_get_frames (self->trace_view);
+      guint n = trace != NULL ? g_list_model_get_n_items (trace) : 0;
 
       frames = g_strdup_printf ("%'u", n);
       set_label_printf (self->frames_label, _("Frames: %s"), frames);
@@ -175,9 +177,10 @@ update_status (CanopyWindow *self)
     set_label_printf (self->load_label, _("Bus load: %.1f %%"), load * 100.0);
   else
     set_label_printf (self->load_label, _("Bus load: %s"), "–");
-  set_label_printf (self->errors_label, _("Error frames: %'" G_GUINT64_FORMAT),
-                    canopy_bus_statistics_get_error_frames (statistics));
-  set_label_printf (self->dropped_label, _("Dropped: %'" G_GUINT64_FORMAT), dropped);
+  errors = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_bus_statistics_get_error_frames (statistics));
+  set_label_printf (self->errors_label, _("Error frames: %s"), errors);
+  lost = g_strdup_printf ("%'" G_GUINT64_FORMAT, dropped);
+  set_label_printf (self->dropped_label, _("Dropped: %s"), lost);
   set_label_printf (self->state_label, _("State: %s"), state);
 
   if (self->ticks % TICKS_PER_SAMPLE == 0)
@@ -715,6 +718,19 @@ canopy_window_init (CanopyWindow *self)
   self->status_source = g_timeout_add (STATUS_INTERVAL_MS, on_status_tick, self);
   update_status (self);
   update_actions (self);
+}
+
+/**
+ * canopy_window_get_connection:
+ *
+ * Returns: (nullable) (transfer none): the live connection, if any
+ */
+CanopyConnection *
+canopy_window_get_connection (CanopyWindow *self)
+{
+  g_return_val_if_fail (CANOPY_IS_WINDOW (self), NULL);
+
+  return self->connection;
 }
 
 CanopyWindow *

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "canopy-application.h"
+#include "canopy-connection.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,6 @@ gboolean      canopy_window_connect_finish (CanopyWindow         *self,
 void          canopy_window_disconnect     (CanopyWindow         *self);
 void          canopy_window_open_file      (CanopyWindow         *self,
                                             GFile                *file);
+CanopyConnection *canopy_window_get_connection (CanopyWindow     *self);
 
 G_END_DECLS
