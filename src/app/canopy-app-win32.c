@@ -103,5 +103,6 @@ canopy_app_win32_settings_backend (void)
   /* The backend saves with g_file_replace_contents(), which needs the folder. */
   g_mkdir_with_parents (dir, 0700);
 
-  return g_keyfile_settings_backend_new (path, "/org/canopy/Canopy/", NULL);
+  /* Keys directly under the schema's path go into the [Canopy] group. */
+  return g_keyfile_settings_backend_new (path, "/org/canopy/Canopy/", "Canopy");
 }
