@@ -133,7 +133,8 @@ xvfb-run -a -s '-screen 0 1400x900x24' bash -c '
   }
   stop () {  # close like a user: WM_CLOSE to the window, then wait for the exit
     "$wine" taskkill.exe /im canopy.exe >/dev/null 2>&1
-    for _ in $(seq 40); do pgrep -f "canopy.exe" >/dev/null || return 0; sleep 0.5; done
+    # wineserver ends a few seconds after the last program of this prefix
+    timeout 30 wineserver -w && return 0
     wineserver -k; return 1
   }
 
