@@ -21,6 +21,8 @@
 #                  (default: C:/Windows/System32 when there, else wine's DLLs)
 #   --output       the zip to write (default: BUILDDIR/canopy-windows.zip)
 #
+# CANOPY_BUNDLE_NO_STRIP=1 keeps the debug information in the programs and DLLs.
+#
 # The layout is flat: canopy.exe, the tools and the DLLs side by side, with
 # share/ (and lib/ for pixbuf loaders) next to them. GLib and GTK look for
 # their data relative to their DLL's folder, so the folder can live anywhere.
@@ -39,7 +41,7 @@ while [ $# -gt 0 ]; do
     --search-dir) search_dirs+=("$2"); shift 2 ;;
     --system-dir) system_dirs+=("$2"); shift 2 ;;
     --output) output=$2; shift 2 ;;
-    -h|--help) sed -n '4,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,/^set -/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "make-bundle: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -51,6 +53,8 @@ fail () { echo "make-bundle: $*" >&2; exit 1; }
 
 objdump=$(command -v x86_64-w64-mingw32-objdump || command -v objdump) ||
   fail "needs objdump (binutils-mingw-w64-x86-64, or binutils under MSYS2)"
+strip=$(command -v x86_64-w64-mingw32-strip || command -v strip) ||
+  fail "needs strip (binutils-mingw-w64-x86-64, or binutils under MSYS2)"
 compile_schemas=$(command -v glib-compile-schemas) ||
   fail "needs glib-compile-schemas (libglib2.0-bin, or glib2 under MSYS2)"
 command -v zip >/dev/null || fail "needs zip"
@@ -81,7 +85,9 @@ installed=$(dirname "$(dirname "$app_exe")")   # <destdir>/<prefix>
 name=canopy-windows
 bundle=$stage/$name
 mkdir -p "$bundle/share"
-cp "$installed"/bin/*.exe "$installed"/bin/*.dll "$bundle/"
+# The programs; DLLs (Canopy's own too) come in step 6, only those loaded.
+cp "$installed"/bin/*.exe "$bundle/"
+search_dirs=("$installed/bin" "${search_dirs[@]}")
 for d in icons locale; do
   [ -d "$installed/share/$d" ] && cp -r "$installed/share/$d" "$bundle/share/"
 done
@@ -165,6 +171,12 @@ while [ ${#queue[@]} -gt 0 ]; do
   done < <("$objdump" -p "$f" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr -d '\r')
 done
 [ ${#missing[@]} = 0 ] || fail "DLLs found neither in ${search_dirs[*]} nor among the system's: ${missing[*]}"
+
+# Debug information is of no use to a user and is most of the size of a
+# debugoptimized build (mingw-glib's GLib): strip the copies.
+if [ -z "${CANOPY_BUNDLE_NO_STRIP:-}" ]; then
+  find "$bundle" \( -iname '*.exe' -o -iname '*.dll' \) -exec "$strip" --strip-debug {} +
+fi
 
 # -- 7. the example configuration and the README, with Windows line ends.
 version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$here/../../meson.build" | head -n 1)

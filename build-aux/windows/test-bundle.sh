@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --linux-convert) linux_convert=$2; shift 2 ;;
     --testdata) testdata=$2; shift 2 ;;
     --screenshots) shots=$2; shift 2 ;;
-    -h|--help) sed -n '4,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,/^set -/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "test-bundle: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
