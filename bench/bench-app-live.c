@@ -107,7 +107,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const double rates[] = { 10000, 25000, 50000, 100000, 150000, 200000, 300000, 400000 };
+  static const double rates[] = { 10000, 25000, 50000, 100000, 150000, 200000, 300000, 400000, 600000, 800000 };
   g_autoptr(CanopyApplication) app = NULL;
   g_autoptr(GHashTable) options = NULL;
   g_autoptr(GError) error = NULL;
@@ -148,7 +148,7 @@ main (int   argc,
   g_print ("Canopy window, virtual bus -> capture store -> column view following the end, %u cores",
            g_get_num_processors ());
   bench_print_load_average ();
-  g_print ("\n%10s %12s %12s %10s %10s  %s\n", "target/s", "sent/s", "shown", "lost", "UI CPU", "holds");
+  g_print ("\n%10s %12s %12s %10s %10s %10s  %s\n", "target/s", "sent/s", "shown", "lost", "UI CPU", "following", "holds");
 
   shown_before = g_list_model_get_n_items (trace);
   for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
@@ -159,7 +159,7 @@ main (int   argc,
       double cpu_start, cpu;
       gint64 start, wall;
       guint64 shown, lost;
-      gboolean holds;
+      gboolean holds, following;
 
       cpu_start = thread_cpu_seconds ();
       start = g_get_monotonic_time ();
@@ -179,15 +179,22 @@ main (int   argc,
       wall = g_get_monotonic_time () - start;
       cpu = (thread_cpu_seconds () - cpu_start) / (wall / 1e6);
 
+      /* The last batch is laid out in the next frame or two. */
+      iterate_until (g_get_monotonic_time () + G_USEC_PER_SEC / 5);
+      following = canopy_window_is_following (window);
+
       shown = g_list_model_get_n_items (trace) - shown_before;
       statistics = canopy_bus_get_statistics (bus);
       lost = producer.sent > shown ? producer.sent - shown : 0;
-      holds = lost == 0 && canopy_bus_statistics_get_dropped (statistics) == 0 && cpu < UI_CPU_LIMIT;
+      /* Only a view that followed the newest frame all along did the work. */
+      holds = lost == 0 && canopy_bus_statistics_get_dropped (statistics) == 0 && cpu < UI_CPU_LIMIT &&
+              following;
       if (holds)
         best = MAX (best, producer.sent / STEP_SECONDS);
 
-      g_print ("%10.0f %12.0f %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %9.1f%%  %s\n",
-               rates[i], producer.sent / STEP_SECONDS, shown, lost, cpu * 100.0, holds ? "yes" : "no");
+      g_print ("%10.0f %12.0f %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %9.1f%% %10s  %s\n",
+               rates[i], producer.sent / STEP_SECONDS, shown, lost, cpu * 100.0,
+               following ? "yes" : "NO", holds ? "yes" : "no");
       shown_before = g_list_model_get_n_items (trace);
     }
 

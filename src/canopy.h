@@ -37,6 +37,7 @@
 /* drivers */
 #include "canopy-virtual-bus.h"
 #include "canopy-remote-bus.h"
+#include "canopy-remote-client.h"
 #include "canopy-remote-server.h"
 #if defined (__linux__)
 # include "canopy-socketcan-bus.h"

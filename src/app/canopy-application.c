@@ -174,7 +174,8 @@ about_action (GSimpleAction *action,
 
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", _("Canopy"),
-                         "logo-icon-name", APPLICATION_ID,
+                         /* The resource's copy: found installed or not, .Devel or not. */
+                         "logo-icon-name", "org.canopy.Canopy",
                          "version", PACKAGE_VERSION,
                          "comments", _("Watch, log and replay CAN bus traffic"),
                          "license-type", GTK_LICENSE_LGPL_2_1,
@@ -290,7 +291,6 @@ static void
 canopy_application_init (CanopyApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
     _("Watch live CAN traffic and open CAN logs.\n\n"
       "Without options Canopy connects as python-can would: the interface and channel "

@@ -20,6 +20,7 @@ struct _CanopyStatisticsPanel
 {
   GtkWidget       parent_instance;
 
+  GtkWidget      *scroller;
   CanopyRatePlot *rate_plot;
   CanopyRatePlot *load_plot;
   GtkLabel       *rate_value;
@@ -112,6 +113,7 @@ canopy_statistics_panel_class_init (CanopyStatisticsPanelClass *klass)
   g_type_ensure (CANOPY_TYPE_RATE_PLOT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-statistics-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, CanopyStatisticsPanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, CanopyStatisticsPanel, rate_plot);
   gtk_widget_class_bind_template_child (widget_class, CanopyStatisticsPanel, load_plot);
   gtk_widget_class_bind_template_child (widget_class, CanopyStatisticsPanel, rate_value);

@@ -135,9 +135,11 @@ canopy_trace_format_direction (const CanopyMessage *msg)
 static guint
 payload_length (const CanopyMessage *msg)
 {
-  if (msg->flags & CANOPY_MESSAGE_REMOTE)
-    return 0;
-  return MIN (canopy_dlc_to_length (msg->dlc), CANOPY_MESSAGE_MAX_DATA);
+  gsize length;
+
+  /* The engine's rule: none for a remote frame, the dlc's bytes otherwise. */
+  canopy_message_get_data (msg, &length);
+  return MIN (length, CANOPY_MESSAGE_MAX_DATA);
 }
 
 /**

@@ -53,8 +53,7 @@ struct _CanopyTraceView
   gint64                origin_ns;
   guint                 per_id : 1;
   guint                 following : 1;
-  guint                 scrolling_to_end : 1;
-  double                last_value;
+  guint                 user_dragging : 1;
 };
 
 enum {
@@ -311,8 +310,9 @@ rebind_column (CanopyTraceView *self,
   gtk_column_view_column_set_factory (self->columns[column], factory);
 }
 
-/* The column view's own list scrolls the last row into view; that happens in
- * its next allocation, so value-changed notifications until then are ours. */
+/* New rows: the column view's own list scrolls the last one into view in
+ * its next allocation; when that allocation changes the list's height (its
+ * row heights are estimates), on_adjustment_changed() moves to the very end. */
 static void
 scroll_to_end (CanopyTraceView *self)
 {
@@ -322,9 +322,7 @@ scroll_to_end (CanopyTraceView *self)
   if (n_items == 0 || self->list_view == NULL)
     return;
 
-  self->scrolling_to_end = TRUE;
   gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n_items - 1);
-  self->scrolling_to_end = FALSE;
 }
 
 static void
@@ -338,25 +336,96 @@ on_items_changed (GListModel      *model,
     scroll_to_end (self);
 }
 
-/* Scrolling up stops following, scrolling back to the end resumes it. Only
- * a move up counts as the user's: while following, the list itself moves
- * the view down (and its row-height estimate makes "the end" inexact). */
+/* Following stops only on what the user does: a wheel or touchpad scroll
+ * up, dragging the scroll bar away from the end, or keys that move up. The
+ * list moves the view itself while it lays out new rows (its row heights are
+ * estimates), so a value change alone says nothing about intent. Reaching
+ * the end again, by any means, resumes following. */
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           CanopyTraceView          *self)
+{
+  if (dy < 0 && !self->per_id)
+    canopy_trace_view_set_following (self, FALSE);
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* A legacy controller sees the scroll bar's presses and releases even when
+ * the bar's own drag gesture claims them. */
+static gboolean
+on_scrollbar_event (GtkEventControllerLegacy *controller,
+                    GdkEvent                 *event,
+                    CanopyTraceView          *self)
+{
+  switch (gdk_event_get_event_type (event))
+    {
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+      self->user_dragging = TRUE;
+      break;
+
+    case GDK_BUTTON_RELEASE:
+    case GDK_TOUCH_END:
+    case GDK_TOUCH_CANCEL:
+      self->user_dragging = FALSE;
+      break;
+
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CanopyTraceView       *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up: case GDK_KEY_KP_Up:
+    case GDK_KEY_Page_Up: case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Home: case GDK_KEY_KP_Home:
+      if (!self->per_id)
+        canopy_trace_view_set_following (self, FALSE);
+      break;
+
+    case GDK_KEY_End: case GDK_KEY_KP_End:
+      if (!self->per_id)
+        canopy_trace_view_set_following (self, TRUE);
+      break;
+
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
 static void
 on_adjustment_value_changed (GtkAdjustment   *adjustment,
                              CanopyTraceView *self)
 {
-  double value = gtk_adjustment_get_value (adjustment);
-  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
-  double previous = self->last_value;
-
-  self->last_value = value;
-  if (self->scrolling_to_end || self->per_id)
+  if (self->per_id)
     return;
 
-  if (value >= end - 2.0)
+  if (canopy_trace_view_is_at_end (self))
     canopy_trace_view_set_following (self, TRUE);
-  else if (value < previous - 1.0)
+  else if (self->user_dragging)
     canopy_trace_view_set_following (self, FALSE);
+}
+
+/* The list re-estimated its height: keep the newest row in view. */
+static void
+on_adjustment_changed (GtkAdjustment   *adjustment,
+                       CanopyTraceView *self)
+{
+  if (self->following && !self->per_id && !canopy_trace_view_is_at_end (self))
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                          gtk_adjustment_get_page_size (adjustment));
 }
 
 static void
@@ -517,6 +586,7 @@ canopy_trace_view_class_init (CanopyTraceViewClass *klass)
 static void
 canopy_trace_view_init (CanopyTraceView *self)
 {
+  GtkEventController *controller;
   GtkAdjustment *adjustment;
 
   self->following = TRUE;
@@ -543,6 +613,22 @@ canopy_trace_view_init (CanopyTraceView *self)
     if (GTK_IS_LIST_VIEW (child))
       self->list_view = child;
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed), self, 0);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self, 0);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "scroll", G_CALLBACK (on_scroll), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (on_key_pressed), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "event", G_CALLBACK (on_scrollbar_event), self, 0);
+  gtk_widget_add_controller (gtk_scrolled_window_get_vscrollbar (self->scroller), controller);
 }
 
 /**
@@ -619,6 +705,24 @@ canopy_trace_view_set_following (CanopyTraceView *self,
   if (following && !self->per_id)
     scroll_to_end (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWING]);
+}
+
+/**
+ * canopy_trace_view_is_at_end:
+ *
+ * Returns: whether the newest row is in view (while following, it is after
+ *   each batch has been laid out)
+ */
+gboolean
+canopy_trace_view_is_at_end (CanopyTraceView *self)
+{
+  GtkAdjustment *adjustment;
+
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), FALSE);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  return gtk_adjustment_get_value (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 2.0;
 }
 
 /**

@@ -23,6 +23,7 @@ void        canopy_trace_view_set_per_id        (CanopyTraceView *self,
 gboolean    canopy_trace_view_get_following     (CanopyTraceView *self);
 void        canopy_trace_view_set_following     (CanopyTraceView *self,
                                                  gboolean         following);
+gboolean    canopy_trace_view_is_at_end         (CanopyTraceView *self);
 void        canopy_trace_view_bind_settings     (CanopyTraceView *self,
                                                  GSettings       *settings);
 char       *canopy_trace_view_dup_selected_text (CanopyTraceView *self);

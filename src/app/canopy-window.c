@@ -733,6 +733,20 @@ canopy_window_get_connection (CanopyWindow *self)
   return self->connection;
 }
 
+/**
+ * canopy_window_is_following:
+ *
+ * Returns: whether the trace follows the newest frame and shows it
+ */
+gboolean
+canopy_window_is_following (CanopyWindow *self)
+{
+  g_return_val_if_fail (CANOPY_IS_WINDOW (self), FALSE);
+
+  return canopy_trace_view_get_following (self->trace_view) &&
+         canopy_trace_view_is_at_end (self->trace_view);
+}
+
 CanopyWindow *
 canopy_window_new (CanopyApplication *application)
 {

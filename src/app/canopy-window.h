@@ -35,5 +35,6 @@ void          canopy_window_disconnect     (CanopyWindow         *self);
 void          canopy_window_open_file      (CanopyWindow         *self,
                                             GFile                *file);
 CanopyConnection *canopy_window_get_connection (CanopyWindow     *self);
+gboolean      canopy_window_is_following   (CanopyWindow         *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "canopy-capture-store.h"
 #include "canopy-error.h"
+#include "canopy-frame-chunks-private.h"
 #include "canopy-frame-item.h"
 #include "canopy-listener.h"
 #include "canopy-notify-private.h"
@@ -35,45 +36,8 @@
  * frames it dropped in [property@Canopy.CaptureStore:n-dropped].
  */
 
-/* 4096 frames: 96 KiB of records, so that the chunk header and the chunk
- * array cost a hundredth of a byte per frame, and a ring drops 0.1 % of a
- * 100 MiB capture at a time. */
-#define CHUNK_FRAMES 4096
-/* Dropped chunks kept for reuse: a few for a growing store; up to the
- * limit's worth in a ring, which so allocates nothing once warm. */
-#define MIN_SPARE_CHUNKS 4
-#define ARENA_MIN_SIZE 4096
 #define WRITE_BATCH 256
 #define PUBLISH_INTERVAL_USEC (G_USEC_PER_SEC / 60)
-
-/* One frame, 24 bytes. A payload of up to 8 bytes is stored in place; a
- * longer (CAN FD) one in the chunk's arena, at arena_offset. */
-typedef struct
-{
-  gint64  timestamp_ns;
-  guint32 arbitration_id;
-  guint8  flags;
-  guint8  dlc;
-  gint16  channel;
-  union {
-    guint8  bytes[8];
-    guint32 arena_offset;
-  } data;
-} CaptureRecord;
-
-G_STATIC_ASSERT (sizeof (CaptureRecord) == 24);
-/* Every flag a message can carry fits the record's byte. */
-G_STATIC_ASSERT (CANOPY_MESSAGE_TX < 0x100);
-
-/* Chunk number c holds frames c * CHUNK_FRAMES … (c + 1) * CHUNK_FRAMES - 1,
- * so a frame is found by division. */
-typedef struct
-{
-  guint8        *arena;
-  guint32        arena_len;
-  guint32        arena_size;
-  CaptureRecord  records[CHUNK_FRAMES];
-} Chunk;
 
 struct _CanopyCaptureStore
 {
@@ -85,23 +49,17 @@ struct _CanopyCaptureStore
   /* Everything below is guarded by the mutex: appends come from any thread,
    * reads from the main context or a writing thread. */
   GMutex             mutex;
-  GPtrArray         *chunks;        /* Chunk *, numbers base_chunk … */
-  guint64            base_chunk;
-  guint64            next_frame;    /* frames ever appended */
-  guint64            live_first;    /* first frame the store still holds */
-  guint64            n_dropped;
-  guint64            memory_limit;
-  GPtrArray         *spare;         /* Chunk *, for reuse */
-  gboolean           paused;
+  CanopyFrameChunks  frames;
   gboolean           publish_pending;
 
   /* The published model: frames published_first … + n_published - 1.
-   * Changed only on the main context. Frames from published_first on are
-   * never freed, even when the ring or clear() dropped them, until a
-   * publication has removed them from the model. */
+   * Changed only on the main context. They are pinned in memory, even when
+   * the ring or clear() dropped them, until a publication has removed them
+   * from the model. */
   guint64            published_first;
   guint              n_published;
   gboolean           publishing;
+  gboolean           paused;
 };
 
 enum {
@@ -122,254 +80,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyCaptureStore, canopy_capture_store, G_TYPE_
                                G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER, listener_iface_init))
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-chunk_free (Chunk *chunk)
-{
-  if (chunk == NULL)
-    return;
-  g_free (chunk->arena);
-  g_free (chunk);
-}
-
-static gsize
-chunk_size (const Chunk *chunk)
-{
-  return sizeof *chunk + chunk->arena_size;
-}
-
-/* A publication pins every live chunk (as many as fit the limit, and the
- * one being filled); the ring then drops them all before the next one, and
- * needs as many spares to go on without allocating. */
-static guint
-spare_chunks_wanted (CanopyCaptureStore *self)
-{
-  if (self->memory_limit == 0)
-    return MIN_SPARE_CHUNKS;
-
-  return (guint) MIN (MAX (MIN_SPARE_CHUNKS, self->memory_limit / sizeof (Chunk) + 2), G_MAXUINT / 2);
-}
-
-static void
-recycle_chunk_locked (CanopyCaptureStore *self,
-                      Chunk              *chunk)
-{
-  guint keep = spare_chunks_wanted (self);
-
-  if (self->spare->len < keep)
-    {
-      chunk->arena_len = 0;
-      g_ptr_array_add (self->spare, chunk);
-    }
-  else
-    chunk_free (chunk);
-}
-
-/* Frees the chunks that hold neither a frame of the store nor one of the
- * published model. Those the model still shows stay until a publication
- * has removed them, so a view never reads a freed frame; the chunks
- * between them and the store's frames (dropped before they were ever
- * published) go at once, so a stalled or paused main context holds at
- * most one memory limit's worth of frames besides the store's own. A
- * chunk freed in the middle leaves a NULL in the array. */
-static void
-release_chunks_locked (CanopyCaptureStore *self)
-{
-  guint64 published_end = self->published_first + self->n_published;
-
-  for (guint i = 0; i < self->chunks->len; i++)
-    {
-      guint64 first = (self->base_chunk + i) * CHUNK_FRAMES;
-      guint64 end = first + CHUNK_FRAMES;
-      gboolean shown = self->n_published > 0 && first < published_end && end > self->published_first;
-
-      if (end > self->live_first)
-        break;
-      if (!shown && g_ptr_array_index (self->chunks, i) != NULL)
-        {
-          recycle_chunk_locked (self, g_ptr_array_index (self->chunks, i));
-          g_ptr_array_index (self->chunks, i) = NULL;
-        }
-    }
-
-  while (self->chunks->len > 0 && g_ptr_array_index (self->chunks, 0) == NULL)
-    {
-      g_ptr_array_remove_index (self->chunks, 0);
-      self->base_chunk++;
-    }
-}
-
-/* Every chunk in memory, the ones kept for the model included. */
-static guint64
-memory_held_locked (CanopyCaptureStore *self)
-{
-  guint64 held = 0;
-
-  for (guint i = 0; i < self->chunks->len; i++)
-    if (g_ptr_array_index (self->chunks, i) != NULL)
-      held += chunk_size (g_ptr_array_index (self->chunks, i));
-
-  return held;
-}
-
-/* The chunks holding frames of the store: what the memory limit bounds. */
-static guint64
-memory_used_locked (CanopyCaptureStore *self)
-{
-  guint64 first_live_chunk = self->live_first / CHUNK_FRAMES;
-  guint64 used = 0;
-
-  for (guint i = 0; i < self->chunks->len; i++)
-    if (self->base_chunk + i >= first_live_chunk)
-      used += chunk_size (g_ptr_array_index (self->chunks, i));  /* never NULL: live */
-
-  return used;
-}
-
-/* Drops the oldest chunks until the store, grown by @extra bytes, fits its
- * memory limit. The chunk being filled is never dropped. Returns whether
- * frames were dropped. */
-static gboolean
-enforce_memory_limit_locked (CanopyCaptureStore *self,
-                             gsize               extra)
-{
-  guint64 filling_chunk = self->next_frame / CHUNK_FRAMES;
-  gboolean dropped = FALSE;
-
-  if (self->memory_limit == 0)
-    return FALSE;
-
-  while (self->live_first / CHUNK_FRAMES < filling_chunk &&
-         memory_used_locked (self) + extra > self->memory_limit)
-    {
-      guint64 end = (self->live_first / CHUNK_FRAMES + 1) * CHUNK_FRAMES;
-
-      self->n_dropped += end - self->live_first;
-      self->live_first = end;
-      dropped = TRUE;
-    }
-
-  release_chunks_locked (self);
-
-  return dropped;
-}
-
-static Chunk *
-start_chunk_locked (CanopyCaptureStore *self,
-                    guint64             number,
-                    gboolean           *dropped)
-{
-  Chunk *chunk;
-
-  g_assert (self->chunks->len == 0 || number == self->base_chunk + self->chunks->len);
-
-  *dropped |= enforce_memory_limit_locked (self, sizeof (Chunk));
-
-  if (self->spare->len > 0)
-    {
-      chunk = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
-    }
-  else
-    {
-      /* Records are written before they are read: no need to zero 96 KiB. */
-      chunk = g_malloc (sizeof *chunk);
-      chunk->arena = NULL;
-      chunk->arena_len = 0;
-      chunk->arena_size = 0;
-    }
-
-  if (self->chunks->len == 0)
-    self->base_chunk = number;
-  g_ptr_array_add (self->chunks, chunk);
-
-  return chunk;
-}
-
-static guint32
-arena_store (Chunk        *chunk,
-             const guint8 *data,
-             guint         len)
-{
-  guint32 offset = chunk->arena_len;
-
-  if (chunk->arena_len + len > chunk->arena_size)
-    {
-      guint32 size = MAX (chunk->arena_size, ARENA_MIN_SIZE);
-
-      while (size < chunk->arena_len + len)
-        size *= 2;
-      chunk->arena = g_realloc (chunk->arena, size);
-      chunk->arena_size = size;
-    }
-
-  memcpy (chunk->arena + offset, data, len);
-  chunk->arena_len += len;
-
-  return offset;
-}
-
-static void
-append_locked (CanopyCaptureStore  *self,
-               const CanopyMessage *msg,
-               gboolean            *dropped)
-{
-  guint64 number = self->next_frame / CHUNK_FRAMES;
-  CaptureRecord *record;
-  Chunk *chunk;
-
-  if (self->chunks->len == 0 || number >= self->base_chunk + self->chunks->len)
-    chunk = start_chunk_locked (self, number, dropped);
-  else
-    chunk = g_ptr_array_index (self->chunks, self->chunks->len - 1);
-
-  record = &chunk->records[self->next_frame % CHUNK_FRAMES];
-  record->timestamp_ns = msg->timestamp_ns;
-  record->arbitration_id = msg->arbitration_id;
-  record->flags = (guint8) msg->flags;
-  record->dlc = msg->dlc;
-  record->channel = msg->channel;
-  if (msg->dlc <= 8)
-    memcpy (record->data.bytes, msg->data, 8);
-  else
-    record->data.arena_offset = arena_store (chunk, msg->data, MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA));
-
-  self->next_frame++;
-}
-
-/* Whether @frame is still in memory (it may have been dropped by the ring
- * and only be kept for the published model). */
-static gboolean
-read_frame_locked (CanopyCaptureStore *self,
-                   guint64             frame,
-                   CanopyMessage      *msg)
-{
-  guint64 number = frame / CHUNK_FRAMES;
-  const CaptureRecord *record;
-  const Chunk *chunk;
-
-  if (frame >= self->next_frame || number < self->base_chunk ||
-      number >= self->base_chunk + self->chunks->len)
-    return FALSE;
-
-  chunk = g_ptr_array_index (self->chunks, number - self->base_chunk);
-  if (chunk == NULL)
-    return FALSE;
-  record = &chunk->records[frame % CHUNK_FRAMES];
-
-  memset (msg, 0, sizeof *msg);
-  msg->timestamp_ns = record->timestamp_ns;
-  msg->arbitration_id = record->arbitration_id;
-  msg->flags = record->flags;
-  msg->dlc = record->dlc;
-  msg->channel = record->channel;
-  if (record->dlc <= 8)
-    memcpy (msg->data, record->data.bytes, 8);
-  else
-    memcpy (msg->data, chunk->arena + record->data.arena_offset,
-            MIN (record->dlc, CANOPY_MESSAGE_MAX_DATA));
-
-  return TRUE;
-}
 
 /* Runs on the store's main context, from the notify queue, at most 60 times
  * a second: removes what the ring or clear() dropped from the front of the
@@ -403,8 +113,8 @@ canopy_capture_store_publish (GObject *object)
   if (self->n_published == 0)
     removed = 0;
   else
-    removed = (guint) MIN (self->live_first - self->published_first, self->n_published);
-  self->published_first = self->live_first;
+    removed = (guint) MIN (self->frames.live_first - self->published_first, self->n_published);
+  self->published_first = self->frames.live_first;
   self->n_published -= removed;
   g_mutex_unlock (&self->mutex);
 
@@ -416,8 +126,8 @@ canopy_capture_store_publish (GObject *object)
   g_mutex_lock (&self->mutex);
   /* With nothing published, nothing pins frames: start from what is held. */
   if (self->n_published == 0)
-    self->published_first = self->live_first;
-  if (self->published_first + self->n_published < self->live_first)
+    self->published_first = self->frames.live_first;
+  if (self->published_first + self->n_published < self->frames.live_first)
     {
       /* The ring dropped past the end of the model meanwhile: those frames
        * are gone, so the model cannot grow contiguously. Next time. */
@@ -426,11 +136,12 @@ canopy_capture_store_publish (GObject *object)
     }
   else
     {
-      added = (guint) MIN (self->next_frame - (self->published_first + self->n_published),
+      added = (guint) MIN (self->frames.next_frame - (self->published_first + self->n_published),
                            (guint64) (G_MAXUINT - self->n_published));
       self->n_published += added;
     }
-  release_chunks_locked (self);
+  _canopy_frame_chunks_pin (&self->frames, self->published_first,
+                            self->published_first + self->n_published);
   g_mutex_unlock (&self->mutex);
 
   if (added > 0)
@@ -478,7 +189,7 @@ canopy_capture_store_get_item (GListModel *model,
 
   g_mutex_lock (&self->mutex);
   frame = self->published_first + position;
-  found = position < self->n_published && read_frame_locked (self, frame, &msg);
+  found = position < self->n_published && _canopy_frame_chunks_read (&self->frames, frame, &msg);
   g_mutex_unlock (&self->mutex);
 
   return found ? canopy_frame_item_new (&msg, frame) : NULL;
@@ -521,8 +232,7 @@ canopy_capture_store_finalize (GObject *object)
 {
   CanopyCaptureStore *self = CANOPY_CAPTURE_STORE (object);
 
-  g_ptr_array_unref (self->chunks);
-  g_ptr_array_unref (self->spare);
+  _canopy_frame_chunks_destroy (&self->frames);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (canopy_capture_store_parent_class)->finalize (object);
@@ -664,8 +374,7 @@ static void
 canopy_capture_store_init (CanopyCaptureStore *self)
 {
   g_mutex_init (&self->mutex);
-  self->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
-  self->spare = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
+  _canopy_frame_chunks_init (&self->frames);
   self->context = g_main_context_ref_thread_default ();
   self->notify = _canopy_notify_queue_new (G_OBJECT (self), self->context,
                                            PUBLISH_INTERVAL_USEC,
@@ -728,7 +437,7 @@ canopy_capture_store_append_many (CanopyCaptureStore  *self,
 
   g_mutex_lock (&self->mutex);
   for (guint i = 0; i < n_msgs; i++)
-    append_locked (self, &msgs[i], &dropped);
+    dropped |= _canopy_frame_chunks_append (&self->frames, &msgs[i]);
   first_since_publication = !self->publish_pending;
   self->publish_pending = TRUE;
   g_mutex_unlock (&self->mutex);
@@ -758,7 +467,7 @@ canopy_capture_store_get_message (CanopyCaptureStore *self,
 
   g_mutex_lock (&self->mutex);
   found = position < self->n_published &&
-          read_frame_locked (self, self->published_first + position, msg);
+          _canopy_frame_chunks_read (&self->frames, self->published_first + position, msg);
   g_mutex_unlock (&self->mutex);
 
   return found;
@@ -802,8 +511,7 @@ canopy_capture_store_clear (CanopyCaptureStore *self)
   g_return_if_fail (CANOPY_IS_CAPTURE_STORE (self));
 
   g_mutex_lock (&self->mutex);
-  self->live_first = self->next_frame;
-  release_chunks_locked (self);
+  _canopy_frame_chunks_drop_all (&self->frames);
   self->publish_pending = TRUE;
   g_mutex_unlock (&self->mutex);
 
@@ -831,17 +539,9 @@ canopy_capture_store_set_memory_limit (CanopyCaptureStore *self,
   g_return_if_fail (CANOPY_IS_CAPTURE_STORE (self));
 
   g_mutex_lock (&self->mutex);
-  changed = self->memory_limit != bytes;
-  self->memory_limit = bytes;
+  changed = self->frames.memory_limit != bytes;
   if (changed)
-    {
-      guint n_spare = self->spare->len;
-
-      /* Room for every spare now, not while appending. */
-      g_ptr_array_set_size (self->spare, MAX (n_spare, spare_chunks_wanted (self)));
-      g_ptr_array_set_size (self->spare, n_spare);
-      dropped = enforce_memory_limit_locked (self, 0);
-    }
+    dropped = _canopy_frame_chunks_set_memory_limit (&self->frames, bytes);
   g_mutex_unlock (&self->mutex);
 
   if (dropped)
@@ -867,7 +567,7 @@ canopy_capture_store_get_memory_limit (CanopyCaptureStore *self)
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), 0);
 
   g_mutex_lock (&self->mutex);
-  limit = self->memory_limit;
+  limit = self->frames.memory_limit;
   g_mutex_unlock (&self->mutex);
 
   return limit;
@@ -893,7 +593,7 @@ canopy_capture_store_get_memory_used (CanopyCaptureStore *self)
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), 0);
 
   g_mutex_lock (&self->mutex);
-  used = memory_held_locked (self);
+  used = _canopy_frame_chunks_get_memory_held (&self->frames);
   g_mutex_unlock (&self->mutex);
 
   return used;
@@ -913,7 +613,7 @@ canopy_capture_store_get_n_dropped (CanopyCaptureStore *self)
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), 0);
 
   g_mutex_lock (&self->mutex);
-  n = self->n_dropped;
+  n = self->frames.n_dropped;
   g_mutex_unlock (&self->mutex);
 
   return n;
@@ -933,7 +633,7 @@ canopy_capture_store_get_n_captured (CanopyCaptureStore *self)
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), 0);
 
   g_mutex_lock (&self->mutex);
-  n = self->next_frame;
+  n = self->frames.next_frame;
   g_mutex_unlock (&self->mutex);
 
   return n;
@@ -952,19 +652,13 @@ void
 canopy_capture_store_set_paused (CanopyCaptureStore *self,
                                  gboolean            paused)
 {
-  gboolean changed;
-
   g_return_if_fail (CANOPY_IS_CAPTURE_STORE (self));
 
+  /* Only the main context reads it (publications run there). */
   paused = !!paused;
-
-  g_mutex_lock (&self->mutex);
-  changed = self->paused != paused;
-  self->paused = paused;
-  g_mutex_unlock (&self->mutex);
-
-  if (!changed)
+  if (self->paused == paused)
     return;
+  self->paused = paused;
 
   if (!paused)
     _canopy_notify_queue_schedule (self->notify);
@@ -980,15 +674,9 @@ canopy_capture_store_set_paused (CanopyCaptureStore *self,
 gboolean
 canopy_capture_store_get_paused (CanopyCaptureStore *self)
 {
-  gboolean paused;
-
   g_return_val_if_fail (CANOPY_IS_CAPTURE_STORE (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
-  paused = self->paused;
-  g_mutex_unlock (&self->mutex);
-
-  return paused;
+  return self->paused;
 }
 
 /**
@@ -1052,7 +740,7 @@ canopy_capture_store_write (CanopyCaptureStore  *self,
 
       g_mutex_lock (&self->mutex);
       for (guint i = 0; i < n && present; i++)
-        present = read_frame_locked (self, first + done + i, &batch[i]);
+        present = _canopy_frame_chunks_read (&self->frames, first + done + i, &batch[i]);
       g_mutex_unlock (&self->mutex);
 
       if (!present)

@@ -31,6 +31,9 @@
 
 #define PUBLISH_INTERVAL_USEC (G_USEC_PER_SEC / 60)
 #define INITIAL_SLOTS 256
+/* About 300 bytes an identifier (its entry and its row): 20 MiB. A CAN bus
+ * has a few hundred; a log of random extended ids may have millions. */
+#define DEFAULT_MAX_IDS 65536
 
 typedef struct
 {
@@ -59,20 +62,24 @@ struct _CanopyIdTable
   guint              n_slots;      /* a power of two, at least twice the entries */
   GArray            *dirty;        /* guint: entries changed since the last publication */
   guint64            n_frames;
+  guint64            n_untracked;  /* frames of ids beyond max_ids */
+  guint              max_ids;
   gboolean           cleared;
-  gboolean           paused;
   gboolean           publish_pending;
 
   /* The main context's. */
   GPtrArray         *rows;         /* CanopyIdRow, the model */
   GArray            *updates;      /* RowUpdate, reused by each publication */
   gboolean           publishing;
+  gboolean           paused;
 };
 
 enum {
   PROP_0,
   PROP_N_ITEMS,
   PROP_N_FRAMES,
+  PROP_N_UNTRACKED,
+  PROP_MAX_IDS,
   PROP_PAUSED,
   N_PROPS
 };
@@ -140,6 +147,12 @@ feed_locked (CanopyIdTable       *self,
           goto changed;
         }
       slot = (slot + 1) & (self->n_slots - 1);
+    }
+
+  if (self->entries->len >= self->max_ids)
+    {
+      self->n_untracked++;
+      return;
     }
 
   /* A new identifier: the only allocation, amortised. */
@@ -327,6 +340,14 @@ canopy_id_table_get_property (GObject    *object,
       g_value_set_uint64 (value, canopy_id_table_get_n_frames (self));
       break;
 
+    case PROP_N_UNTRACKED:
+      g_value_set_uint64 (value, canopy_id_table_get_n_untracked (self));
+      break;
+
+    case PROP_MAX_IDS:
+      g_value_set_uint (value, canopy_id_table_get_max_ids (self));
+      break;
+
     case PROP_PAUSED:
       g_value_set_boolean (value, canopy_id_table_get_paused (self));
       break;
@@ -348,6 +369,10 @@ canopy_id_table_set_property (GObject      *object,
     {
     case PROP_PAUSED:
       canopy_id_table_set_paused (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_MAX_IDS:
+      canopy_id_table_set_max_ids (self, g_value_get_uint (value));
       break;
 
     default:
@@ -387,6 +412,31 @@ canopy_id_table_class_init (CanopyIdTableClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * CanopyIdTable:n-untracked:
+   *
+   * How many frames had an identifier beyond
+   * [property@Canopy.IdTable:max-ids]: counted here, in no row. Notified
+   * on the main context, at most 60 times a second.
+   */
+  properties[PROP_N_UNTRACKED] =
+    g_param_spec_uint64 ("n-untracked", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyIdTable:max-ids:
+   *
+   * The most identifiers the table keeps rows for, so that a log or a bus
+   * with millions of distinct ids cannot exhaust memory; frames of further
+   * ids are counted in [property@Canopy.IdTable:n-untracked]. Lowering it
+   * does not remove rows.
+   */
+  properties[PROP_MAX_IDS] =
+    g_param_spec_uint ("max-ids", NULL, NULL,
+                       1, G_MAXUINT / 2, DEFAULT_MAX_IDS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * CanopyIdTable:paused:
    *
    * Whether the model is frozen: frames are still counted, rows neither
@@ -408,6 +458,7 @@ canopy_id_table_init (CanopyIdTable *self)
   self->dirty = g_array_new (FALSE, FALSE, sizeof (guint));
   self->updates = g_array_new (FALSE, FALSE, sizeof (RowUpdate));
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_ids = DEFAULT_MAX_IDS;
   grow_slots_locked (self);
   self->context = g_main_context_ref_thread_default ();
   self->notify = _canopy_notify_queue_new (G_OBJECT (self), self->context,
@@ -444,6 +495,7 @@ canopy_id_table_feed (CanopyIdTable       *self,
                       guint                n_msgs)
 {
   gboolean first_since_publication;
+  guint64 n_untracked;
 
   g_return_if_fail (CANOPY_IS_ID_TABLE (self));
   g_return_if_fail (msgs != NULL || n_msgs == 0);
@@ -452,15 +504,21 @@ canopy_id_table_feed (CanopyIdTable       *self,
     return;
 
   g_mutex_lock (&self->mutex);
+
   for (guint i = 0; i < n_msgs; i++)
     feed_locked (self, &msgs[i]);
   self->n_frames += n_msgs;
   first_since_publication = !self->publish_pending;
   self->publish_pending = TRUE;
+  n_untracked = self->n_untracked;
   g_mutex_unlock (&self->mutex);
 
   if (first_since_publication)
-    _canopy_notify_queue_add (self->notify, properties[PROP_N_FRAMES]);
+    {
+      _canopy_notify_queue_add (self->notify, properties[PROP_N_FRAMES]);
+      if (n_untracked > 0)
+        _canopy_notify_queue_add (self->notify, properties[PROP_N_UNTRACKED]);
+    }
 }
 
 /**
@@ -480,6 +538,7 @@ canopy_id_table_clear (CanopyIdTable *self)
   g_array_set_size (self->dirty, 0);
   memset (self->slots, 0, self->n_slots * sizeof (guint));
   self->n_frames = 0;
+  self->n_untracked = 0;
   self->cleared = TRUE;
   self->publish_pending = TRUE;
   g_mutex_unlock (&self->mutex);
@@ -489,6 +548,7 @@ canopy_id_table_clear (CanopyIdTable *self)
   else
     _canopy_notify_queue_schedule (self->notify);
   _canopy_notify_queue_add (self->notify, properties[PROP_N_FRAMES]);
+  _canopy_notify_queue_add (self->notify, properties[PROP_N_UNTRACKED]);
 }
 
 /**
@@ -504,19 +564,13 @@ void
 canopy_id_table_set_paused (CanopyIdTable *self,
                             gboolean       paused)
 {
-  gboolean changed;
-
   g_return_if_fail (CANOPY_IS_ID_TABLE (self));
 
+  /* Only the main context reads it (publications run there). */
   paused = !!paused;
-
-  g_mutex_lock (&self->mutex);
-  changed = self->paused != paused;
-  self->paused = paused;
-  g_mutex_unlock (&self->mutex);
-
-  if (!changed)
+  if (self->paused == paused)
     return;
+  self->paused = paused;
 
   if (!paused)
     _canopy_notify_queue_schedule (self->notify);
@@ -532,15 +586,9 @@ canopy_id_table_set_paused (CanopyIdTable *self,
 gboolean
 canopy_id_table_get_paused (CanopyIdTable *self)
 {
-  gboolean paused;
-
   g_return_val_if_fail (CANOPY_IS_ID_TABLE (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
-  paused = self->paused;
-  g_mutex_unlock (&self->mutex);
-
-  return paused;
+  return self->paused;
 }
 
 /**
@@ -561,4 +609,70 @@ canopy_id_table_get_n_frames (CanopyIdTable *self)
   g_mutex_unlock (&self->mutex);
 
   return n;
+}
+
+/**
+ * canopy_id_table_get_n_untracked:
+ * @self: a #CanopyIdTable
+ *
+ * Returns: how many frames had an identifier beyond
+ *   [property@Canopy.IdTable:max-ids] since the table was made or cleared
+ */
+guint64
+canopy_id_table_get_n_untracked (CanopyIdTable *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (CANOPY_IS_ID_TABLE (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  n = self->n_untracked;
+  g_mutex_unlock (&self->mutex);
+
+  return n;
+}
+
+/**
+ * canopy_id_table_set_max_ids:
+ * @self: a #CanopyIdTable
+ * @max_ids: the most identifiers to keep rows for, at least 1
+ *
+ * Sets [property@Canopy.IdTable:max-ids].
+ */
+void
+canopy_id_table_set_max_ids (CanopyIdTable *self,
+                             guint          max_ids)
+{
+  gboolean changed;
+
+  g_return_if_fail (CANOPY_IS_ID_TABLE (self));
+  g_return_if_fail (max_ids >= 1 && max_ids <= G_MAXUINT / 2);
+
+  g_mutex_lock (&self->mutex);
+  changed = self->max_ids != max_ids;
+  self->max_ids = max_ids;
+  g_mutex_unlock (&self->mutex);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_IDS]);
+}
+
+/**
+ * canopy_id_table_get_max_ids:
+ * @self: a #CanopyIdTable
+ *
+ * Returns: the most identifiers the table keeps rows for
+ */
+guint
+canopy_id_table_get_max_ids (CanopyIdTable *self)
+{
+  guint max_ids;
+
+  g_return_val_if_fail (CANOPY_IS_ID_TABLE (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  max_ids = self->max_ids;
+  g_mutex_unlock (&self->mutex);
+
+  return max_ids;
 }

@@ -37,5 +37,12 @@ CANOPY_AVAILABLE_IN_ALL
 gboolean       canopy_id_table_get_paused (CanopyIdTable       *self);
 CANOPY_AVAILABLE_IN_ALL
 guint64        canopy_id_table_get_n_frames (CanopyIdTable     *self);
+CANOPY_AVAILABLE_IN_ALL
+guint64        canopy_id_table_get_n_untracked (CanopyIdTable  *self);
+CANOPY_AVAILABLE_IN_ALL
+void           canopy_id_table_set_max_ids (CanopyIdTable      *self,
+                                            guint               max_ids);
+CANOPY_AVAILABLE_IN_ALL
+guint          canopy_id_table_get_max_ids (CanopyIdTable      *self);
 
 G_END_DECLS

@@ -42,4 +42,7 @@ gboolean _canopy_log_reader_restore_checkpoint (CanopyLogReader                 
                                                 const CanopyLogReaderCheckpoint *checkpoint,
                                                 GError                         **error);
 
+void _canopy_log_reader_report_damage (CanopyLogReader *self,
+                                       GError          *damage);
+
 G_END_DECLS

@@ -66,11 +66,13 @@ append_row (GString     *out,
 }
 
 static void
-draw (GListModel *rows,
-      gboolean    terminal)
+draw (CanopyIdTable *table,
+      gboolean       terminal)
 {
   g_autoptr(GString) out = g_string_new (terminal ? "\033[H" : NULL);
+  GListModel *rows = G_LIST_MODEL (table);
   guint n_rows = g_list_model_get_n_items (rows);
+  guint64 n_untracked = canopy_id_table_get_n_untracked (table);
 
   g_string_append_printf (out, "%-12s %9s %10s %10s  %s%s\n",
                           "Id", "Count", "Period ms", "Mean ms", "Data",
@@ -81,6 +83,9 @@ draw (GListModel *rows,
 
       append_row (out, row, terminal);
     }
+  if (n_untracked > 0)
+    g_string_append_printf (out, "(%" G_GUINT64_FORMAT " frames of ids beyond the first %u)%s\n",
+                            n_untracked, canopy_id_table_get_max_ids (table), terminal ? "\033[K" : "");
   if (terminal)
     g_string_append (out, "\033[J");
 
@@ -141,7 +146,7 @@ canopy_per_id_view_run (CanopyBus  *bus,
 
       if (terminal && now >= next_draw)
         {
-          draw (rows, TRUE);
+          draw (table, TRUE);
           next_draw = now + REDRAW_INTERVAL_USEC;
         }
     }
@@ -152,7 +157,7 @@ canopy_per_id_view_run (CanopyBus  *bus,
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
 
-  draw (rows, terminal);
+  draw (table, terminal);
   *n_frames = received;
 
   return TRUE;

@@ -39,4 +39,15 @@ models_test_settle (void)
       g_usleep (1000);
 }
 
+/* An ::items-changed handler counting emissions in @n_emissions. */
+static inline void
+models_test_count_items_changed (GListModel *model,
+                                 guint       position,
+                                 guint       removed,
+                                 guint       added,
+                                 guint      *n_emissions)
+{
+  (*n_emissions)++;
+}
+
 G_END_DECLS

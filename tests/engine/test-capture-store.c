@@ -235,7 +235,9 @@ test_ring (void)
   g_assert_cmpuint (n_dropped % CHUNK_FRAMES, ==, 0);
   g_assert_cmpuint (first, ==, n_dropped);
   g_assert_cmpuint (n_items + n_dropped, ==, frames->len);
+  /* … and no more than the limit asks: it holds about four chunks. */
   g_assert_cmpuint (n_items, <, 5 * CHUNK_FRAMES);
+  g_assert_cmpuint (n_items, >, 2 * CHUNK_FRAMES);
   g_assert_cmpuint (canopy_capture_store_get_n_captured (store), ==, frames->len);
 
   /* What is left is the newest frames, numbered as captured. */
@@ -343,16 +345,6 @@ test_ring_paused_is_bounded (void)
 }
 
 static void
-count_emission (GListModel *model,
-                guint       position,
-                guint       removed,
-                guint       added,
-                guint      *n_emissions)
-{
-  (*n_emissions)++;
-}
-
-static void
 test_paused (void)
 {
   g_autoptr(CanopyCaptureStore) store = canopy_capture_store_new ();
@@ -362,7 +354,7 @@ test_paused (void)
   canopy_capture_store_append_many (store, (CanopyMessage *) frames->data, 1000);
   models_test_wait_for_n_items (G_LIST_MODEL (store), 1000);
 
-  g_signal_connect (store, "items-changed", G_CALLBACK (count_emission), &n_emissions);
+  g_signal_connect (store, "items-changed", G_CALLBACK (models_test_count_items_changed), &n_emissions);
   canopy_capture_store_set_paused (store, TRUE);
   g_assert_true (canopy_capture_store_get_paused (store));
   canopy_capture_store_append_many (store, &g_array_index (frames, CanopyMessage, 1000), 2000);

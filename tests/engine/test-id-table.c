@@ -40,16 +40,6 @@ frame (CanopyMessage *msg,
 }
 
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *n_emissions)
-{
-  (*n_emissions)++;
-}
-
-static void
 on_notify (GObject    *object,
            GParamSpec *pspec,
            GString    *names)
@@ -84,7 +74,7 @@ test_known_sequence (void)
   g_autoptr(GString) notified = g_string_new (NULL);
   guint n_emissions = 0;
 
-  g_signal_connect (table, "items-changed", G_CALLBACK (on_items_changed), &n_emissions);
+  g_signal_connect (table, "items-changed", G_CALLBACK (models_test_count_items_changed), &n_emissions);
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
@@ -292,7 +282,7 @@ test_paused_and_clear (void)
   canopy_id_table_feed (table, &msg, 1);
   models_test_wait_for_n_items (G_LIST_MODEL (table), 1);
   row = g_list_model_get_item (G_LIST_MODEL (table), 0);
-  g_signal_connect (table, "items-changed", G_CALLBACK (on_items_changed), &n_emissions);
+  g_signal_connect (table, "items-changed", G_CALLBACK (models_test_count_items_changed), &n_emissions);
 
   canopy_id_table_set_paused (table, TRUE);
   g_assert_true (canopy_id_table_get_paused (table));
@@ -329,6 +319,46 @@ test_paused_and_clear (void)
   canopy_id_table_clear (table);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (table)), ==, 0);
   g_main_context_release (NULL);
+}
+
+/* Memory stays bounded with millions of distinct ids: rows up to
+ * max-ids, further ids only counted. */
+static void
+test_max_ids (void)
+{
+  g_autoptr(CanopyIdTable) table = canopy_id_table_new ();
+  CanopyMessage msg;
+
+  g_assert_cmpuint (canopy_id_table_get_max_ids (table), ==, 65536);
+  canopy_id_table_set_max_ids (table, 3);
+  g_assert_cmpuint (canopy_id_table_get_max_ids (table), ==, 3);
+
+  for (guint round = 0; round < 2; round++)
+    for (guint id = 0; id < 5; id++)
+      {
+        frame (&msg, round * 10 * MS, 0, 0x700 + id, TRUE, "01");
+        canopy_id_table_feed (table, &msg, 1);
+      }
+
+  models_test_wait_for_n_items (G_LIST_MODEL (table), 3);
+  models_test_settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (table)), ==, 3);
+  g_assert_cmpuint (canopy_id_table_get_n_untracked (table), ==, 4);
+  g_assert_cmpuint (canopy_id_table_get_n_frames (table), ==, 10);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CanopyIdRow) row = g_list_model_get_item (G_LIST_MODEL (table), i);
+
+      /* The tracked ids go on being counted. */
+      g_assert_cmpuint (canopy_id_row_get_arbitration_id (row), ==, 0x700 + i);
+      g_assert_cmpuint (canopy_id_row_get_count (row), ==, 2);
+      g_assert_cmpint (canopy_id_row_get_period_last_ns (row), ==, 10 * MS);
+    }
+
+  g_assert_true (g_main_context_acquire (NULL));
+  canopy_id_table_clear (table);
+  g_main_context_release (NULL);
+  g_assert_cmpuint (canopy_id_table_get_n_untracked (table), ==, 0);
 }
 
 /* Beside a capture store on one notifier, and fed from the store. */
@@ -407,6 +437,7 @@ main (int   argc,
   g_test_add_func ("/id-table/keys-and-order", test_keys_and_order);
   g_test_add_func ("/id-table/many-ids-from-a-thread", test_many_ids_from_a_thread);
   g_test_add_func ("/id-table/paused-and-clear", test_paused_and_clear);
+  g_test_add_func ("/id-table/max-ids", test_max_ids);
   g_test_add_func ("/id-table/notifier-and-store", test_notifier_and_store);
 
   return g_test_run ();

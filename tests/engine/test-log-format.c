@@ -99,6 +99,56 @@ test_new_for_file (void)
   g_rmdir (dir);
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* Counters notify on the main context, coalesced: thousands of frames,
+ * one or two notifications, never one per frame. */
+static void
+test_counters_notify (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("canopy-log-format-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "t.csv", NULL);
+  g_autoptr(CanopyLogWriter) writer = NULL;
+  g_autoptr(CanopyLogReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_written = 0, n_read = 0;
+  CanopyMessage msg;
+
+  writer = canopy_log_writer_new_for_file (path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (writer, "notify::written", G_CALLBACK (count_notify), &n_written);
+  canopy_message_init (&msg, 0x123, FALSE, (const guint8 *) "\1\2\3", 3);
+  for (guint i = 0; i < 5000; i++)
+    g_assert_true (canopy_log_writer_write (writer, &msg, &error));
+  g_assert_true (canopy_log_writer_close (writer, &error));
+  g_assert_cmpuint (n_written, ==, 0);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (n_written, ==, 1);
+  g_assert_cmpuint (canopy_log_writer_get_written (writer), ==, 5000);
+
+  reader = canopy_log_reader_new_for_file (path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (reader, "notify::fraction", G_CALLBACK (count_notify), &n_read);
+  while (canopy_log_reader_next (reader, &msg, &error))
+    ;
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (n_read, >=, 1);
+  g_assert_cmpuint (n_read, <=, 2);
+  g_assert_cmpfloat (canopy_log_reader_get_fraction (reader), ==, 1.0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -107,6 +157,7 @@ main (int   argc,
 
   g_test_add_func ("/log-format/registry", test_registry);
   g_test_add_func ("/log-format/new-for-file", test_new_for_file);
+  g_test_add_func ("/log-format/counters-notify", test_counters_notify);
 
   return g_test_run ();
 }

@@ -27,6 +27,8 @@ CanopyRemoteClientInfo *_canopy_remote_connection_get_info      (CanopyRemoteCon
 CanopyBus              *_canopy_remote_server_open_bus          (CanopyRemoteServer      *self,
                                                                  gint32                   requested_bitrate,
                                                                  GError                 **error);
+void                    _canopy_remote_server_client_connected  (CanopyRemoteServer      *self,
+                                                                 CanopyRemoteConnection  *connection);
 void                    _canopy_remote_server_connection_closed (CanopyRemoteServer      *self,
                                                                  CanopyRemoteConnection  *connection);
 
