@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "canopy-application.h"
+#include "canopy-app-win32.h"
 #include "canopy-connection.h"
 #include "canopy-preferences-window.h"
 #include "canopy-window.h"
@@ -56,7 +57,16 @@ load_settings (void)
   if (schema == NULL)
     g_error ("The GSettings schema org.canopy.Canopy is not installed");
 
+#ifdef G_OS_WIN32
+  /* %APPDATA%\Canopy\settings.ini instead of the registry. */
+  {
+    g_autoptr(GSettingsBackend) backend = canopy_app_win32_settings_backend ();
+
+    return g_settings_new_full (schema, backend, NULL);
+  }
+#else
   return g_settings_new_full (schema, NULL, NULL);
+#endif
 }
 
 static CanopyWindow *
