@@ -8,6 +8,7 @@
 #include "canopy-bus-private.h"
 #include "canopy-virtual-bus-private.h"
 #include "canopy-remote-bus-private.h"
+#include "canopy-slcan-bus-private.h"
 #ifdef HAVE_SOCKETCAN
 # include "canopy-socketcan-bus-private.h"
 # define SOCKETCAN_NEW _canopy_socketcan_bus_new_from_options
@@ -25,7 +26,7 @@ static const CanopyDriverEntry drivers[] = {
   { "socketcan_ctypes", SOCKETCAN_NEW },
   { "kvaser",           NULL },
   { "serial",           NULL },
-  { "slcan",            NULL },
+  { "slcan",            _canopy_slcan_bus_new_from_options },
   { "ixxat",            NULL },
   { "pcan",             NULL },
   { "usb2can",          NULL },

@@ -134,7 +134,7 @@ _canopy_serial_port_open (const char  *path,
     }
   tcflush (port->fd, TCIOFLUSH);
 
-  if (!g_unix_open_pipe (port->wake_fds, O_CLOEXEC, NULL) ||
+  if (!g_unix_open_pipe (port->wake_fds, FD_CLOEXEC, NULL) ||
       !g_unix_set_fd_nonblocking (port->wake_fds[0], TRUE, NULL) ||
       !g_unix_set_fd_nonblocking (port->wake_fds[1], TRUE, NULL))
     {

@@ -177,6 +177,8 @@ _canopy_stream_link_get_skipped (CanopyStreamLink *link)
 void
 _canopy_stream_link_stop (CanopyStreamLink *link)
 {
+  if (link->vtable == NULL)
+    return;
   g_atomic_int_set (&link->stopping, TRUE);
   if (link->transport != NULL)
     link->vtable->interrupt (link->transport);
@@ -187,6 +189,8 @@ _canopy_stream_link_stop (CanopyStreamLink *link)
 void
 _canopy_stream_link_clear (CanopyStreamLink *link)
 {
+  if (link->vtable == NULL)
+    return;
   _canopy_stream_link_stop (link);
   if (link->transport != NULL)
     link->vtable->close (link->transport);
@@ -195,4 +199,5 @@ _canopy_stream_link_clear (CanopyStreamLink *link)
   g_clear_error (&link->failure);
   g_mutex_clear (&link->write_mutex);
   g_mutex_clear (&link->failure_mutex);
+  link->vtable = NULL;
 }
