@@ -8,6 +8,7 @@
 #include "canopy-bus-private.h"
 #include "canopy-virtual-bus-private.h"
 #include "canopy-remote-bus-private.h"
+#include "canopy-serial-bus-private.h"
 #include "canopy-slcan-bus-private.h"
 #ifdef HAVE_SOCKETCAN
 # include "canopy-socketcan-bus-private.h"
@@ -25,7 +26,7 @@ static const CanopyDriverEntry drivers[] = {
   { "socketcan_native", SOCKETCAN_NEW },
   { "socketcan_ctypes", SOCKETCAN_NEW },
   { "kvaser",           NULL },
-  { "serial",           NULL },
+  { "serial",           _canopy_serial_bus_new_from_options },
   { "slcan",            _canopy_slcan_bus_new_from_options },
   { "ixxat",            NULL },
   { "pcan",             NULL },

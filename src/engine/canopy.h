@@ -27,6 +27,7 @@
 #include "canopy-virtual-bus.h"
 #include "canopy-remote-bus.h"
 #include "canopy-remote-server.h"
+#include "canopy-serial-bus.h"
 #include "canopy-slcan-bus.h"
 #if defined (__linux__)
 # include "canopy-socketcan-bus.h"
