@@ -10,9 +10,16 @@
 #include "canopy-bus.h"
 #include "canopy-config.h"
 #include "canopy-error.h"
+#include "canopy-interface-info.h"
 
 #include "canopy-bus-private.h"
+#include "canopy-bus-statistics-private.h"
+#include "canopy-clock-private.h"
+#include "canopy-interface-info-private.h"
+#include "canopy-options-private.h"
 
+
+#define NSEC_PER_SEC G_GINT64_CONSTANT (1000000000)
 /**
  * CanopyBus:
  *
@@ -20,43 +27,156 @@
  * with canopy_bus_send(), receive with canopy_bus_recv() or hand it to a
  * [class@Canopy.Notifier].
  *
+ * `CanopyBus` is the abstract base of every interface driver. It holds what
+ * every bus shares: the shut-down state, the channel info, the acceptance
+ * filters (filtering in software where the driver cannot) and the
+ * statistics ([method@Canopy.Bus.get_statistics]). Drivers are made with
+ * g_object_new() and opened with g_initable_init(); a bus that was never
+ * opened, or failed to open, may be disposed at any point.
+ *
  * All methods may be called from any thread; a bus is typically read by one
  * thread (a notifier's) while others send.
  */
 
-G_DEFINE_INTERFACE (CanopyBus, canopy_bus, G_TYPE_OBJECT)
+typedef struct
+{
+  /* Counted on every frame, so kept apart from the rest: each direction on
+   * its own cache line (a sender and a reader thread never share one). */
+  CanopyBusCounters   tx;
+  CanopyBusCounters   rx;
+
+  int                 shut_down;
+  gboolean            opened;
+  gboolean            software_filtering;
+
+  /* Serialises canopy_bus_set_filter_array(): the driver's filters and ours
+   * change together. filter_mutex guards only the array, for readers. */
+  GMutex              set_filters_mutex;
+  GMutex              filter_mutex;
+  CanopyFilter       *filters;
+  int                 n_filters;
+
+  GMutex              info_mutex;
+  char               *channel_info;
+
+  guint               bitrate;
+  guint               data_bitrate;
+  CanopyBusRateWindow window;
+} CanopyBusPrivate;
+
+enum {
+  PROP_0,
+  PROP_CHANNEL_INFO,
+  PROP_BITRATE,
+  PROP_DATA_BITRATE,
+  N_PROPS
+};
+
+static void initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE (CanopyBus, canopy_bus, G_TYPE_OBJECT,
+                                  G_ADD_PRIVATE (CanopyBus)
+                                  G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init))
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+canopy_bus_initable_init (GInitable     *initable,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  CanopyBus *self = CANOPY_BUS (initable);
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  CanopyBusClass *klass = CANOPY_BUS_GET_CLASS (self);
+
+  if (priv->opened)
+    return TRUE;
+
+  if (!_canopy_bus_check_open (self, error))
+    return FALSE;
+
+  if (klass->open != NULL && !klass->open (self, cancellable, error))
+    {
+      /* A bus that failed to open is shut down, never half open. */
+      g_atomic_int_set (&priv->shut_down, TRUE);
+      return FALSE;
+    }
+
+  priv->opened = TRUE;
+  _canopy_bus_rate_window_reset (&priv->window, _canopy_clock_monotonic_ns ());
+
+  /* Filters set before the bus opened reach the driver now. */
+  if (priv->n_filters > 0 && klass->set_filters != NULL)
+    {
+      gboolean software = FALSE;
+      gboolean ok;
+
+      g_mutex_lock (&priv->set_filters_mutex);
+      ok = klass->set_filters (self, priv->filters, priv->n_filters, &software, error);
+      if (ok)
+        g_atomic_int_set (&priv->software_filtering, software);
+      g_mutex_unlock (&priv->set_filters_mutex);
+
+      if (!ok)
+        {
+          canopy_bus_shutdown (self);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
 
 static void
-canopy_bus_default_init (CanopyBusInterface *iface)
+initable_iface_init (GInitableIface *iface)
 {
-  /**
-   * CanopyBus:channel-info:
-   *
-   * A text describing the channel, python-can's `channel_info`.
-   */
-  g_object_interface_install_property (iface,
-                                       g_param_spec_string ("channel-info", NULL, NULL,
-                                                            "unknown",
-                                                            (G_PARAM_READABLE |
-                                                             G_PARAM_STATIC_STRINGS)));
+  iface->init = canopy_bus_initable_init;
 }
 
-void
-_canopy_bus_class_override_properties (GObjectClass *object_class)
+static void
+canopy_bus_dispose (GObject *object)
 {
-  g_object_class_override_property (object_class, CANOPY_BUS_PROP_CHANNEL_INFO, "channel-info");
+  canopy_bus_shutdown (CANOPY_BUS (object));
+
+  G_OBJECT_CLASS (canopy_bus_parent_class)->dispose (object);
 }
 
-void
-_canopy_bus_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
+static void
+canopy_bus_finalize (GObject *object)
 {
+  CanopyBus *self = CANOPY_BUS (object);
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_clear_pointer (&priv->filters, g_free);
+  g_clear_pointer (&priv->channel_info, g_free);
+  g_mutex_clear (&priv->set_filters_mutex);
+  g_mutex_clear (&priv->filter_mutex);
+  g_mutex_clear (&priv->info_mutex);
+  _canopy_bus_rate_window_clear (&priv->window);
+
+  G_OBJECT_CLASS (canopy_bus_parent_class)->finalize (object);
+}
+
+static void
+canopy_bus_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CanopyBus *self = CANOPY_BUS (object);
+
   switch (prop_id)
     {
-    case CANOPY_BUS_PROP_CHANNEL_INFO:
-      g_value_take_string (value, canopy_bus_dup_channel_info (CANOPY_BUS (object)));
+    case PROP_CHANNEL_INFO:
+      g_value_take_string (value, canopy_bus_dup_channel_info (self));
+      break;
+
+    case PROP_BITRATE:
+      g_value_set_uint (value, canopy_bus_get_bitrate (self));
+      break;
+
+    case PROP_DATA_BITRATE:
+      g_value_set_uint (value, canopy_bus_get_data_bitrate (self));
       break;
 
     default:
@@ -64,77 +184,210 @@ _canopy_bus_get_property (GObject    *object,
     }
 }
 
-void
-_canopy_bus_core_init (CanopyBusCore *core,
-                       const char    *channel_info)
+static void
+canopy_bus_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
 {
-  g_mutex_init (&core->mutex);
-  core->filters = NULL;
-  core->n_filters = 0;
-  core->shut_down = FALSE;
-  core->channel_info = g_strdup (channel_info);
-}
+  CanopyBus *self = CANOPY_BUS (object);
 
-void
-_canopy_bus_core_clear (CanopyBusCore *core)
-{
-  g_clear_pointer (&core->filters, g_free);
-  g_clear_pointer (&core->channel_info, g_free);
-  g_mutex_clear (&core->mutex);
-}
-
-gboolean
-_canopy_bus_core_check_open (CanopyBusCore  *core,
-                             GError        **error)
-{
-  if G_UNLIKELY (g_atomic_int_get (&core->shut_down))
+  switch (prop_id)
     {
+    case PROP_BITRATE:
+      canopy_bus_set_bitrate (self, g_value_get_uint (value));
+      break;
+
+    case PROP_DATA_BITRATE:
+      canopy_bus_set_data_bitrate (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_bus_class_init (CanopyBusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = canopy_bus_dispose;
+  object_class->finalize = canopy_bus_finalize;
+  object_class->get_property = canopy_bus_get_property;
+  object_class->set_property = canopy_bus_set_property;
+
+  /**
+   * CanopyBus:channel-info:
+   *
+   * A text describing the channel, python-can's `channel_info`.
+   */
+  properties[PROP_CHANNEL_INFO] =
+    g_param_spec_string ("channel-info", NULL, NULL,
+                         "unknown",
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyBus:bitrate:
+   *
+   * The nominal (arbitration) bit rate in bit/s the bus load is computed
+   * from; 0 when unknown. canopy_bus_new() takes it from the `bitrate`
+   * option; drivers that can read it from the controller do.
+   */
+  properties[PROP_BITRATE] =
+    g_param_spec_uint ("bitrate", NULL, NULL,
+                       0, G_MAXUINT32, 0,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyBus:data-bitrate:
+   *
+   * The CAN FD data-phase bit rate in bit/s, for frames sent with bit-rate
+   * switch; 0 when unknown (the nominal rate is used). canopy_bus_new()
+   * takes it from the `data_bitrate` option.
+   */
+  properties[PROP_DATA_BITRATE] =
+    g_param_spec_uint ("data-bitrate", NULL, NULL,
+                       0, G_MAXUINT32, 0,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+canopy_bus_init (CanopyBus *self)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_mutex_init (&priv->set_filters_mutex);
+  g_mutex_init (&priv->filter_mutex);
+  g_mutex_init (&priv->info_mutex);
+  priv->channel_info = g_strdup ("unknown");
+  _canopy_bus_rate_window_init (&priv->window, _canopy_clock_monotonic_ns ());
+}
+
+/* Driver helpers */
+
+/**
+ * _canopy_bus_check_open:
+ *
+ * Returns: %FALSE with %CANOPY_ERROR_SHUT_DOWN once the bus is shut down
+ */
+gboolean
+_canopy_bus_check_open (CanopyBus  *self,
+                        GError    **error)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  if G_UNLIKELY (g_atomic_int_get (&priv->shut_down))
+    {
+      g_autofree char *info = canopy_bus_dup_channel_info (self);
+
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN,
-                   "The bus on %s was shut down", core->channel_info);
+                   "The bus on %s was shut down", info);
       return FALSE;
     }
   return TRUE;
 }
 
-/* Returns TRUE for the one caller that gets to release the device. */
+/* Whether @msg passes the acceptance filters. Drivers that filter as
+ * frames arrive (into their own queue) call it; any thread may. */
 gboolean
-_canopy_bus_core_begin_shutdown (CanopyBusCore *core)
+_canopy_bus_accepts (CanopyBus           *self,
+                     const CanopyMessage *msg)
 {
-  return g_atomic_int_compare_and_exchange (&core->shut_down, FALSE, TRUE);
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  gboolean pass;
+
+  if (G_LIKELY (g_atomic_int_get (&priv->n_filters) == 0))
+    return TRUE;
+
+  g_mutex_lock (&priv->filter_mutex);
+  pass = canopy_filters_match (priv->filters, priv->n_filters, msg);
+  g_mutex_unlock (&priv->filter_mutex);
+
+  return pass;
 }
 
-gboolean
-_canopy_bus_core_is_shut_down (CanopyBusCore *core)
+/* A bus made with g_object_new() that nobody opened with g_initable_init(). */
+static gboolean
+_canopy_bus_not_opened (CanopyBus  *self,
+                        GError    **error)
 {
-  return g_atomic_int_get (&core->shut_down);
+  g_autofree char *info = canopy_bus_dup_channel_info (self);
+
+  g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE,
+               "The %s on %s is not open: it needs g_initable_init() first",
+               G_OBJECT_TYPE_NAME (self), info);
+  return FALSE;
+}
+
+static void
+store_filters (CanopyBus          *self,
+               const CanopyFilter *filters,
+               guint               n_filters,
+               gboolean            software)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  CanopyFilter *copy = n_filters ? g_memdup2 (filters, sizeof *filters * n_filters) : NULL;
+
+  g_mutex_lock (&priv->filter_mutex);
+  g_free (priv->filters);
+  priv->filters = copy;
+  g_atomic_int_set (&priv->n_filters, (int) n_filters);
+  g_atomic_int_set (&priv->software_filtering, software && n_filters > 0);
+  g_mutex_unlock (&priv->filter_mutex);
+}
+
+/* A copy of the filters set so far, for a driver that sends them while it
+ * opens. Free with g_free(). */
+CanopyFilter *
+_canopy_bus_dup_filters (CanopyBus *self,
+                         guint     *n_filters)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  CanopyFilter *copy;
+
+  g_mutex_lock (&priv->filter_mutex);
+  *n_filters = priv->n_filters;
+  copy = priv->n_filters ? g_memdup2 (priv->filters, sizeof *priv->filters * priv->n_filters) : NULL;
+  g_mutex_unlock (&priv->filter_mutex);
+
+  return copy;
 }
 
 void
-_canopy_bus_core_set_filters (CanopyBusCore      *core,
-                              const CanopyFilter *filters,
-                              guint               n_filters)
+_canopy_bus_set_channel_info (CanopyBus  *self,
+                              const char *channel_info)
 {
-  CanopyFilter *copy = n_filters ? g_memdup2 (filters, sizeof *filters * n_filters) : NULL;
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  char *copy = g_strdup (channel_info != NULL ? channel_info : "unknown");
 
-  g_mutex_lock (&core->mutex);
-  g_free (core->filters);
-  core->filters = copy;
-  core->n_filters = n_filters;
-  g_mutex_unlock (&core->mutex);
+  g_mutex_lock (&priv->info_mutex);
+  g_free (priv->channel_info);
+  priv->channel_info = copy;
+  g_mutex_unlock (&priv->info_mutex);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNEL_INFO]);
 }
 
-/* The caller holds core->mutex or is the only thread that sets filters. */
-gboolean
-_canopy_bus_core_accepts (CanopyBusCore       *core,
-                          const CanopyMessage *msg)
+/* Valid until the next _canopy_bus_set_channel_info(), which a driver makes
+ * only while it opens: for the driver's own messages. */
+const char *
+_canopy_bus_get_channel_info (CanopyBus *self)
 {
-  return canopy_filters_match (core->filters, core->n_filters, msg);
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  return priv->channel_info;
 }
+
+/* Registry */
 
 /**
  * canopy_bus_list_interfaces:
  *
- * The interface names canopy_bus_new() knows, python-can's names.
+ * The interface names canopy_bus_new() knows, python-can's names (without
+ * aliases). See canopy_interface_info_list() for what each one needs.
  *
  * Returns: (transfer none) (array zero-terminated=1): the names
  */
@@ -146,12 +399,14 @@ canopy_bus_list_interfaces (void)
   if (g_once_init_enter (&names))
     {
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      const CanopyDriverEntry *table;
-      guint n;
+      g_autoptr(GListModel) infos = canopy_interface_info_list ();
 
-      table = _canopy_driver_table (&n);
-      for (guint i = 0; i < n; i++)
-        g_strv_builder_add (builder, table[i].name);
+      for (guint i = 0; i < g_list_model_get_n_items (infos); i++)
+        {
+          g_autoptr(CanopyInterfaceInfo) info = g_list_model_get_item (infos, i);
+
+          g_strv_builder_add (builder, canopy_interface_info_get_name (info));
+        }
       g_once_init_leave (&names, g_strv_builder_end (builder));
     }
 
@@ -164,7 +419,7 @@ canopy_bus_list_interfaces (void)
  *   `socketcan`, `remote`, …), or %NULL to take it from the configuration
  * @channel: (nullable): the channel, or %NULL to take it from the configuration
  * @options: (nullable) (element-type utf8 utf8): driver options as in a
- *   config file (`bitrate`, `receive_own_messages`, …)
+ *   config file (`bitrate`, `data_bitrate`, `receive_own_messages`, …)
  * @error: return location for a #GError
  *
  * Opens a bus the way python-can's `can.interface.Bus()` does: explicit
@@ -181,8 +436,13 @@ canopy_bus_new (const char  *interface,
 {
   g_autoptr(GHashTable) explicit_options = NULL;
   g_autoptr(GHashTable) config = NULL;
-  const CanopyDriverEntry *entry;
+  g_autoptr(CanopyBus) bus = NULL;
+  CanopyInterfaceInfo *info;
+  CanopyBusClass *klass;
   const char *name;
+  guint64 bitrate, data_bitrate;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   explicit_options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (options != NULL)
@@ -210,8 +470,8 @@ canopy_bus_new (const char  *interface,
         g_hash_table_insert (config, g_strdup ("channel"), g_strdup ("demo"));
     }
 
-  entry = _canopy_driver_lookup (name);
-  if (entry == NULL)
+  info = canopy_interface_info_lookup (name);
+  if (info == NULL)
     {
       g_autofree char *known = g_strjoinv (", ", (char **) canopy_bus_list_interfaces ());
 
@@ -220,14 +480,32 @@ canopy_bus_new (const char  *interface,
       return NULL;
     }
 
-  if (entry->new_bus == NULL)
+  if (!canopy_interface_info_get_available (info))
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE,
                    "The CAN interface “%s” is not available in this build of Canopy", name);
       return NULL;
     }
 
-  return entry->new_bus (g_hash_table_lookup (config, "channel"), config, error);
+  /* python-can's common arguments, for every driver: the bus load needs
+   * them even where the driver cannot set them on a controller. */
+  if (!_canopy_options_get_uint (config, "bitrate", 0, G_MAXUINT32, &bitrate, error) ||
+      !_canopy_options_get_uint (config, "data_bitrate", 0, G_MAXUINT32, &data_bitrate, error))
+    return NULL;
+
+  bus = g_object_new (canopy_interface_info_get_bus_type (info),
+                      "bitrate", (guint) bitrate,
+                      "data-bitrate", (guint) data_bitrate,
+                      NULL);
+  klass = CANOPY_BUS_GET_CLASS (bus);
+  if (klass->configure != NULL &&
+      !klass->configure (bus, g_hash_table_lookup (config, "channel"), config, error))
+    return NULL;
+
+  if (!g_initable_init (G_INITABLE (bus), NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&bus);
 }
 
 /**
@@ -248,6 +526,8 @@ canopy_bus_send (CanopyBus            *self,
                  double                timeout,
                  GError              **error)
 {
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
   g_return_val_if_fail (CANOPY_IS_BUS (self), FALSE);
   g_return_val_if_fail (msg != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -255,7 +535,14 @@ canopy_bus_send (CanopyBus            *self,
   if (!canopy_message_validate (msg, error))
     return FALSE;
 
-  return CANOPY_BUS_GET_IFACE (self)->send (self, msg, timeout, error);
+  if G_UNLIKELY (!priv->opened)
+    return _canopy_bus_check_open (self, error) && _canopy_bus_not_opened (self, error);
+
+  if (!CANOPY_BUS_GET_CLASS (self)->send (self, msg, timeout, error))
+    return FALSE;
+
+  _canopy_bus_counters_add (&priv->tx, msg);
+  return TRUE;
 }
 
 /**
@@ -277,11 +564,48 @@ canopy_bus_recv_into (CanopyBus      *self,
                       double          timeout,
                       GError        **error)
 {
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  CanopyBusClass *klass;
+  gint64 deadline_ns = 0;
+
   g_return_val_if_fail (CANOPY_IS_BUS (self), FALSE);
   g_return_val_if_fail (msg != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return CANOPY_BUS_GET_IFACE (self)->recv (self, msg, timeout, error);
+  if G_UNLIKELY (!priv->opened)
+    return _canopy_bus_check_open (self, error) && _canopy_bus_not_opened (self, error);
+
+  klass = CANOPY_BUS_GET_CLASS (self);
+
+  if G_LIKELY (!g_atomic_int_get (&priv->software_filtering))
+    {
+      if (!klass->recv (self, msg, timeout, error))
+        return FALSE;
+      _canopy_bus_counters_add (&priv->rx, msg);
+      return TRUE;
+    }
+
+  /* Software filtering: frames that do not pass still took bus time. */
+  if (timeout > 0)
+    deadline_ns = _canopy_clock_monotonic_ns () + (gint64) (timeout * NSEC_PER_SEC);
+
+  for (;;)
+    {
+      double wait = timeout;
+
+      if (timeout > 0)
+        wait = MAX (0, (deadline_ns - _canopy_clock_monotonic_ns ()) / (double) NSEC_PER_SEC);
+
+      if (!klass->recv (self, msg, wait, error))
+        return FALSE;
+
+      if ((msg->flags & CANOPY_MESSAGE_ERROR) || _canopy_bus_accepts (self, msg))
+        {
+          _canopy_bus_counters_add (&priv->rx, msg);
+          return TRUE;
+        }
+      _canopy_bus_counters_add_bits (&priv->rx, msg);
+    }
 }
 
 /**
@@ -325,10 +649,32 @@ canopy_bus_set_filter_array (CanopyBus           *self,
                              guint                n_filters,
                              GError             **error)
 {
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  CanopyBusClass *klass;
+  gboolean software = TRUE;
+  gboolean ret = TRUE;
+
   g_return_val_if_fail (CANOPY_IS_BUS (self), FALSE);
   g_return_val_if_fail (filters != NULL || n_filters == 0, FALSE);
+  g_return_val_if_fail (n_filters <= G_MAXINT, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return CANOPY_BUS_GET_IFACE (self)->set_filters (self, filters, n_filters, error);
+  if (!_canopy_bus_check_open (self, error))
+    return FALSE;
+
+  klass = CANOPY_BUS_GET_CLASS (self);
+
+  g_mutex_lock (&priv->set_filters_mutex);
+  if (priv->opened && klass->set_filters != NULL)
+    {
+      software = FALSE;
+      ret = klass->set_filters (self, filters, n_filters, &software, error);
+    }
+  if (ret)
+    store_filters (self, filters, n_filters, software);
+  g_mutex_unlock (&priv->set_filters_mutex);
+
+  return ret;
 }
 
 /**
@@ -341,7 +687,7 @@ canopy_bus_set_filter_array (CanopyBus           *self,
  * Applies acceptance filters to every frame this bus receives: a frame
  * passes when any filter matches, `id & can_mask == can_id & can_mask`.
  * Drivers that can filter in hardware or in the kernel do; the others filter
- * in software with the same result.
+ * in software with the same result. Error frames always pass.
  *
  * Returns: %TRUE if the filters were applied
  */
@@ -379,14 +725,18 @@ gboolean
 canopy_bus_flush_tx_buffer (CanopyBus  *self,
                             GError    **error)
 {
-  CanopyBusInterface *iface;
+  CanopyBusClass *klass;
 
   g_return_val_if_fail (CANOPY_IS_BUS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  iface = CANOPY_BUS_GET_IFACE (self);
-  if (iface->flush_tx_buffer == NULL)
+  if (!_canopy_bus_check_open (self, error))
+    return FALSE;
+
+  klass = CANOPY_BUS_GET_CLASS (self);
+  if (klass->flush_tx_buffer == NULL)
     return TRUE;
-  return iface->flush_tx_buffer (self, error);
+  return klass->flush_tx_buffer (self, error);
 }
 
 /**
@@ -399,9 +749,31 @@ canopy_bus_flush_tx_buffer (CanopyBus  *self,
 void
 canopy_bus_shutdown (CanopyBus *self)
 {
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
   g_return_if_fail (CANOPY_IS_BUS (self));
 
-  CANOPY_BUS_GET_IFACE (self)->shutdown (self);
+  if (!g_atomic_int_compare_and_exchange (&priv->shut_down, FALSE, TRUE))
+    return;
+
+  if (priv->opened && CANOPY_BUS_GET_CLASS (self)->shutdown != NULL)
+    CANOPY_BUS_GET_CLASS (self)->shutdown (self);
+}
+
+/**
+ * canopy_bus_is_shut_down:
+ * @self: a bus
+ *
+ * Returns: whether @self was shut down (or failed to open)
+ */
+gboolean
+canopy_bus_is_shut_down (CanopyBus *self)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_BUS (self), TRUE);
+
+  return g_atomic_int_get (&priv->shut_down);
 }
 
 /**
@@ -413,12 +785,123 @@ canopy_bus_shutdown (CanopyBus *self)
 char *
 canopy_bus_dup_channel_info (CanopyBus *self)
 {
-  CanopyBusInterface *iface;
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  char *ret;
 
   g_return_val_if_fail (CANOPY_IS_BUS (self), NULL);
 
-  iface = CANOPY_BUS_GET_IFACE (self);
-  if (iface->get_channel_info == NULL)
-    return g_strdup ("unknown");
-  return g_strdup (iface->get_channel_info (self));
+  g_mutex_lock (&priv->info_mutex);
+  ret = g_strdup (priv->channel_info);
+  g_mutex_unlock (&priv->info_mutex);
+
+  return ret;
+}
+
+/**
+ * canopy_bus_get_bitrate:
+ * @self: a bus
+ *
+ * Returns: the nominal bit rate in bit/s, 0 when unknown
+ */
+guint
+canopy_bus_get_bitrate (CanopyBus *self)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_BUS (self), 0);
+
+  return (guint) g_atomic_int_get (&priv->bitrate);
+}
+
+/**
+ * canopy_bus_set_bitrate:
+ * @self: a bus
+ * @bitrate: the nominal bit rate in bit/s, 0 when unknown
+ *
+ * Tells the bus the nominal bit rate its bus load is computed from. It
+ * does not reconfigure a controller (drivers that can, take the `bitrate`
+ * option when they open).
+ */
+void
+canopy_bus_set_bitrate (CanopyBus *self,
+                        guint      bitrate)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_return_if_fail (CANOPY_IS_BUS (self));
+
+  if ((guint) g_atomic_int_get (&priv->bitrate) == bitrate)
+    return;
+  g_atomic_int_set (&priv->bitrate, bitrate);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BITRATE]);
+}
+
+/**
+ * canopy_bus_get_data_bitrate:
+ * @self: a bus
+ *
+ * Returns: the CAN FD data bit rate in bit/s, 0 when unknown
+ */
+guint
+canopy_bus_get_data_bitrate (CanopyBus *self)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_return_val_if_fail (CANOPY_IS_BUS (self), 0);
+
+  return (guint) g_atomic_int_get (&priv->data_bitrate);
+}
+
+/**
+ * canopy_bus_set_data_bitrate:
+ * @self: a bus
+ * @data_bitrate: the CAN FD data bit rate in bit/s, 0 when unknown
+ *
+ * Tells the bus the data-phase bit rate of CAN FD frames sent with
+ * bit-rate switch, for the bus load.
+ */
+void
+canopy_bus_set_data_bitrate (CanopyBus *self,
+                             guint      data_bitrate)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  g_return_if_fail (CANOPY_IS_BUS (self));
+
+  if ((guint) g_atomic_int_get (&priv->data_bitrate) == data_bitrate)
+    return;
+  g_atomic_int_set (&priv->data_bitrate, data_bitrate);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_BITRATE]);
+}
+
+/**
+ * canopy_bus_get_statistics:
+ * @self: a bus
+ *
+ * Takes a snapshot of what @self has counted since it opened: frames
+ * received and sent, error frames, frames dropped (by a full queue, or by
+ * the kernel on SocketCAN), the frame rate and the bus load over the last
+ * second, and the controller state where the driver knows it.
+ *
+ * Returns: (transfer full): the statistics
+ */
+CanopyBusStatistics *
+canopy_bus_get_statistics (CanopyBus *self)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  CanopyBusStatistics *stats;
+  CanopyBusClass *klass;
+
+  g_return_val_if_fail (CANOPY_IS_BUS (self), NULL);
+
+  stats = _canopy_bus_statistics_snapshot (&priv->rx, &priv->tx, &priv->window,
+                                           canopy_bus_get_bitrate (self),
+                                           canopy_bus_get_data_bitrate (self),
+                                           _canopy_clock_monotonic_ns ());
+
+  klass = CANOPY_BUS_GET_CLASS (self);
+  if (klass->update_statistics != NULL && priv->opened && !canopy_bus_is_shut_down (self))
+    klass->update_statistics (self, stats);
+
+  return stats;
 }

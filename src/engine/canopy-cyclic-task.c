@@ -10,6 +10,7 @@
 #include "canopy-cyclic-task.h"
 #include "canopy-error.h"
 
+#include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
 #include "canopy-cyclic-task-private.h"
 #include "canopy-sleep-private.h"
@@ -859,7 +860,7 @@ send_periodic (CanopyBus            *bus,
                GError              **error)
 {
   g_autoptr(CanopyCyclicTask) task = NULL;
-  CanopyBusInterface *iface;
+  CanopyBusClass *iface;
 
   if (!canopy_message_validate (msg, error))
     return NULL;
@@ -867,7 +868,7 @@ send_periodic (CanopyBus            *bus,
   if (!isfinite (duration) || duration < 0)
     duration = 0;
 
-  iface = CANOPY_BUS_GET_IFACE (bus);
+  iface = CANOPY_BUS_GET_CLASS (bus);
   if (iface->send_periodic != NULL)
     {
       GObject *object = iface->send_periodic (bus, msg, count, initial_period, period, duration, error);

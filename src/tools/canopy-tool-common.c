@@ -34,11 +34,25 @@ void
 canopy_tool_add_bus_options (GOptionContext       *context,
                              CanopyToolBusOptions *bus_options)
 {
-  g_autofree char *interfaces = g_strjoinv (", ", (char **) canopy_bus_list_interfaces ());
-  char *interface_help =
-    bus_options->interface_help = g_strdup_printf ("The CAN interface to use: %s. "
-                     "If left out, the configuration (CAN_INTERFACE, ~/.canrc, …) decides, "
-                     "and the virtual demo bus opens where nothing is configured", interfaces);
+  g_autoptr(GString) interfaces = g_string_new (NULL);
+  g_autoptr(GListModel) infos = canopy_interface_info_list ();
+  char *interface_help;
+
+  /* One line per interface: its name, what it is and what it needs. */
+  for (guint i = 0; i < g_list_model_get_n_items (infos); i++)
+    {
+      g_autoptr(CanopyInterfaceInfo) info = g_list_model_get_item (infos, i);
+
+      g_string_append_printf (interfaces, "\n                               %-9s %s: needs %s%s",
+                              canopy_interface_info_get_name (info),
+                              canopy_interface_info_get_description (info),
+                              canopy_interface_info_get_requirement (info),
+                              canopy_interface_info_get_available (info) ? "" : " (not in this build)");
+    }
+  interface_help =
+    bus_options->interface_help = g_strdup_printf ("The CAN interface to use "
+                     "(if left out, the configuration — CAN_INTERFACE, ~/.canrc, … — decides, "
+                     "and the virtual demo bus opens where nothing is configured):%s", interfaces->str);
   GOptionEntry entries[] = {
     { "interface", 'i', 0, G_OPTION_ARG_STRING, &bus_options->interface,
       interface_help, "INTERFACE" },

@@ -547,11 +547,11 @@ test_invalid (void)
  * deadlines it missed instead of sending them in a burst. */
 
 #define TEST_TYPE_STALL_BUS (test_stall_bus_get_type ())
-G_DECLARE_FINAL_TYPE (TestStallBus, test_stall_bus, TEST, STALL_BUS, GObject)
+G_DECLARE_FINAL_TYPE (TestStallBus, test_stall_bus, TEST, STALL_BUS, CanopyBus)
 
 struct _TestStallBus
 {
-  GObject parent_instance;
+  CanopyBus parent_instance;
   guint   n_sent;
   guint   stall_at;
   gulong  stall_usec;
@@ -579,37 +579,15 @@ stall_bus_recv (CanopyBus      *bus,
   return FALSE;
 }
 
-static gboolean
-stall_bus_set_filters (CanopyBus           *bus,
-                       const CanopyFilter  *filters,
-                       guint                n_filters,
-                       GError             **error)
-{
-  return TRUE;
-}
-
-static void
-stall_bus_shutdown (CanopyBus *bus)
-{
-}
-
-static void
-stall_bus_iface_init (CanopyBusInterface *iface)
-{
-  iface->send = stall_bus_send;
-  iface->recv = stall_bus_recv;
-  iface->set_filters = stall_bus_set_filters;
-  iface->shutdown = stall_bus_shutdown;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestStallBus, test_stall_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, stall_bus_iface_init))
+G_DEFINE_FINAL_TYPE (TestStallBus, test_stall_bus, CANOPY_TYPE_BUS)
 
 static void
 test_stall_bus_class_init (TestStallBusClass *klass)
 {
-  G_OBJECT_CLASS (klass)->get_property = _canopy_bus_get_property;
-  _canopy_bus_class_override_properties (G_OBJECT_CLASS (klass));
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
+
+  bus_class->send = stall_bus_send;
+  bus_class->recv = stall_bus_recv;
 }
 
 static void
@@ -620,7 +598,7 @@ test_stall_bus_init (TestStallBus *self)
 static void
 test_no_burst (void)
 {
-  g_autoptr(TestStallBus) bus = g_object_new (TEST_TYPE_STALL_BUS, NULL);
+  g_autoptr(TestStallBus) bus = g_initable_new (TEST_TYPE_STALL_BUS, NULL, NULL, NULL);
   g_autoptr(CanopyCyclicTask) task = NULL;
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
@@ -704,11 +682,11 @@ test_native_task_init (TestNativeTask *self)
 }
 
 #define TEST_TYPE_NATIVE_BUS (test_native_bus_get_type ())
-G_DECLARE_FINAL_TYPE (TestNativeBus, test_native_bus, TEST, NATIVE_BUS, GObject)
+G_DECLARE_FINAL_TYPE (TestNativeBus, test_native_bus, TEST, NATIVE_BUS, CanopyBus)
 
 struct _TestNativeBus
 {
-  GObject parent_instance;
+  CanopyBus parent_instance;
 };
 
 static GObject *
@@ -735,24 +713,16 @@ native_bus_send_periodic (CanopyBus            *bus,
   return G_OBJECT (g_steal_pointer (&task));
 }
 
-static void
-native_bus_iface_init (CanopyBusInterface *iface)
-{
-  iface->send = stall_bus_send;
-  iface->recv = stall_bus_recv;
-  iface->set_filters = stall_bus_set_filters;
-  iface->shutdown = stall_bus_shutdown;
-  iface->send_periodic = native_bus_send_periodic;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestNativeBus, test_native_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, native_bus_iface_init))
+G_DEFINE_FINAL_TYPE (TestNativeBus, test_native_bus, CANOPY_TYPE_BUS)
 
 static void
 test_native_bus_class_init (TestNativeBusClass *klass)
 {
-  G_OBJECT_CLASS (klass)->get_property = _canopy_bus_get_property;
-  _canopy_bus_class_override_properties (G_OBJECT_CLASS (klass));
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
+
+  bus_class->send = stall_bus_send;
+  bus_class->recv = stall_bus_recv;
+  bus_class->send_periodic = native_bus_send_periodic;
 }
 
 static void
@@ -763,7 +733,7 @@ test_native_bus_init (TestNativeBus *self)
 static void
 test_driver_task (void)
 {
-  g_autoptr(TestNativeBus) bus = g_object_new (TEST_TYPE_NATIVE_BUS, NULL);
+  g_autoptr(TestNativeBus) bus = g_initable_new (TEST_TYPE_NATIVE_BUS, NULL, NULL, NULL);
   g_autoptr(CanopyCyclicTask) task = NULL;
   g_autoptr(CanopyCyclicTask) multi = NULL;
   g_autoptr(GError) error = NULL;

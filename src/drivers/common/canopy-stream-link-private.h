@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "canopy-bus.h"
 #include "canopy-message.h"
 #include "canopy-message-queue-private.h"
 
@@ -80,6 +81,11 @@ gboolean _canopy_stream_link_recv        (CanopyStreamLink             *link,
                                           CanopyMessage                *msg,
                                           double                        timeout,
                                           GError                      **error);
+gboolean _canopy_stream_link_recv_for_bus (CanopyStreamLink            *link,
+                                          CanopyBus                   *bus,
+                                          CanopyMessage               *msg,
+                                          double                       timeout,
+                                          GError                     **error);
 void     _canopy_stream_link_deliver     (CanopyStreamLink             *link,
                                           const CanopyMessage          *msg);
 void     _canopy_stream_link_add_skipped (CanopyStreamLink             *link,

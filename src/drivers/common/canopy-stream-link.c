@@ -7,6 +7,7 @@
 
 #include "canopy-error.h"
 
+#include "canopy-bus-private.h"
 #include "canopy-stream-link-private.h"
 
 #define RX_CHUNK 4096
@@ -151,6 +152,29 @@ _canopy_stream_link_recv (CanopyStreamLink  *link,
         g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN, "The bus was shut down");
       return FALSE;
     }
+}
+
+/* recv() of a bus on a link: a closed queue means shut down (the bus's
+ * words) or the stream failed (its reason). */
+gboolean
+_canopy_stream_link_recv_for_bus (CanopyStreamLink  *link,
+                                  CanopyBus         *bus,
+                                  CanopyMessage     *msg,
+                                  double             timeout,
+                                  GError           **error)
+{
+  GError *local_error = NULL;
+
+  if (_canopy_stream_link_recv (link, msg, timeout, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN))
+    {
+      g_clear_error (&local_error);
+      return _canopy_bus_check_open (bus, error);
+    }
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 void

@@ -14,6 +14,7 @@
 #include "canopy-remote-bus.h"
 
 #include "canopy-bus-private.h"
+#include "canopy-interface-info-private.h"
 #include "canopy-message-queue-private.h"
 #include "canopy-options-private.h"
 #include "canopy-remote-bus-private.h"
@@ -54,9 +55,10 @@
 
 struct _CanopyRemoteBus
 {
-  GObject              parent_instance;
-  CanopyBusCore        core;
+  CanopyBus            parent_instance;
 
+  char                *channel;
+  guint                queue_size;
   char                *address;
   GSocketConnection   *connection;
   GSocket             *socket;
@@ -91,10 +93,21 @@ struct _CanopyRemoteBus
   guint64              transmit_successes;
 };
 
-static void bus_iface_init (CanopyBusInterface *iface);
+struct _CanopyRemoteBusClass
+{
+  CanopyBusClass parent_class;
+};
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyRemoteBus, canopy_remote_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, bus_iface_init))
+enum {
+  PROP_0,
+  PROP_CHANNEL,
+  PROP_QUEUE_SIZE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CanopyRemoteBus, canopy_remote_bus, CANOPY_TYPE_BUS)
+
+static GParamSpec *properties[N_PROPS];
 
 /* The first failure wins: it is the cause, later ones are consequences. */
 static void
@@ -181,8 +194,8 @@ tx_append (CanopyRemoteBus  *self,
       if (self->tx_failed || self->tx_stop)
         {
           g_mutex_unlock (&self->tx_mutex);
-          if (_canopy_bus_core_is_shut_down (&self->core))
-            return _canopy_bus_core_check_open (&self->core, error);
+          if (canopy_bus_is_shut_down (CANOPY_BUS (self)))
+            return _canopy_bus_check_open (CANOPY_BUS (self), error);
           return return_failure (self, error);
         }
       if (timeout == 0)
@@ -316,7 +329,7 @@ process_input (CanopyRemoteBus *self,
       switch (event.type)
         {
         case CANOPY_REMOTE_EVENT_CAN_MESSAGE:
-          if (_canopy_bus_core_accepts (&self->core, &event.message))
+          if (_canopy_bus_accepts (CANOPY_BUS (self), &event.message))
             _canopy_message_queue_push_locked (&self->rx, &event.message);
           break;
 
@@ -387,7 +400,7 @@ reader_thread (gpointer data)
 
       if (n == 0)
         {
-          if (!_canopy_bus_core_is_shut_down (&self->core))
+          if (!canopy_bus_is_shut_down (CANOPY_BUS (self)))
             set_failure (self, g_error_new (CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
                                             "The remote CAN server at %s closed the connection%s",
                                             self->address,
@@ -404,7 +417,7 @@ reader_thread (gpointer data)
   /* Senders must not wait for room that will never come. */
   g_mutex_lock (&self->tx_mutex);
   self->reader_done = TRUE;
-  if (!ok || !_canopy_bus_core_is_shut_down (&self->core))
+  if (!ok || !canopy_bus_is_shut_down (CANOPY_BUS (self)))
     {
       self->tx_failed = TRUE;
       g_cond_broadcast (&self->tx_room_cond);
@@ -427,7 +440,7 @@ canopy_remote_bus_send (CanopyBus            *bus,
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
   guint8 buf[CANOPY_REMOTE_MESSAGE_SIZE];
 
-  if (!_canopy_bus_core_check_open (&self->core, error) ||
+  if (!_canopy_bus_check_open (CANOPY_BUS (self), error) ||
       !_canopy_remote_message_check (msg, error))
     return FALSE;
 
@@ -452,7 +465,7 @@ canopy_remote_bus_recv (CanopyBus      *bus,
 
   for (;;)
     {
-      if (!_canopy_bus_core_check_open (&self->core, error))
+      if (!_canopy_bus_check_open (CANOPY_BUS (self), error))
         return FALSE;
 
       if (take_remote_error (self, error))
@@ -475,7 +488,7 @@ canopy_remote_bus_recv (CanopyBus      *bus,
           continue;
 
         case CANOPY_QUEUE_POP_CLOSED:
-          if (!_canopy_bus_core_check_open (&self->core, error))
+          if (!_canopy_bus_check_open (CANOPY_BUS (self), error))
             return FALSE;
           if (take_remote_error (self, error))
             return FALSE;
@@ -492,21 +505,21 @@ static gboolean
 canopy_remote_bus_set_filters (CanopyBus           *bus,
                                const CanopyFilter  *filters,
                                guint                n_filters,
+                               gboolean            *software,
                                GError             **error)
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
   g_autofree guint8 *buf = g_malloc (CANOPY_REMOTE_MAX_EVENT_SIZE);
   gsize len;
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (CANOPY_BUS (self), error))
     return FALSE;
   if G_UNLIKELY (g_atomic_int_get (&self->broken))
     return return_failure (self, error);
 
-  /* The receive thread tests filters under the queue lock. */
-  g_mutex_lock (&self->rx.mutex);
-  _canopy_bus_core_set_filters (&self->core, filters, n_filters);
-  g_mutex_unlock (&self->rx.mutex);
+  /* The receive thread tests every frame against the filters the base
+   * keeps (the server may not express them all). */
+  *software = FALSE;
 
   if (_canopy_remote_filters_expressible (filters, n_filters))
     len = _canopy_remote_encode_filters (buf, filters, n_filters);
@@ -522,7 +535,7 @@ canopy_remote_bus_flush_tx_buffer (CanopyBus  *bus,
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (CANOPY_BUS (self), error))
     return FALSE;
 
   /* The buffer holds whole events only, so dropping it keeps the stream
@@ -541,9 +554,6 @@ canopy_remote_bus_shutdown (CanopyBus *bus)
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
   gint64 deadline;
-
-  if (!_canopy_bus_core_begin_shutdown (&self->core))
-    return;
 
   if (self->writer != NULL)
     {
@@ -580,29 +590,12 @@ canopy_remote_bus_shutdown (CanopyBus *bus)
   _canopy_message_queue_close (&self->rx);
 }
 
-static const char *
-canopy_remote_bus_get_channel_info (CanopyBus *bus)
-{
-  return CANOPY_REMOTE_BUS (bus)->core.channel_info;
-}
-
-static void
-bus_iface_init (CanopyBusInterface *iface)
-{
-  iface->send = canopy_remote_bus_send;
-  iface->recv = canopy_remote_bus_recv;
-  iface->set_filters = canopy_remote_bus_set_filters;
-  iface->flush_tx_buffer = canopy_remote_bus_flush_tx_buffer;
-  iface->shutdown = canopy_remote_bus_shutdown;
-  iface->get_channel_info = canopy_remote_bus_get_channel_info;
-}
-
 static void
 canopy_remote_bus_dispose (GObject *object)
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (object);
 
-  canopy_remote_bus_shutdown (CANOPY_BUS (object));
+  canopy_bus_shutdown (CANOPY_BUS (object));
 
   g_clear_object (&self->connection);
   self->socket = NULL;
@@ -616,33 +609,129 @@ canopy_remote_bus_finalize (GObject *object)
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (object);
 
+  g_clear_pointer (&self->channel, g_free);
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->leftover, g_free);
   g_clear_pointer (&self->tx_buf, g_free);
   g_clear_pointer (&self->tx_spare, g_free);
   g_clear_error (&self->failure);
   g_queue_clear_full (&self->remote_errors, g_free);
-  _canopy_message_queue_clear (&self->rx);
+  if (self->rx.ring != NULL)
+    _canopy_message_queue_clear (&self->rx);
   g_mutex_clear (&self->tx_mutex);
   g_cond_clear (&self->tx_data_cond);
   g_cond_clear (&self->tx_room_cond);
   g_cond_clear (&self->done_cond);
   g_mutex_clear (&self->state_mutex);
-  _canopy_bus_core_clear (&self->core);
 
   G_OBJECT_CLASS (canopy_remote_bus_parent_class)->finalize (object);
+}
+
+static void
+canopy_remote_bus_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CanopyRemoteBus *self = CANOPY_REMOTE_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_value_set_string (value, self->channel);
+      break;
+
+    case PROP_QUEUE_SIZE:
+      g_value_set_uint (value, self->queue_size);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_remote_bus_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  CanopyRemoteBus *self = CANOPY_REMOTE_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_free (self->channel);
+      self->channel = g_value_dup_string (value);
+      break;
+
+    case PROP_QUEUE_SIZE:
+      self->queue_size = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean canopy_remote_bus_open      (CanopyBus     *bus,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+static gboolean canopy_remote_bus_configure (CanopyBus     *bus,
+                                             const char    *channel,
+                                             GHashTable    *options,
+                                             GError       **error);
+
+static void
+canopy_remote_bus_update_statistics (CanopyBus           *bus,
+                                     CanopyBusStatistics *stats)
+{
+  _canopy_bus_statistics_add_dropped (stats, canopy_remote_bus_get_dropped (CANOPY_REMOTE_BUS (bus)));
 }
 
 static void
 canopy_remote_bus_class_init (CanopyRemoteBusClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
 
   object_class->dispose = canopy_remote_bus_dispose;
   object_class->finalize = canopy_remote_bus_finalize;
-  object_class->get_property = _canopy_bus_get_property;
+  object_class->get_property = canopy_remote_bus_get_property;
+  object_class->set_property = canopy_remote_bus_set_property;
 
-  _canopy_bus_class_override_properties (object_class);
+  bus_class->configure = canopy_remote_bus_configure;
+  bus_class->open = canopy_remote_bus_open;
+  bus_class->send = canopy_remote_bus_send;
+  bus_class->recv = canopy_remote_bus_recv;
+  bus_class->set_filters = canopy_remote_bus_set_filters;
+  bus_class->flush_tx_buffer = canopy_remote_bus_flush_tx_buffer;
+  bus_class->shutdown = canopy_remote_bus_shutdown;
+  bus_class->update_statistics = canopy_remote_bus_update_statistics;
+
+  /**
+   * CanopyRemoteBus:channel:
+   *
+   * The server as `host[:port]` (port 54701 when none is given).
+   */
+  properties[PROP_CHANNEL] =
+    g_param_spec_string ("channel", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyRemoteBus:queue-size:
+   *
+   * How many received frames the bus holds before it drops new ones.
+   */
+  properties[PROP_QUEUE_SIZE] =
+    g_param_spec_uint ("queue-size", NULL, NULL,
+                       1, 16 * 1024 * 1024, CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -657,6 +746,7 @@ canopy_remote_bus_init (CanopyRemoteBus *self)
   self->tx_buf = g_malloc (TX_CAPACITY);
   self->tx_spare = g_malloc (TX_CAPACITY);
   self->cancellable = g_cancellable_new ();
+  self->queue_size = CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE;
   _canopy_remote_decoder_init (&self->decoder);
 }
 
@@ -665,8 +755,6 @@ canopy_remote_bus_init (CanopyRemoteBus *self)
 static gboolean
 handshake (CanopyRemoteBus     *self,
            gint32               bitrate,
-           const CanopyFilter  *filters,
-           guint                n_filters,
            char               **server_info,
            GError             **error)
 {
@@ -674,8 +762,13 @@ handshake (CanopyRemoteBus     *self,
   g_autoptr(GError) local_error = NULL;
   CanopyRemoteEvent event;
   gint64 deadline;
+  g_autofree CanopyFilter *filters = NULL;
+  guint n_filters = 0;
   gsize len;
 
+  /* The protocol wants the filters right after the bus request: those set
+   * before the bus opened (canopy_remote_bus_new()) or none. */
+  filters = _canopy_bus_dup_filters (CANOPY_BUS (self), &n_filters);
   len = _canopy_remote_encode_bus_request (buf, CANOPY_REMOTE_PROTOCOL_VERSION, bitrate);
   if (_canopy_remote_filters_expressible (filters, n_filters))
     len += _canopy_remote_encode_filters (buf + len, filters, n_filters);
@@ -775,26 +868,25 @@ handshake (CanopyRemoteBus     *self,
     }
 }
 
-static CanopyRemoteBus *
-remote_bus_open (const char          *channel,
-                 gint32               bitrate,
-                 const CanopyFilter  *filters,
-                 guint                n_filters,
-                 guint                queue_size,
-                 GError             **error)
+static gboolean
+canopy_remote_bus_open (CanopyBus     *bus,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
-  g_autoptr(CanopyRemoteBus) self = NULL;
+  CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *server_info = NULL;
   g_autofree char *info = NULL;
+  const char *channel = self->channel;
+  guint bitrate;
 
   if (channel == NULL || *channel == '\0')
     {
       g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
                            "The remote interface needs a channel: the server as host[:port]");
-      return NULL;
+      return FALSE;
     }
 
   connectable = g_network_address_parse (channel, CANOPY_REMOTE_DEFAULT_PORT, &local_error);
@@ -803,70 +895,86 @@ remote_bus_open (const char          *channel,
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
                    "Channel “%s” is not a server address of the form host[:port]: %s",
                    channel, local_error->message);
-      return NULL;
+      return FALSE;
     }
 
-  self = g_object_new (CANOPY_TYPE_REMOTE_BUS, NULL);
   self->address = g_strdup_printf (strchr (g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)), ':') ?
                                      "[%s]:%u" : "%s:%u",
                                    g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable)),
                                    g_network_address_get_port (G_NETWORK_ADDRESS (connectable)));
-  _canopy_message_queue_init (&self->rx, queue_size);
-  _canopy_bus_core_init (&self->core, self->address);
-  _canopy_bus_core_set_filters (&self->core, filters, n_filters);
+  _canopy_bus_set_channel_info (bus, self->address);
+  _canopy_message_queue_init (&self->rx, self->queue_size);
+
+  /* python-can's RemoteBus asks for 500 kbit/s unless told otherwise. */
+  bitrate = canopy_bus_get_bitrate (bus);
+  if (bitrate == 0 || bitrate > G_MAXINT32)
+    {
+      bitrate = 500000;
+      canopy_bus_set_bitrate (bus, bitrate);
+    }
 
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, HANDSHAKE_TIMEOUT);
-  self->connection = g_socket_client_connect (client, connectable, NULL, &local_error);
+  self->connection = g_socket_client_connect (client, connectable, cancellable, &local_error);
   if (self->connection == NULL)
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
                    "Could not connect to the remote CAN server at %s: %s",
                    self->address, local_error->message);
-      return NULL;
+      return FALSE;
     }
   self->socket = g_socket_connection_get_socket (self->connection);
   g_socket_set_option (self->socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
-  if (!handshake (self, bitrate, filters, n_filters, &server_info, error))
-    return NULL;
+  if (!handshake (self, (gint32) bitrate, &server_info, error))
+    return FALSE;
 
   /* From here on the threads wait without a limit; shutdown cancels them. */
   g_socket_set_timeout (self->socket, 0);
 
   /* python-can's RemoteBus says the same, with the channel as given. */
   info = g_strdup_printf ("%s on %s", server_info, channel);
-  g_free (self->core.channel_info);
-  self->core.channel_info = g_steal_pointer (&info);
+  _canopy_bus_set_channel_info (bus, info);
 
   self->reader = g_thread_new ("canopy-remote-rx", reader_thread, self);
   self->writer = g_thread_new ("canopy-remote-tx", writer_thread, self);
 
-  return g_steal_pointer (&self);
+  return TRUE;
 }
 
-CanopyBus *
-_canopy_remote_bus_new_from_options (const char  *channel,
-                                     GHashTable  *options,
-                                     GError     **error)
+static gboolean
+canopy_remote_bus_configure (CanopyBus   *bus,
+                             const char  *channel,
+                             GHashTable  *options,
+                             GError     **error)
 {
-  guint64 bitrate;
+  CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
   guint64 queue_size;
 
-  /* python-can's RemoteBus asks for 500 kbit/s unless told otherwise. */
-  if (!_canopy_options_get_uint (options, "bitrate", 500000, G_MAXINT32, &bitrate, error) ||
-      !_canopy_options_get_uint (options, "queue_size", CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE,
+  if (!_canopy_options_get_uint (options, "queue_size", CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE,
                                  16 * 1024 * 1024, &queue_size, error))
-    return NULL;
+    return FALSE;
 
   if (queue_size == 0)
     {
       g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
                            "Option queue_size: a remote bus needs room for at least one frame");
-      return NULL;
+      return FALSE;
     }
 
-  return CANOPY_BUS (remote_bus_open (channel, (gint32) bitrate, NULL, 0, queue_size, error));
+  g_free (self->channel);
+  self->channel = g_strdup (channel);
+  self->queue_size = queue_size;
+
+  return TRUE;
+}
+
+void
+_canopy_remote_bus_register (void)
+{
+  _canopy_interface_register ("remote", NULL, CANOPY_TYPE_REMOTE_BUS,
+                              "Remote CAN server over TCP (python-can 2.0's canserver, canopy-server)",
+                              "a server address as host[:port] (port 54701 by default)");
 }
 
 /**
@@ -892,11 +1000,21 @@ canopy_remote_bus_new (const char          *channel,
                        guint                n_filters,
                        GError             **error)
 {
+  g_autoptr(CanopyRemoteBus) self = NULL;
+
   g_return_val_if_fail (filters != NULL || n_filters == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return remote_bus_open (channel, bitrate, filters, n_filters,
-                          CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE, error);
+  self = g_object_new (CANOPY_TYPE_REMOTE_BUS,
+                       "channel", channel,
+                       "bitrate", (guint) MAX (bitrate, 0),
+                       NULL);
+  if (n_filters > 0 && !canopy_bus_set_filter_array (CANOPY_BUS (self), filters, n_filters, error))
+    return NULL;
+  if (!g_initable_init (G_INITABLE (self), NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
 }
 
 /**
@@ -923,5 +1041,7 @@ guint64
 canopy_remote_bus_get_dropped (CanopyRemoteBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_REMOTE_BUS (self), 0);
+  if (self->rx.ring == NULL)
+    return 0;
   return _canopy_message_queue_get_dropped (&self->rx);
 }

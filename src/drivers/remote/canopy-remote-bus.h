@@ -29,8 +29,18 @@ G_BEGIN_DECLS
  */
 #define CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE 16384
 
+/* Written out rather than G_DECLARE_FINAL_TYPE: that needs the class
+ * struct of CanopyBus, which is private to the library. */
+#define CANOPY_REMOTE_BUS(obj)    (G_TYPE_CHECK_INSTANCE_CAST ((obj), CANOPY_TYPE_REMOTE_BUS, CanopyRemoteBus))
+#define CANOPY_IS_REMOTE_BUS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), CANOPY_TYPE_REMOTE_BUS))
+
+typedef struct _CanopyRemoteBus      CanopyRemoteBus;
+typedef struct _CanopyRemoteBusClass CanopyRemoteBusClass;
+
 CANOPY_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (CanopyRemoteBus, canopy_remote_bus, CANOPY, REMOTE_BUS, GObject)
+GType canopy_remote_bus_get_type (void) G_GNUC_CONST;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopyRemoteBus, g_object_unref)
 
 CANOPY_AVAILABLE_IN_ALL
 CanopyRemoteBus *canopy_remote_bus_new                (const char          *channel,

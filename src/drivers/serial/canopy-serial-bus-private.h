@@ -9,8 +9,6 @@
 
 G_BEGIN_DECLS
 
-CanopyBus *_canopy_serial_bus_new_from_options (const char  *channel,
-                                                GHashTable  *options,
-                                                GError     **error);
+void _canopy_serial_bus_register (void);
 
 G_END_DECLS

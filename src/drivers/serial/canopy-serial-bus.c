@@ -10,6 +10,7 @@
 
 #include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
+#include "canopy-interface-info-private.h"
 #include "canopy-options-private.h"
 #include "canopy-serial-bus-private.h"
 #include "canopy-serial-channel-private.h"
@@ -39,16 +40,28 @@
 
 struct _CanopySerialBus
 {
-  GObject              parent_instance;
-  CanopyBusCore        core;
+  CanopyBus            parent_instance;
+  char                *channel;
+  guint                tty_baudrate;
+  guint                queue_size;
   CanopyStreamLink     link;
   CanopySerialDecoder  decoder;
 };
 
-static void bus_iface_init (CanopyBusInterface *iface);
+struct _CanopySerialBusClass
+{
+  CanopyBusClass parent_class;
+};
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CanopySerialBus, canopy_serial_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, bus_iface_init))
+enum {
+  PROP_0,
+  PROP_CHANNEL,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CanopySerialBus, canopy_serial_bus, CANOPY_TYPE_BUS)
+
+static GParamSpec *properties[N_PROPS];
 
 /* The sender's milliseconds modulo 2^32: the Unix time nearest to now with
  * those low bits, if it is within a minute of now. */
@@ -93,10 +106,8 @@ serial_feed (gpointer      owner,
       if (result == CANOPY_SERIAL_FRAME)
         {
           msg.timestamp_ns = sender_time_ns (stamp_ms, _canopy_clock_realtime_ns ());
-          g_mutex_lock (&self->core.mutex);
-          if (_canopy_bus_core_accepts (&self->core, &msg))
+          if (_canopy_bus_accepts (CANOPY_BUS (self), &msg))
             _canopy_stream_link_deliver (&self->link, &msg);
-          g_mutex_unlock (&self->core.mutex);
         }
     }
 }
@@ -112,7 +123,7 @@ canopy_serial_bus_send (CanopyBus            *bus,
   CanopyMessage stamped = *msg;
   gsize len;
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (bus, error))
     return FALSE;
 
   /* python-can sends the frame's own timestamp; a frame without one gets
@@ -139,78 +150,78 @@ canopy_serial_bus_recv (CanopyBus      *bus,
                         GError        **error)
 {
   CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
-  GError *local_error = NULL;
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (bus, error))
     return FALSE;
-
-  if (_canopy_stream_link_recv (&self->link, msg, timeout, &local_error))
-    return TRUE;
-  if (g_error_matches (local_error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN))
-    {
-      g_clear_error (&local_error);
-      return _canopy_bus_core_check_open (&self->core, error);
-    }
-  if (local_error != NULL)
-    g_propagate_error (error, local_error);
-  return FALSE;
+  return _canopy_stream_link_recv_for_bus (&self->link, bus, msg, timeout, error);
 }
 
+/* Filtered as frames arrive (serial_feed()), so unwanted ones take no room
+ * in the queue. */
 static gboolean
 canopy_serial_bus_set_filters (CanopyBus           *bus,
                                const CanopyFilter  *filters,
                                guint                n_filters,
+                               gboolean            *software,
                                GError             **error)
 {
-  CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
-
-  if (!_canopy_bus_core_check_open (&self->core, error))
-    return FALSE;
-  _canopy_bus_core_set_filters (&self->core, filters, n_filters);
+  *software = FALSE;
   return TRUE;
-}
-
-static gboolean
-canopy_serial_bus_flush_tx_buffer (CanopyBus  *bus,
-                                   GError    **error)
-{
-  /* Frames are written to the device at once. */
-  return _canopy_bus_core_check_open (&CANOPY_SERIAL_BUS (bus)->core, error);
 }
 
 static void
 canopy_serial_bus_shutdown (CanopyBus *bus)
 {
+  _canopy_stream_link_stop (&CANOPY_SERIAL_BUS (bus)->link);
+}
+
+static void
+canopy_serial_bus_update_statistics (CanopyBus           *bus,
+                                     CanopyBusStatistics *stats)
+{
   CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
 
-  if (!_canopy_bus_core_begin_shutdown (&self->core))
-    return;
-  _canopy_stream_link_stop (&self->link);
+  if (self->link.vtable != NULL)
+    _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&self->link.queue));
 }
 
-static const char *
-canopy_serial_bus_get_channel_info (CanopyBus *bus)
+static gboolean
+canopy_serial_bus_configure (CanopyBus   *bus,
+                             const char  *channel,
+                             GHashTable  *options,
+                             GError     **error)
 {
-  return CANOPY_SERIAL_BUS (bus)->core.channel_info;
+  CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
+  guint64 queue_size;
+
+  if (!_canopy_options_get_uint (options, "queue_size", DEFAULT_QUEUE_SIZE, 16 * 1024 * 1024, &queue_size, error) ||
+      !_canopy_serial_channel_parse ("serial", channel, options, CANOPY_SERIAL_BUS_DEFAULT_TTY_BAUDRATE,
+                                     &self->channel, &self->tty_baudrate, error))
+    return FALSE;
+
+  self->queue_size = queue_size ? queue_size : DEFAULT_QUEUE_SIZE;
+  return TRUE;
 }
 
-static void
-bus_iface_init (CanopyBusInterface *iface)
+static gboolean
+canopy_serial_bus_open (CanopyBus     *bus,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
-  iface->send = canopy_serial_bus_send;
-  iface->recv = canopy_serial_bus_recv;
-  iface->set_filters = canopy_serial_bus_set_filters;
-  iface->flush_tx_buffer = canopy_serial_bus_flush_tx_buffer;
-  iface->shutdown = canopy_serial_bus_shutdown;
-  iface->get_channel_info = canopy_serial_bus_get_channel_info;
-}
+  CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
+  g_autofree char *info = NULL;
+  CanopySerialPort *port;
 
-static void
-canopy_serial_bus_dispose (GObject *object)
-{
-  canopy_serial_bus_shutdown (CANOPY_BUS (object));
+  port = _canopy_serial_channel_open ("serial", self->channel, self->tty_baudrate, error);
+  if (port == NULL)
+    return FALSE;
 
-  G_OBJECT_CLASS (canopy_serial_bus_parent_class)->dispose (object);
+  info = g_strdup_printf ("Serial interface on %s", _canopy_serial_port_get_path (port));
+  _canopy_bus_set_channel_info (bus, info);
+  _canopy_stream_link_init (&self->link, _canopy_serial_port_get_path (port),
+                            &_canopy_serial_port_transport, port, self->queue_size);
+  _canopy_stream_link_start (&self->link, serial_feed, NULL, 0, self);
+  return TRUE;
 }
 
 static void
@@ -219,56 +230,96 @@ canopy_serial_bus_finalize (GObject *object)
   CanopySerialBus *self = CANOPY_SERIAL_BUS (object);
 
   _canopy_stream_link_clear (&self->link);
-  _canopy_bus_core_clear (&self->core);
+  g_free (self->channel);
 
   G_OBJECT_CLASS (canopy_serial_bus_parent_class)->finalize (object);
+}
+
+static void
+canopy_serial_bus_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CanopySerialBus *self = CANOPY_SERIAL_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_value_set_string (value, self->channel);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_serial_bus_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  CanopySerialBus *self = CANOPY_SERIAL_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_free (self->channel);
+      self->channel = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 canopy_serial_bus_class_init (CanopySerialBusClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
 
-  object_class->dispose = canopy_serial_bus_dispose;
   object_class->finalize = canopy_serial_bus_finalize;
-  object_class->get_property = _canopy_bus_get_property;
+  object_class->get_property = canopy_serial_bus_get_property;
+  object_class->set_property = canopy_serial_bus_set_property;
 
-  _canopy_bus_class_override_properties (object_class);
+  bus_class->configure = canopy_serial_bus_configure;
+  bus_class->open = canopy_serial_bus_open;
+  bus_class->send = canopy_serial_bus_send;
+  bus_class->recv = canopy_serial_bus_recv;
+  bus_class->set_filters = canopy_serial_bus_set_filters;
+  bus_class->shutdown = canopy_serial_bus_shutdown;
+  bus_class->update_statistics = canopy_serial_bus_update_statistics;
+
+  /**
+   * CanopySerialBus:channel:
+   *
+   * The serial device, optionally with its speed: `/dev/ttyUSB0@115200`.
+   */
+  properties[PROP_CHANNEL] =
+    g_param_spec_string ("channel", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 canopy_serial_bus_init (CanopySerialBus *self)
 {
   _canopy_serial_decoder_init (&self->decoder);
+  self->tty_baudrate = CANOPY_SERIAL_BUS_DEFAULT_TTY_BAUDRATE;
+  self->queue_size = DEFAULT_QUEUE_SIZE;
 }
 
-CanopyBus *
-_canopy_serial_bus_new_from_options (const char  *channel,
-                                     GHashTable  *options,
-                                     GError     **error)
+void
+_canopy_serial_bus_register (void)
 {
-  g_autoptr(CanopySerialBus) self = NULL;
-  g_autofree char *info = NULL;
-  CanopySerialPort *port;
-  guint64 queue_size;
-
-  if (!_canopy_options_get_uint (options, "queue_size", DEFAULT_QUEUE_SIZE, 16 * 1024 * 1024, &queue_size, error))
-    return NULL;
-  if (queue_size == 0)
-    queue_size = DEFAULT_QUEUE_SIZE;
-
-  port = _canopy_serial_channel_open ("serial", channel, options, CANOPY_SERIAL_BUS_DEFAULT_TTY_BAUDRATE, error);
-  if (port == NULL)
-    return NULL;
-
-  self = g_object_new (CANOPY_TYPE_SERIAL_BUS, NULL);
-  info = g_strdup_printf ("Serial interface on %s", _canopy_serial_port_get_path (port));
-  _canopy_bus_core_init (&self->core, info);
-  _canopy_stream_link_init (&self->link, "canopy-serial", &_canopy_serial_port_transport, port, queue_size);
-  _canopy_stream_link_start (&self->link, serial_feed, NULL, 0, self);
-  self->link.name = _canopy_serial_port_get_path (port);
-
-  return CANOPY_BUS (g_steal_pointer (&self));
+  _canopy_interface_register ("serial", NULL, CANOPY_TYPE_SERIAL_BUS,
+                              "CAN over a serial port in python-can's serial frame format",
+                              "a serial device: /dev/ttyUSB0[@115200], /dev/rfcomm0 or COM3");
 }
 
 /**
@@ -296,5 +347,5 @@ guint64
 canopy_serial_bus_get_dropped (CanopySerialBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_SERIAL_BUS (self), 0);
-  return _canopy_message_queue_get_dropped (&self->link.queue);
+  return self->link.vtable != NULL ? _canopy_message_queue_get_dropped (&self->link.queue) : 0;
 }

@@ -23,8 +23,18 @@ G_BEGIN_DECLS
  */
 #define CANOPY_SERIAL_BUS_DEFAULT_TTY_BAUDRATE 115200
 
+/* Written out rather than G_DECLARE_FINAL_TYPE: that needs the class
+ * struct of CanopyBus, which is private to the library. */
+#define CANOPY_SERIAL_BUS(obj)    (G_TYPE_CHECK_INSTANCE_CAST ((obj), CANOPY_TYPE_SERIAL_BUS, CanopySerialBus))
+#define CANOPY_IS_SERIAL_BUS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), CANOPY_TYPE_SERIAL_BUS))
+
+typedef struct _CanopySerialBus      CanopySerialBus;
+typedef struct _CanopySerialBusClass CanopySerialBusClass;
+
 CANOPY_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (CanopySerialBus, canopy_serial_bus, CANOPY, SERIAL_BUS, GObject)
+GType canopy_serial_bus_get_type (void) G_GNUC_CONST;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopySerialBus, g_object_unref)
 
 CANOPY_AVAILABLE_IN_ALL
 guint64 canopy_serial_bus_get_skipped (CanopySerialBus *self);

@@ -51,22 +51,23 @@ const CanopyStreamTransport _canopy_serial_port_transport = {
   transport_close,
 };
 
-CanopySerialPort *
-_canopy_serial_channel_open (const char  *interface,
-                             const char  *channel,
-                             GHashTable  *options,
-                             guint        default_baudrate,
-                             GError     **error)
+gboolean
+_canopy_serial_channel_parse (const char  *interface,
+                              const char  *channel,
+                              GHashTable  *options,
+                              guint        default_baudrate,
+                              char       **path,
+                              guint       *baudrate,
+                              GError     **error)
 {
-  g_autofree char *path = NULL;
   const char *at;
-  guint64 baudrate;
+  guint64 value;
 
   if (channel == NULL || *channel == '\0')
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
                    "Interface %s needs a serial device as its channel (/dev/ttyUSB0, COM3)", interface);
-      return NULL;
+      return FALSE;
     }
 
   at = strrchr (channel, '@');
@@ -74,23 +75,55 @@ _canopy_serial_channel_open (const char  *interface,
     {
       char *end = NULL;
 
-      path = g_strndup (channel, at - channel);
-      baudrate = g_ascii_strtoull (at + 1, &end, 10);
-      if (end == at + 1 || *end != '\0' || baudrate == 0 || baudrate > G_MAXUINT)
+      value = g_ascii_strtoull (at + 1, &end, 10);
+      if (end == at + 1 || *end != '\0' || value == 0 || value > G_MAXUINT)
         {
           g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
                        "Channel %s: “%s” is not a serial speed", channel, at + 1);
-          return NULL;
+          return FALSE;
         }
+      g_free (*path);
+      *path = g_strndup (channel, at - channel);
+      *baudrate = value;
+      return TRUE;
     }
-  else
+
+  if (!_canopy_options_get_uint (options, "tty_baudrate", 0, G_MAXUINT, &value, error) ||
+      (value == 0 && !_canopy_options_get_uint (options, "ttyBaudrate", 0, G_MAXUINT, &value, error)) ||
+      (value == 0 && !_canopy_options_get_uint (options, "baudrate", default_baudrate, G_MAXUINT, &value, error)))
+    return FALSE;
+
+  g_free (*path);
+  *path = g_strdup (channel);
+  *baudrate = value;
+  return TRUE;
+}
+
+CanopySerialPort *
+_canopy_serial_channel_open (const char  *interface,
+                             const char  *path,
+                             guint        baudrate,
+                             GError     **error)
+{
+  g_autofree char *device = NULL;
+  const char *at;
+
+  if (path == NULL || *path == '\0')
     {
-      path = g_strdup (channel);
-      if (!_canopy_options_get_uint (options, "tty_baudrate", 0, G_MAXUINT, &baudrate, error) ||
-          (baudrate == 0 && !_canopy_options_get_uint (options, "ttyBaudrate", 0, G_MAXUINT, &baudrate, error)) ||
-          (baudrate == 0 && !_canopy_options_get_uint (options, "baudrate", default_baudrate, G_MAXUINT,
-                                                        &baudrate, error)))
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "Interface %s needs a serial device as its channel (/dev/ttyUSB0, COM3)", interface);
+      return NULL;
+    }
+
+  /* A channel property may carry python-can's PATH@BAUD too. */
+  at = strrchr (path, '@');
+  if (at != NULL)
+    {
+      guint parsed = baudrate;
+
+      if (!_canopy_serial_channel_parse (interface, path, NULL, baudrate, &device, &parsed, error))
         return NULL;
+      return _canopy_serial_port_open (device, parsed, error);
     }
 
   return _canopy_serial_port_open (path, baudrate, error);

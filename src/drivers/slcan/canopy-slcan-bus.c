@@ -13,6 +13,7 @@
 #include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
 #include "canopy-error-frame-private.h"
+#include "canopy-interface-info-private.h"
 #include "canopy-options-private.h"
 #include "canopy-serial-channel-private.h"
 #include "canopy-slcan-bus-private.h"
@@ -48,8 +49,15 @@
 
 struct _CanopySlcanBus
 {
-  GObject             parent_instance;
-  CanopyBusCore       core;
+  CanopyBus           parent_instance;
+
+  /* Configuration, from properties or options. */
+  char               *channel;
+  guint               bitrate;
+  char               *btr;
+  guint               tty_baudrate;
+  guint               queue_size;
+  double              status_interval;
 
   CanopyStreamLink    link;
   CanopySlcanDecoder  decoder;
@@ -74,10 +82,21 @@ struct _CanopySlcanBus
   guint8              last_status;
 };
 
-static void bus_iface_init (CanopyBusInterface *iface);
+struct _CanopySlcanBusClass
+{
+  CanopyBusClass parent_class;
+};
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CanopySlcanBus, canopy_slcan_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, bus_iface_init))
+enum {
+  PROP_0,
+  PROP_CHANNEL,
+  PROP_BITRATE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CanopySlcanBus, canopy_slcan_bus, CANOPY_TYPE_BUS)
+
+static GParamSpec *properties[N_PROPS];
 
 /* The adapter's clock only counts milliseconds within a minute: anchor it
  * to the wall clock at the first stamp, follow its wrap-arounds, and
@@ -138,10 +157,7 @@ deliver_status (CanopySlcanBus *self,
     return;
 
   _canopy_error_frame_init (&msg, classes, controller, now_ns);
-  g_mutex_lock (&self->core.mutex);
-  if (_canopy_bus_core_accepts (&self->core, &msg))
-    _canopy_stream_link_deliver (&self->link, &msg);
-  g_mutex_unlock (&self->core.mutex);
+  _canopy_stream_link_deliver (&self->link, &msg);
 }
 
 static void
@@ -192,10 +208,8 @@ slcan_feed (gpointer      owner,
         case CANOPY_SLCAN_FRAME:
           now_ns = _canopy_clock_realtime_ns ();
           line.msg.timestamp_ns = line.has_timestamp ? unwrap_timestamp (self, line.timestamp_ms, now_ns) : now_ns;
-          g_mutex_lock (&self->core.mutex);
-          if (_canopy_bus_core_accepts (&self->core, &line.msg))
+          if (_canopy_bus_accepts (CANOPY_BUS (self), &line.msg))
             _canopy_stream_link_deliver (&self->link, &line.msg);
-          g_mutex_unlock (&self->core.mutex);
           break;
 
         case CANOPY_SLCAN_STATUS:
@@ -327,7 +341,7 @@ canopy_slcan_bus_send (CanopyBus            *bus,
   char buf[CANOPY_SLCAN_MAX_COMMAND];
   gsize len;
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (bus, error))
     return FALSE;
 
   len = _canopy_slcan_encode_frame (buf, msg);
@@ -349,45 +363,23 @@ canopy_slcan_bus_recv (CanopyBus      *bus,
 {
   CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (bus, error))
     return FALSE;
-
-  if (_canopy_stream_link_recv (&self->link, msg, timeout, error))
-    return TRUE;
-  /* A shut-down bus says so in its own words. */
-  if (error != NULL && *error != NULL && g_error_matches (*error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN))
-    {
-      g_clear_error (error);
-      return _canopy_bus_core_check_open (&self->core, error);
-    }
-  return FALSE;
+  return _canopy_stream_link_recv_for_bus (&self->link, bus, msg, timeout, error);
 }
 
+/* Filters are left to the base class: the Lawicel acceptance registers
+ * (M/m) are SJA1000-specific and cannot express several filters. Frames
+ * the filters refuse are not queued (see slcan_feed()). */
 static gboolean
 canopy_slcan_bus_set_filters (CanopyBus           *bus,
                               const CanopyFilter  *filters,
                               guint                n_filters,
+                              gboolean            *software,
                               GError             **error)
 {
-  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
-
-  if (!_canopy_bus_core_check_open (&self->core, error))
-    return FALSE;
-
-  /* The Lawicel acceptance registers (M/m) are SJA1000-specific and
-   * cannot express several filters: filter here, like python-can. */
-  _canopy_bus_core_set_filters (&self->core, filters, n_filters);
+  *software = FALSE;
   return TRUE;
-}
-
-static gboolean
-canopy_slcan_bus_flush_tx_buffer (CanopyBus  *bus,
-                                  GError    **error)
-{
-  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
-
-  /* Frames are written to the device at once; it has no flush command. */
-  return _canopy_bus_core_check_open (&self->core, error);
 }
 
 static void
@@ -395,95 +387,28 @@ canopy_slcan_bus_shutdown (CanopyBus *bus)
 {
   CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
 
-  if (!_canopy_bus_core_begin_shutdown (&self->core))
-    return;
-
   if (self->link.transport != NULL)
     _canopy_stream_link_write (&self->link, "C\r", 2, SEND_TIMEOUT_CLOSE, NULL);
   _canopy_stream_link_stop (&self->link);
 }
 
-static const char *
-canopy_slcan_bus_get_channel_info (CanopyBus *bus)
-{
-  return CANOPY_SLCAN_BUS (bus)->core.channel_info;
-}
-
 static void
-bus_iface_init (CanopyBusInterface *iface)
+canopy_slcan_bus_update_statistics (CanopyBus           *bus,
+                                    CanopyBusStatistics *stats)
 {
-  iface->send = canopy_slcan_bus_send;
-  iface->recv = canopy_slcan_bus_recv;
-  iface->set_filters = canopy_slcan_bus_set_filters;
-  iface->flush_tx_buffer = canopy_slcan_bus_flush_tx_buffer;
-  iface->shutdown = canopy_slcan_bus_shutdown;
-  iface->get_channel_info = canopy_slcan_bus_get_channel_info;
-}
+  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
 
-static void
-canopy_slcan_bus_dispose (GObject *object)
-{
-  canopy_slcan_bus_shutdown (CANOPY_BUS (object));
-
-  G_OBJECT_CLASS (canopy_slcan_bus_parent_class)->dispose (object);
-}
-
-static void
-canopy_slcan_bus_finalize (GObject *object)
-{
-  CanopySlcanBus *self = CANOPY_SLCAN_BUS (object);
-
-  _canopy_stream_link_clear (&self->link);
-  _canopy_bus_core_clear (&self->core);
-  g_mutex_clear (&self->command_mutex);
-  g_mutex_clear (&self->reply_mutex);
-  g_cond_clear (&self->reply_cond);
-  g_free (self->version);
-  g_free (self->serial_number);
-
-  G_OBJECT_CLASS (canopy_slcan_bus_parent_class)->finalize (object);
-}
-
-static void
-canopy_slcan_bus_class_init (CanopySlcanBusClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = canopy_slcan_bus_dispose;
-  object_class->finalize = canopy_slcan_bus_finalize;
-  object_class->get_property = _canopy_bus_get_property;
-
-  _canopy_bus_class_override_properties (object_class);
-}
-
-static void
-canopy_slcan_bus_init (CanopySlcanBus *self)
-{
-  g_mutex_init (&self->command_mutex);
-  g_mutex_init (&self->reply_mutex);
-  g_cond_init (&self->reply_cond);
-  _canopy_slcan_decoder_init (&self->decoder);
+  if (self->link.vtable != NULL)
+    _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&self->link.queue));
 }
 
 /* Brings the adapter from any state to open at the asked bit rate. */
 static gboolean
 configure_adapter (CanopySlcanBus  *self,
-                   GHashTable      *options,
                    GError         **error)
 {
-  const char *btr = options != NULL ? g_hash_table_lookup (options, "btr") : NULL;
   char command[CANOPY_SLCAN_MAX_COMMAND];
-  guint64 bitrate;
   gsize len;
-
-  if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXUINT, &bitrate, error))
-    return FALSE;
-  if (btr != NULL && bitrate != 0)
-    {
-      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                           "Options bitrate and btr exclude each other");
-      return FALSE;
-    }
 
   /* End any half-typed command, then close a channel left open; their
    * answers are awaited so that none is taken for a later one's. C is
@@ -493,26 +418,26 @@ configure_adapter (CanopySlcanBus  *self,
   if (!_canopy_stream_link_check (&self->link, error))
     return FALSE;
 
-  if (btr != NULL)
+  if (self->btr != NULL)
     {
-      len = _canopy_slcan_encode_btr (command, btr);
+      len = _canopy_slcan_encode_btr (command, self->btr);
       if (len == 0)
         {
           g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                       "Option btr: “%s” is not four hex digits (BTR0 BTR1)", btr);
+                       "Option btr: “%s” is not four hex digits (BTR0 BTR1)", self->btr);
           return FALSE;
         }
       if (!run_required_command (self, command, len, "the bit timing", error))
         return FALSE;
     }
-  else if (bitrate != 0)
+  else if (self->bitrate != 0)
     {
-      len = _canopy_slcan_encode_bitrate (command, bitrate);
+      len = _canopy_slcan_encode_bitrate (command, self->bitrate);
       if (len == 0)
         {
           g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                       "slcan has no code for %" G_GUINT64_FORMAT " bit/s; choose 10000, 20000, 50000, "
-                       "100000, 125000, 250000, 500000, 800000 or 1000000, or give btr", bitrate);
+                       "slcan has no code for %u bit/s; choose 10000, 20000, 50000, 100000, "
+                       "125000, 250000, 500000, 800000 or 1000000, or give btr", self->bitrate);
           return FALSE;
         }
       if (!run_required_command (self, command, len, "the bit rate", error))
@@ -528,56 +453,83 @@ configure_adapter (CanopySlcanBus  *self,
   return run_required_command (self, "O\r", 2, "opening the channel", error);
 }
 
-CanopyBus *
-_canopy_slcan_bus_new_from_options (const char  *channel,
-                                    GHashTable  *options,
-                                    GError     **error)
+static gboolean
+get_status_interval (GHashTable  *options,
+                     double      *seconds,
+                     GError     **error)
 {
-  g_autoptr(CanopySlcanBus) self = NULL;
+  const char *text = options != NULL ? g_hash_table_lookup (options, "status_interval") : NULL;
+  char *end = NULL;
+
+  *seconds = 0;
+  if (text == NULL)
+    return TRUE;
+
+  *seconds = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(*seconds >= 0 && *seconds <= 3600))
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "Option status_interval: “%s” is not a number of seconds (0–3600)", text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+canopy_slcan_bus_configure (CanopyBus   *bus,
+                            const char  *channel,
+                            GHashTable  *options,
+                            GError     **error)
+{
+  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
+  const char *btr = options != NULL ? g_hash_table_lookup (options, "btr") : NULL;
+  guint64 bitrate, queue_size;
+
+  if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXUINT, &bitrate, error) ||
+      !_canopy_options_get_uint (options, "queue_size", DEFAULT_QUEUE_SIZE, 16 * 1024 * 1024, &queue_size, error) ||
+      !_canopy_options_get_boolean (options, "timestamps", FALSE, &self->timestamps, error) ||
+      !_canopy_serial_channel_parse ("slcan", channel, options, CANOPY_SLCAN_BUS_DEFAULT_TTY_BAUDRATE,
+                                     &self->channel, &self->tty_baudrate, error) ||
+      !get_status_interval (options, &self->status_interval, error))
+    return FALSE;
+
+  if (btr != NULL && bitrate != 0)
+    {
+      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                           "Options bitrate and btr exclude each other");
+      return FALSE;
+    }
+
+  self->bitrate = bitrate;
+  self->queue_size = queue_size ? queue_size : DEFAULT_QUEUE_SIZE;
+  g_free (self->btr);
+  self->btr = g_strdup (btr);
+  return TRUE;
+}
+
+static gboolean
+canopy_slcan_bus_open (CanopyBus     *bus,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
   g_autofree char *info = NULL;
   CanopySerialPort *port;
-  guint64 queue_size, status_ms;
-  double status_interval = 0;
-  const char *status_text;
+  int status_ms = (int) (self->status_interval * 1000);
 
-  if (!_canopy_options_get_uint (options, "queue_size", DEFAULT_QUEUE_SIZE, 16 * 1024 * 1024, &queue_size, error))
-    return NULL;
-  if (queue_size == 0)
-    queue_size = DEFAULT_QUEUE_SIZE;
-
-  status_text = options != NULL ? g_hash_table_lookup (options, "status_interval") : NULL;
-  if (status_text != NULL)
-    {
-      char *end = NULL;
-
-      status_interval = g_ascii_strtod (status_text, &end);
-      if (end == status_text || *end != '\0' || status_interval < 0 || status_interval > 3600)
-        {
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                       "Option status_interval: “%s” is not a number of seconds", status_text);
-          return NULL;
-        }
-    }
-  status_ms = (guint64) (status_interval * 1000);
-
-  self = g_object_new (CANOPY_TYPE_SLCAN_BUS, NULL);
-  _canopy_bus_core_init (&self->core, NULL);
-  if (!_canopy_options_get_boolean (options, "timestamps", FALSE, &self->timestamps, error))
-    return NULL;
-
-  port = _canopy_serial_channel_open ("slcan", channel, options, CANOPY_SLCAN_BUS_DEFAULT_TTY_BAUDRATE, error);
+  port = _canopy_serial_channel_open ("slcan", self->channel, self->tty_baudrate, error);
   if (port == NULL)
-    return NULL;
+    return FALSE;
 
-  _canopy_stream_link_init (&self->link, "canopy-slcan", &_canopy_serial_port_transport, port, queue_size);
+  _canopy_stream_link_init (&self->link, _canopy_serial_port_get_path (port),
+                            &_canopy_serial_port_transport, port, self->queue_size);
   _canopy_stream_link_start (&self->link, slcan_feed, status_ms > 0 ? slcan_poll_status : NULL,
-                             (int) status_ms, self);
-  self->link.name = _canopy_serial_port_get_path (port);
+                             status_ms, self);
 
-  if (!configure_adapter (self, options, error))
+  if (!configure_adapter (self, error))
     {
-      canopy_slcan_bus_shutdown (CANOPY_BUS (self));
-      return NULL;
+      _canopy_stream_link_stop (&self->link);
+      return FALSE;
     }
 
   info = g_strdup_printf ("slcan on %s%s%s%s%s%s", _canopy_serial_port_get_path (port),
@@ -585,10 +537,133 @@ _canopy_slcan_bus_new_from_options (const char  *channel,
                           self->serial_number ? ", serial " : "",
                           self->serial_number ? self->serial_number : "",
                           self->version ? ")" : "");
-  g_free (self->core.channel_info);
-  self->core.channel_info = g_steal_pointer (&info);
+  _canopy_bus_set_channel_info (bus, info);
+  return TRUE;
+}
 
-  return CANOPY_BUS (g_steal_pointer (&self));
+static void
+canopy_slcan_bus_finalize (GObject *object)
+{
+  CanopySlcanBus *self = CANOPY_SLCAN_BUS (object);
+
+  _canopy_stream_link_clear (&self->link);
+  g_mutex_clear (&self->command_mutex);
+  g_mutex_clear (&self->reply_mutex);
+  g_cond_clear (&self->reply_cond);
+  g_free (self->version);
+  g_free (self->serial_number);
+  g_free (self->channel);
+  g_free (self->btr);
+
+  G_OBJECT_CLASS (canopy_slcan_bus_parent_class)->finalize (object);
+}
+
+static void
+canopy_slcan_bus_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CanopySlcanBus *self = CANOPY_SLCAN_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_value_set_string (value, self->channel);
+      break;
+
+    case PROP_BITRATE:
+      g_value_set_uint (value, self->bitrate);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_slcan_bus_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  CanopySlcanBus *self = CANOPY_SLCAN_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_free (self->channel);
+      self->channel = g_value_dup_string (value);
+      break;
+
+    case PROP_BITRATE:
+      self->bitrate = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_slcan_bus_class_init (CanopySlcanBusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
+
+  object_class->finalize = canopy_slcan_bus_finalize;
+  object_class->get_property = canopy_slcan_bus_get_property;
+  object_class->set_property = canopy_slcan_bus_set_property;
+
+  bus_class->configure = canopy_slcan_bus_configure;
+  bus_class->open = canopy_slcan_bus_open;
+  bus_class->send = canopy_slcan_bus_send;
+  bus_class->recv = canopy_slcan_bus_recv;
+  bus_class->set_filters = canopy_slcan_bus_set_filters;
+  bus_class->shutdown = canopy_slcan_bus_shutdown;
+  bus_class->update_statistics = canopy_slcan_bus_update_statistics;
+
+  /**
+   * CanopySlcanBus:channel:
+   *
+   * The serial device, optionally with its speed: `/dev/ttyACM0@115200`.
+   */
+  properties[PROP_CHANNEL] =
+    g_param_spec_string ("channel", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopySlcanBus:bitrate:
+   *
+   * The CAN bit rate set at open (`S0`–`S8`); 0 keeps the adapter's.
+   */
+  properties[PROP_BITRATE] =
+    g_param_spec_uint ("bitrate", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+canopy_slcan_bus_init (CanopySlcanBus *self)
+{
+  g_mutex_init (&self->command_mutex);
+  g_mutex_init (&self->reply_mutex);
+  g_cond_init (&self->reply_cond);
+  _canopy_slcan_decoder_init (&self->decoder);
+  self->queue_size = DEFAULT_QUEUE_SIZE;
+}
+
+void
+_canopy_slcan_bus_register (void)
+{
+  _canopy_interface_register ("slcan", NULL, CANOPY_TYPE_SLCAN_BUS,
+                              "Serial-line CAN (Lawicel) adapter: CANUSB, CANable, USBtin",
+                              "a serial device: /dev/ttyACM0[@115200] or COM3");
 }
 
 /**
@@ -644,5 +719,5 @@ guint64
 canopy_slcan_bus_get_dropped (CanopySlcanBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_SLCAN_BUS (self), 0);
-  return _canopy_message_queue_get_dropped (&self->link.queue);
+  return self->link.vtable != NULL ? _canopy_message_queue_get_dropped (&self->link.queue) : 0;
 }

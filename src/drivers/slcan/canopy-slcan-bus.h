@@ -23,8 +23,18 @@ G_BEGIN_DECLS
  */
 #define CANOPY_SLCAN_BUS_DEFAULT_TTY_BAUDRATE 115200
 
+/* Written out rather than G_DECLARE_FINAL_TYPE: that needs the class
+ * struct of CanopyBus, which is private to the library. */
+#define CANOPY_SLCAN_BUS(obj)    (G_TYPE_CHECK_INSTANCE_CAST ((obj), CANOPY_TYPE_SLCAN_BUS, CanopySlcanBus))
+#define CANOPY_IS_SLCAN_BUS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), CANOPY_TYPE_SLCAN_BUS))
+
+typedef struct _CanopySlcanBus      CanopySlcanBus;
+typedef struct _CanopySlcanBusClass CanopySlcanBusClass;
+
 CANOPY_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (CanopySlcanBus, canopy_slcan_bus, CANOPY, SLCAN_BUS, GObject)
+GType canopy_slcan_bus_get_type (void) G_GNUC_CONST;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopySlcanBus, g_object_unref)
 
 CANOPY_AVAILABLE_IN_ALL
 const char *canopy_slcan_bus_get_version       (CanopySlcanBus *self);

@@ -11,13 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* The table entry of `socketcan`, `socketcan_native` and `socketcan_ctypes`. */
-CanopyBus *_canopy_socketcan_bus_new_from_options     (const char           *channel,
-                                                       GHashTable           *options,
-                                                       GError              **error);
+/* Registers `socketcan`, `socketcan_native` and `socketcan_ctypes`. */
+void       _canopy_socketcan_bus_register             (void);
 int        _canopy_socketcan_bus_get_ifindex          (CanopySocketcanBus   *self);
-gboolean   _canopy_socketcan_bus_check_open           (CanopySocketcanBus   *self,
-                                                       GError              **error);
 /* A task to stop when the bus shuts down; the bus keeps only a weak reference. */
 void       _canopy_socketcan_bus_track_task           (CanopySocketcanBus   *self,
                                                        GObject              *task);

@@ -36,6 +36,7 @@
 
 #include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
+#include "canopy-interface-info-private.h"
 #include "canopy-options-private.h"
 #include "canopy-socketcan-bus-private.h"
 #include "canopy-socketcan-cyclic-task-private.h"
@@ -69,8 +70,7 @@
 
 struct _CanopySocketcanBus
 {
-  GObject        parent_instance;
-  CanopyBusCore  core;
+  CanopyBus      parent_instance;
 
   char          *interface_name;
   int            ifindex;
@@ -83,14 +83,19 @@ struct _CanopySocketcanBus
   GCond          users_cond;
   guint          n_users;
 
-  GPtrArray     *tasks;      /* of GWeakRef*, under core.mutex */
+  GMutex         tasks_mutex;
+  GPtrArray     *tasks;      /* of GWeakRef*, under tasks_mutex */
 
   guint32        error_mask;
   int            dropped;    /* the kernel's count, from SO_RXQ_OVFL */
 
   guint          receive_own_messages : 1;
   guint          fd_capable : 1;
-  guint          software_filtering : 1;
+};
+
+struct _CanopySocketcanBusClass
+{
+  CanopyBusClass parent_class;
 };
 
 enum {
@@ -99,20 +104,14 @@ enum {
   PROP_RECEIVE_OWN_MESSAGES,
   PROP_FD_CAPABLE,
   PROP_ERROR_MASK,
-  PROP_BITRATE,
   PROP_STATE,
   N_PROPS,
-
-  /* Overridden from CanopyBus, so not in properties[]. */
-  PROP_CHANNEL_INFO = N_PROPS,
 };
 
-static void bus_iface_init      (CanopyBusInterface *iface);
-static void initable_iface_init (GInitableIface     *iface);
+G_DEFINE_FINAL_TYPE (CanopySocketcanBus, canopy_socketcan_bus, CANOPY_TYPE_BUS)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CanopySocketcanBus, canopy_socketcan_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, bus_iface_init))
+static void set_interface_name (CanopySocketcanBus *self,
+                                const char         *interface_name);
 
 G_DEFINE_BOXED_TYPE (CanopySocketcanStatistics, canopy_socketcan_statistics,
                      canopy_socketcan_statistics_copy, canopy_socketcan_statistics_free)
@@ -355,7 +354,7 @@ enter (CanopySocketcanBus  *self,
   gboolean ok;
 
   g_mutex_lock (&self->users_mutex);
-  ok = _canopy_bus_core_check_open (&self->core, error);
+  ok = _canopy_bus_check_open (CANOPY_BUS (self), error);
   if (ok)
     self->n_users++;
   g_mutex_unlock (&self->users_mutex);
@@ -414,7 +413,7 @@ wait_for (CanopySocketcanBus  *self,
 
       if (fds[0].revents != 0)
         {
-          _canopy_bus_core_check_open (&self->core, error);
+          _canopy_bus_check_open (CANOPY_BUS (self), error);
           return WAIT_SHUT_DOWN;
         }
       if (r > 0)
@@ -601,22 +600,6 @@ receive_one (CanopySocketcanBus *self,
 }
 
 static gboolean
-passes_software_filter (CanopySocketcanBus  *self,
-                        const CanopyMessage *msg)
-{
-  gboolean pass;
-
-  if (G_LIKELY (!self->software_filtering) || (msg->flags & CANOPY_MESSAGE_ERROR))
-    return TRUE;
-
-  g_mutex_lock (&self->core.mutex);
-  pass = _canopy_bus_core_accepts (&self->core, msg);
-  g_mutex_unlock (&self->core.mutex);
-
-  return pass;
-}
-
-static gboolean
 canopy_socketcan_bus_recv (CanopyBus      *bus,
                            CanopyMessage  *msg,
                            double          timeout,
@@ -637,8 +620,6 @@ canopy_socketcan_bus_recv (CanopyBus      *bus,
 
       if (receive_one (self, msg, &saved_errno))
         {
-          if (!passes_software_filter (self, msg))
-            continue;
           ret = TRUE;
           break;
         }
@@ -760,40 +741,24 @@ static gboolean
 canopy_socketcan_bus_set_filters (CanopyBus           *bus,
                                   const CanopyFilter  *filters,
                                   guint                n_filters,
+                                  gboolean            *software,
                                   GError             **error)
 {
   CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
-  gboolean software = FALSE;
   gboolean ret;
 
   if (!enter (self, error))
     return FALSE;
 
-  g_mutex_lock (&self->core.mutex);
-  ret = apply_kernel_filters (self, filters, n_filters, &software, error);
-  if (ret)
-    {
-      g_free (self->core.filters);
-      self->core.filters = n_filters ? g_memdup2 (filters, sizeof *filters * n_filters) : NULL;
-      self->core.n_filters = n_filters;
-      self->software_filtering = software;
-    }
-  g_mutex_unlock (&self->core.mutex);
+  ret = apply_kernel_filters (self, filters, n_filters, software, error);
 
   leave (self);
   return ret;
 }
 
-static gboolean
-canopy_socketcan_bus_flush_tx_buffer (CanopyBus  *bus,
-                                      GError    **error)
-{
-  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
-
-  /* Frames handed to the kernel belong to the device queue: SocketCAN
-   * offers no way to take them back, as in python-can. */
-  return _canopy_bus_core_check_open (&self->core, error);
-}
+/* Frames handed to the kernel belong to the device queue: SocketCAN offers
+ * no way to take them back, as in python-can, so there is no
+ * flush_tx_buffer. */
 
 static void
 canopy_socketcan_bus_shutdown (CanopyBus *bus)
@@ -801,17 +766,14 @@ canopy_socketcan_bus_shutdown (CanopyBus *bus)
   CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
   g_autoptr(GPtrArray) tasks = NULL;
 
+  /* The base marked the bus shut down before this: a thread that entered
+   * before that is counted in n_users by now, any later one is refused. */
   g_mutex_lock (&self->users_mutex);
-  if (!_canopy_bus_core_begin_shutdown (&self->core))
-    {
-      g_mutex_unlock (&self->users_mutex);
-      return;
-    }
   g_mutex_unlock (&self->users_mutex);
 
   /* Cyclic tasks stop with their bus: the kernel would keep sending. */
   tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  g_mutex_lock (&self->core.mutex);
+  g_mutex_lock (&self->tasks_mutex);
   for (guint i = 0; self->tasks != NULL && i < self->tasks->len; i++)
     {
       GObject *task = g_weak_ref_get (self->tasks->pdata[i]);
@@ -819,7 +781,7 @@ canopy_socketcan_bus_shutdown (CanopyBus *bus)
       if (task != NULL)
         g_ptr_array_add (tasks, task);
     }
-  g_mutex_unlock (&self->core.mutex);
+  g_mutex_unlock (&self->tasks_mutex);
   for (guint i = 0; i < tasks->len; i++)
     canopy_cyclic_task_stop (tasks->pdata[i]);
 
@@ -834,24 +796,6 @@ canopy_socketcan_bus_shutdown (CanopyBus *bus)
   if (self->sock >= 0)
     close (self->sock);
   self->sock = -1;
-}
-
-static const char *
-canopy_socketcan_bus_get_channel_info (CanopyBus *bus)
-{
-  return CANOPY_SOCKETCAN_BUS (bus)->core.channel_info;
-}
-
-static void
-bus_iface_init (CanopyBusInterface *iface)
-{
-  iface->send = canopy_socketcan_bus_send;
-  iface->recv = canopy_socketcan_bus_recv;
-  iface->set_filters = canopy_socketcan_bus_set_filters;
-  iface->flush_tx_buffer = canopy_socketcan_bus_flush_tx_buffer;
-  iface->shutdown = canopy_socketcan_bus_shutdown;
-  iface->get_channel_info = canopy_socketcan_bus_get_channel_info;
-  iface->send_periodic = _canopy_socketcan_cyclic_task_send_periodic;
 }
 
 static gboolean
@@ -930,34 +874,72 @@ open_socket (CanopySocketcanBus  *self,
 }
 
 static gboolean
-canopy_socketcan_bus_initable_init (GInitable     *initable,
-                                    GCancellable  *cancellable,
-                                    GError       **error)
+canopy_socketcan_bus_open (CanopyBus     *bus,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
-  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (initable);
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  guint32 bitrate = 0;
 
   if (!open_socket (self, error))
-    {
-      /* A bus that failed to open is shut down, never half open. */
-      _canopy_bus_core_begin_shutdown (&self->core);
-      return FALSE;
-    }
+    return FALSE;
+
+  /* The bus load needs the bit rate: the controller's, unless told. */
+  if (canopy_bus_get_bitrate (bus) == 0 &&
+      canopy_socketcan_bus_get_bitrate (self, &bitrate, NULL))
+    canopy_bus_set_bitrate (bus, bitrate);
+
+  return TRUE;
+}
+
+static gboolean
+canopy_socketcan_bus_configure (CanopyBus   *bus,
+                                const char  *channel,
+                                GHashTable  *options,
+                                GError     **error)
+{
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  gboolean receive_own_messages;
+  gboolean error_frames;
+
+  if (!_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &receive_own_messages, error) ||
+      !_canopy_options_get_boolean (options, "error_frames", TRUE, &error_frames, error))
+    return FALSE;
+
+  /* `fd` needs nothing here: FD frames always pass. The bit rate of a
+   * SocketCAN interface is set with `ip link` (or
+   * canopy_socketcan_bus_set_bitrate()) while it is down, as in python-can;
+   * the `bitrate` option only tells the bus load what it is. */
+  set_interface_name (self, channel);
+  self->receive_own_messages = receive_own_messages;
+  self->error_mask = error_frames ? CANOPY_SOCKETCAN_ERROR_ALL : 0u;
 
   return TRUE;
 }
 
 static void
-initable_iface_init (GInitableIface *iface)
+canopy_socketcan_bus_update_statistics (CanopyBus           *bus,
+                                        CanopyBusStatistics *stats)
 {
-  iface->init = canopy_socketcan_bus_initable_init;
-}
+  CanopySocketcanBus *self = CANOPY_SOCKETCAN_BUS (bus);
+  CanopySocketcanState state;
 
-static void
-canopy_socketcan_bus_dispose (GObject *object)
-{
-  canopy_socketcan_bus_shutdown (CANOPY_BUS (object));
+  _canopy_bus_statistics_add_dropped (stats, canopy_socketcan_bus_get_dropped (self));
 
-  G_OBJECT_CLASS (canopy_socketcan_bus_parent_class)->dispose (object);
+  if (!canopy_socketcan_bus_get_state (self, &state, NULL))
+    return;
+
+  switch (state)
+    {
+    case CANOPY_SOCKETCAN_STATE_ERROR_ACTIVE:  _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_ERROR_ACTIVE);  break;
+    case CANOPY_SOCKETCAN_STATE_ERROR_WARNING: _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_ERROR_WARNING); break;
+    case CANOPY_SOCKETCAN_STATE_ERROR_PASSIVE: _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_ERROR_PASSIVE); break;
+    case CANOPY_SOCKETCAN_STATE_BUS_OFF:       _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_BUS_OFF);       break;
+    case CANOPY_SOCKETCAN_STATE_STOPPED:
+    case CANOPY_SOCKETCAN_STATE_SLEEPING:      _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_STOPPED);       break;
+    case CANOPY_SOCKETCAN_STATE_UNKNOWN:
+    default:                                   break;
+    }
 }
 
 static void
@@ -973,7 +955,7 @@ canopy_socketcan_bus_finalize (GObject *object)
   g_clear_pointer (&self->interface_name, g_free);
   g_mutex_clear (&self->users_mutex);
   g_cond_clear (&self->users_cond);
-  _canopy_bus_core_clear (&self->core);
+  g_mutex_clear (&self->tasks_mutex);
 
   G_OBJECT_CLASS (canopy_socketcan_bus_parent_class)->finalize (object);
 }
@@ -988,10 +970,6 @@ canopy_socketcan_bus_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CHANNEL_INFO:
-      _canopy_bus_get_property (object, CANOPY_BUS_PROP_CHANNEL_INFO, value, pspec);
-      break;
-
     case PROP_INTERFACE_NAME:
       g_value_set_string (value, canopy_socketcan_bus_get_interface_name (self));
       break;
@@ -1006,15 +984,6 @@ canopy_socketcan_bus_get_property (GObject    *object,
 
     case PROP_ERROR_MASK:
       g_value_set_uint (value, canopy_socketcan_bus_get_error_mask (self));
-      break;
-
-    case PROP_BITRATE:
-      {
-        guint32 bitrate = 0;
-
-        canopy_socketcan_bus_get_bitrate (self, &bitrate, NULL);
-        g_value_set_uint (value, bitrate);
-      }
       break;
 
     case PROP_STATE:
@@ -1032,6 +1001,19 @@ canopy_socketcan_bus_get_property (GObject    *object,
 }
 
 static void
+set_interface_name (CanopySocketcanBus *self,
+                    const char         *interface_name)
+{
+  g_autofree char *info = NULL;
+
+  g_free (self->interface_name);
+  self->interface_name = g_strdup (interface_name);
+  info = g_strdup_printf ("SocketCAN interface %s",
+                          self->interface_name ? self->interface_name : "(none)");
+  _canopy_bus_set_channel_info (CANOPY_BUS (self), info);
+}
+
+static void
 canopy_socketcan_bus_set_property (GObject      *object,
                                    guint         prop_id,
                                    const GValue *value,
@@ -1042,15 +1024,7 @@ canopy_socketcan_bus_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_INTERFACE_NAME:
-      {
-        g_autofree char *info = NULL;
-
-        self->interface_name = g_value_dup_string (value);
-        info = g_strdup_printf ("SocketCAN interface %s",
-                                self->interface_name ? self->interface_name : "(none)");
-        g_free (self->core.channel_info);
-        self->core.channel_info = g_steal_pointer (&info);
-      }
+      set_interface_name (self, g_value_get_string (value));
       break;
 
     case PROP_RECEIVE_OWN_MESSAGES:
@@ -1074,13 +1048,20 @@ static void
 canopy_socketcan_bus_class_init (CanopySocketcanBusClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
 
-  object_class->dispose = canopy_socketcan_bus_dispose;
   object_class->finalize = canopy_socketcan_bus_finalize;
   object_class->get_property = canopy_socketcan_bus_get_property;
   object_class->set_property = canopy_socketcan_bus_set_property;
 
-  g_object_class_override_property (object_class, PROP_CHANNEL_INFO, "channel-info");
+  bus_class->configure = canopy_socketcan_bus_configure;
+  bus_class->open = canopy_socketcan_bus_open;
+  bus_class->send = canopy_socketcan_bus_send;
+  bus_class->recv = canopy_socketcan_bus_recv;
+  bus_class->set_filters = canopy_socketcan_bus_set_filters;
+  bus_class->shutdown = canopy_socketcan_bus_shutdown;
+  bus_class->send_periodic = _canopy_socketcan_cyclic_task_send_periodic;
+  bus_class->update_statistics = canopy_socketcan_bus_update_statistics;
 
   /**
    * CanopySocketcanBus:interface-name:
@@ -1129,18 +1110,6 @@ canopy_socketcan_bus_class_init (CanopySocketcanBusClass *klass)
                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CanopySocketcanBus:bitrate:
-   *
-   * The nominal bit rate in bit/s, read from the kernel each time; 0 when it
-   * is unknown, as for `vcan`, which has no bit rate. See
-   * canopy_socketcan_bus_get_bitrate() for the reason.
-   */
-  properties[PROP_BITRATE] =
-    g_param_spec_uint ("bitrate", NULL, NULL,
-                       0, G_MAXUINT32, 0,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  /**
    * CanopySocketcanBus:state:
    *
    * The controller state, read from the kernel each time;
@@ -1158,8 +1127,8 @@ canopy_socketcan_bus_class_init (CanopySocketcanBusClass *klass)
 static void
 canopy_socketcan_bus_init (CanopySocketcanBus *self)
 {
-  _canopy_bus_core_init (&self->core, "SocketCAN");
   g_mutex_init (&self->users_mutex);
+  g_mutex_init (&self->tasks_mutex);
   g_cond_init (&self->users_cond);
   self->sock = -1;
   self->wake_fd = -1;
@@ -1192,40 +1161,20 @@ canopy_socketcan_bus_new (const char  *interface_name,
                          NULL);
 }
 
-CanopyBus *
-_canopy_socketcan_bus_new_from_options (const char  *channel,
-                                        GHashTable  *options,
-                                        GError     **error)
+void
+_canopy_socketcan_bus_register (void)
 {
-  gboolean receive_own_messages;
-  gboolean error_frames;
+  static const char * const aliases[] = { "socketcan_native", "socketcan_ctypes", NULL };
 
-  if (!_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &receive_own_messages, error) ||
-      !_canopy_options_get_boolean (options, "error_frames", TRUE, &error_frames, error))
-    return NULL;
-
-  /* `fd` and `bitrate` need nothing here: FD frames always pass, and the bit
-   * rate of a SocketCAN interface is set with `ip link` (or
-   * canopy_socketcan_bus_set_bitrate()) while it is down, as in python-can. */
-
-  return g_initable_new (CANOPY_TYPE_SOCKETCAN_BUS, NULL, error,
-                         "interface-name", channel,
-                         "receive-own-messages", receive_own_messages,
-                         "error-mask", error_frames ? CANOPY_SOCKETCAN_ERROR_ALL : 0u,
-                         NULL);
+  _canopy_interface_register ("socketcan", aliases, CANOPY_TYPE_SOCKETCAN_BUS,
+                              "Linux SocketCAN",
+                              "a CAN network interface that is up, such as can0 or vcan0");
 }
 
 int
 _canopy_socketcan_bus_get_ifindex (CanopySocketcanBus *self)
 {
   return self->ifindex;
-}
-
-gboolean
-_canopy_socketcan_bus_check_open (CanopySocketcanBus  *self,
-                                  GError             **error)
-{
-  return _canopy_bus_core_check_open (&self->core, error);
 }
 
 static void
@@ -1245,7 +1194,7 @@ _canopy_socketcan_bus_track_task (CanopySocketcanBus *self,
 
   g_weak_ref_init (ref, task);
 
-  g_mutex_lock (&self->core.mutex);
+  g_mutex_lock (&self->tasks_mutex);
   if (self->tasks == NULL)
     self->tasks = g_ptr_array_new_with_free_func (weak_ref_free);
 
@@ -1260,7 +1209,7 @@ _canopy_socketcan_bus_track_task (CanopySocketcanBus *self,
         g_object_unref (other);
     }
   g_ptr_array_add (self->tasks, ref);
-  g_mutex_unlock (&self->core.mutex);
+  g_mutex_unlock (&self->tasks_mutex);
 }
 
 /**

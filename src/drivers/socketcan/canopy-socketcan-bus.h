@@ -144,8 +144,18 @@ CanopySocketcanStatistics  *canopy_socketcan_statistics_copy     (const CanopySo
 CANOPY_AVAILABLE_IN_ALL
 void                        canopy_socketcan_statistics_free     (CanopySocketcanStatistics       *stats);
 
+/* Written out rather than G_DECLARE_FINAL_TYPE: that needs the class
+ * struct of CanopyBus, which is private to the library. */
+#define CANOPY_SOCKETCAN_BUS(obj)    (G_TYPE_CHECK_INSTANCE_CAST ((obj), CANOPY_TYPE_SOCKETCAN_BUS, CanopySocketcanBus))
+#define CANOPY_IS_SOCKETCAN_BUS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), CANOPY_TYPE_SOCKETCAN_BUS))
+
+typedef struct _CanopySocketcanBus      CanopySocketcanBus;
+typedef struct _CanopySocketcanBusClass CanopySocketcanBusClass;
+
 CANOPY_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (CanopySocketcanBus, canopy_socketcan_bus, CANOPY, SOCKETCAN_BUS, GObject)
+GType canopy_socketcan_bus_get_type (void) G_GNUC_CONST;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopySocketcanBus, g_object_unref)
 
 CANOPY_AVAILABLE_IN_ALL
 CanopySocketcanBus        *canopy_socketcan_bus_new                  (const char                *interface_name,

@@ -19,6 +19,7 @@
 #include "canopy-error.h"
 #include "canopy-socketcan-bus.h"
 
+#include "canopy-bus-private.h"
 #include "canopy-cyclic-task-private.h"
 #include "canopy-socketcan-bus-private.h"
 #include "canopy-socketcan-cyclic-task-private.h"
@@ -304,7 +305,7 @@ canopy_socketcan_cyclic_task_start (CanopyCyclicTask  *task,
 
   stop_watcher (self);
 
-  if (!_canopy_socketcan_bus_check_open (CANOPY_SOCKETCAN_BUS (canopy_cyclic_task_get_bus (task)), error) ||
+  if (!_canopy_bus_check_open (canopy_cyclic_task_get_bus (task), error) ||
       !ensure_socket (self, error))
     goto out;
 
@@ -478,7 +479,7 @@ _canopy_socketcan_cyclic_task_send_periodic (CanopyBus            *bus,
 {
   g_autoptr(CanopySocketcanCyclicTask) task = NULL;
 
-  if (!_canopy_socketcan_bus_check_open (CANOPY_SOCKETCAN_BUS (bus), error))
+  if (!_canopy_bus_check_open (bus, error))
     return NULL;
 
   task = g_object_new (CANOPY_TYPE_SOCKETCAN_CYCLIC_TASK,

@@ -11,9 +11,7 @@ G_BEGIN_DECLS
 
 typedef struct _CanopyVirtualChannel CanopyVirtualChannel;
 
-CanopyBus *_canopy_virtual_bus_new_from_options      (const char           *channel,
-                                                      GHashTable           *options,
-                                                      GError              **error);
+void       _canopy_virtual_bus_register              (void);
 /* Delivers @msg to every bus on @channel but @sender (NULL: all of them). */
 void       _canopy_virtual_channel_deliver           (CanopyVirtualChannel *channel,
                                                       CanopyVirtualBus     *sender,

@@ -10,6 +10,7 @@
 
 #include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
+#include "canopy-interface-info-private.h"
 #include "canopy-message-queue-private.h"
 #include "canopy-options-private.h"
 #include "canopy-virtual-bus-private.h"
@@ -40,10 +41,11 @@ struct _CanopyVirtualChannel
 
 struct _CanopyVirtualBus
 {
-  GObject               parent_instance;
-  CanopyBusCore         core;
+  CanopyBus             parent_instance;
+  char                 *channel_name;
   CanopyVirtualChannel *channel;
   CanopyMessageQueue    queue;
+  guint                 queue_size;
   gboolean              receive_own_messages;
 
   /* Frames taken from the queue in one go, handed out one per recv. */
@@ -53,10 +55,22 @@ struct _CanopyVirtualBus
   guint                 batch_len;
 };
 
-static void bus_iface_init (CanopyBusInterface *iface);
+struct _CanopyVirtualBusClass
+{
+  CanopyBusClass parent_class;
+};
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyVirtualBus, canopy_virtual_bus, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_BUS, bus_iface_init))
+enum {
+  PROP_0,
+  PROP_CHANNEL,
+  PROP_RECEIVE_OWN_MESSAGES,
+  PROP_QUEUE_SIZE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CanopyVirtualBus, canopy_virtual_bus, CANOPY_TYPE_BUS)
+
+static GParamSpec *properties[N_PROPS];
 
 static GMutex channels_mutex;
 static GHashTable *channels;
@@ -117,9 +131,11 @@ enqueue (CanopyVirtualBus    *bus,
 {
   gboolean wake = FALSE;
 
+  if (!_canopy_bus_accepts (CANOPY_BUS (bus), msg))
+    return;
+
   g_mutex_lock (&bus->queue.mutex);
-  if (_canopy_bus_core_accepts (&bus->core, msg))
-    _canopy_message_queue_append_locked (&bus->queue, msg, &wake);
+  _canopy_message_queue_append_locked (&bus->queue, msg, &wake);
   g_mutex_unlock (&bus->queue.mutex);
 
   if (wake)
@@ -160,7 +176,7 @@ canopy_virtual_bus_send (CanopyBus            *bus,
   CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
   CanopyMessage copy = *msg;
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (bus, error))
     return FALSE;
 
   _canopy_virtual_channel_deliver (self->channel, self, &copy);
@@ -178,7 +194,7 @@ canopy_virtual_bus_recv (CanopyBus      *bus,
   gboolean closed = FALSE;
   gboolean ret = FALSE;
 
-  if (!_canopy_bus_core_check_open (&self->core, error))
+  if (!_canopy_bus_check_open (bus, error))
     return FALSE;
 
   g_mutex_lock (&self->recv_mutex);
@@ -199,7 +215,7 @@ canopy_virtual_bus_recv (CanopyBus      *bus,
   g_mutex_unlock (&self->recv_mutex);
 
   if (closed)
-    return _canopy_bus_core_check_open (&self->core, error);
+    return _canopy_bus_check_open (bus, error);
 
   return ret;
 }
@@ -208,38 +224,19 @@ static gboolean
 canopy_virtual_bus_set_filters (CanopyBus           *bus,
                                 const CanopyFilter  *filters,
                                 guint                n_filters,
+                                gboolean            *software,
                                 GError             **error)
 {
-  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
-
-  if (!_canopy_bus_core_check_open (&self->core, error))
-    return FALSE;
-
-  /* Senders test filters under the queue lock. */
-  g_mutex_lock (&self->queue.mutex);
-  _canopy_bus_core_set_filters (&self->core, filters, n_filters);
-  g_mutex_unlock (&self->queue.mutex);
-
+  /* Senders filter as they deliver (see enqueue()), so that frames nobody
+   * wants never take room in the queue. */
+  *software = FALSE;
   return TRUE;
-}
-
-static gboolean
-canopy_virtual_bus_flush_tx_buffer (CanopyBus  *bus,
-                                    GError    **error)
-{
-  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
-
-  /* Frames are delivered at once: there is never anything waiting to go. */
-  return _canopy_bus_core_check_open (&self->core, error);
 }
 
 static void
 canopy_virtual_bus_shutdown (CanopyBus *bus)
 {
   CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
-
-  if (!_canopy_bus_core_begin_shutdown (&self->core))
-    return;
 
   g_rw_lock_writer_lock (&self->channel->lock);
   g_ptr_array_remove_fast (self->channel->buses, self);
@@ -248,29 +245,53 @@ canopy_virtual_bus_shutdown (CanopyBus *bus)
   _canopy_message_queue_close (&self->queue);
 }
 
-static const char *
-canopy_virtual_bus_get_channel_info (CanopyBus *bus)
+static gboolean
+canopy_virtual_bus_configure (CanopyBus   *bus,
+                              const char  *channel,
+                              GHashTable  *options,
+                              GError     **error)
 {
-  return CANOPY_VIRTUAL_BUS (bus)->core.channel_info;
+  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
+  gboolean receive_own_messages;
+  guint64 queue_size;
+
+  if (!_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &receive_own_messages, error) ||
+      !_canopy_options_get_uint (options, "queue_size", CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
+                                 16 * 1024 * 1024, &queue_size, error))
+    return FALSE;
+
+  if (queue_size == 0)
+    {
+      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                           "Option queue_size: a virtual bus needs room for at least one frame");
+      return FALSE;
+    }
+
+  g_free (self->channel_name);
+  self->channel_name = g_strdup (channel != NULL ? channel : "demo");
+  self->receive_own_messages = receive_own_messages;
+  self->queue_size = queue_size;
+
+  return TRUE;
 }
 
-static void
-bus_iface_init (CanopyBusInterface *iface)
+static gboolean
+canopy_virtual_bus_open (CanopyBus     *bus,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
-  iface->send = canopy_virtual_bus_send;
-  iface->recv = canopy_virtual_bus_recv;
-  iface->set_filters = canopy_virtual_bus_set_filters;
-  iface->flush_tx_buffer = canopy_virtual_bus_flush_tx_buffer;
-  iface->shutdown = canopy_virtual_bus_shutdown;
-  iface->get_channel_info = canopy_virtual_bus_get_channel_info;
-}
+  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
+  g_autofree char *info = g_strdup_printf ("Virtual bus channel %s", self->channel_name);
 
-static void
-canopy_virtual_bus_dispose (GObject *object)
-{
-  canopy_virtual_bus_shutdown (CANOPY_BUS (object));
+  _canopy_bus_set_channel_info (bus, info);
+  _canopy_message_queue_init (&self->queue, self->queue_size);
+  self->channel = channel_acquire (self->channel_name);
 
-  G_OBJECT_CLASS (canopy_virtual_bus_parent_class)->dispose (object);
+  g_rw_lock_writer_lock (&self->channel->lock);
+  g_ptr_array_add (self->channel->buses, self);
+  g_rw_lock_writer_unlock (&self->channel->lock);
+
+  return TRUE;
 }
 
 static void
@@ -279,29 +300,140 @@ canopy_virtual_bus_finalize (GObject *object)
   CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (object);
 
   g_clear_pointer (&self->channel, channel_release);
-  _canopy_message_queue_clear (&self->queue);
-  _canopy_bus_core_clear (&self->core);
+  if (self->queue.ring != NULL)
+    _canopy_message_queue_clear (&self->queue);
+  g_clear_pointer (&self->channel_name, g_free);
   g_mutex_clear (&self->recv_mutex);
 
   G_OBJECT_CLASS (canopy_virtual_bus_parent_class)->finalize (object);
 }
 
 static void
+canopy_virtual_bus_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_value_set_string (value, self->channel_name);
+      break;
+
+    case PROP_RECEIVE_OWN_MESSAGES:
+      g_value_set_boolean (value, self->receive_own_messages);
+      break;
+
+    case PROP_QUEUE_SIZE:
+      g_value_set_uint (value, self->queue_size);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_virtual_bus_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHANNEL:
+      g_free (self->channel_name);
+      self->channel_name = g_value_dup_string (value);
+      if (self->channel_name == NULL)
+        self->channel_name = g_strdup ("demo");
+      break;
+
+    case PROP_RECEIVE_OWN_MESSAGES:
+      self->receive_own_messages = g_value_get_boolean (value);
+      break;
+
+    case PROP_QUEUE_SIZE:
+      self->queue_size = g_value_get_uint (value);
+      if (self->queue_size == 0)
+        self->queue_size = CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+canopy_virtual_bus_update_statistics (CanopyBus           *bus,
+                                      CanopyBusStatistics *stats)
+{
+  _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&CANOPY_VIRTUAL_BUS (bus)->queue));
+}
+
+static void
 canopy_virtual_bus_class_init (CanopyVirtualBusClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CanopyBusClass *bus_class = CANOPY_BUS_CLASS (klass);
 
-  object_class->dispose = canopy_virtual_bus_dispose;
   object_class->finalize = canopy_virtual_bus_finalize;
-  object_class->get_property = _canopy_bus_get_property;
+  object_class->get_property = canopy_virtual_bus_get_property;
+  object_class->set_property = canopy_virtual_bus_set_property;
 
-  _canopy_bus_class_override_properties (object_class);
+  bus_class->configure = canopy_virtual_bus_configure;
+  bus_class->open = canopy_virtual_bus_open;
+  bus_class->send = canopy_virtual_bus_send;
+  bus_class->recv = canopy_virtual_bus_recv;
+  bus_class->set_filters = canopy_virtual_bus_set_filters;
+  bus_class->shutdown = canopy_virtual_bus_shutdown;
+  bus_class->update_statistics = canopy_virtual_bus_update_statistics;
+
+  /**
+   * CanopyVirtualBus:channel:
+   *
+   * The channel name: buses on the same name see each other's frames.
+   */
+  properties[PROP_CHANNEL] =
+    g_param_spec_string ("channel", NULL, NULL,
+                         "demo",
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyVirtualBus:receive-own-messages:
+   *
+   * Whether the bus receives the frames it sends, marked %CANOPY_MESSAGE_TX.
+   */
+  properties[PROP_RECEIVE_OWN_MESSAGES] =
+    g_param_spec_boolean ("receive-own-messages", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                           G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyVirtualBus:queue-size:
+   *
+   * How many received frames the bus holds before it drops new ones.
+   */
+  properties[PROP_QUEUE_SIZE] =
+    g_param_spec_uint ("queue-size", NULL, NULL,
+                       1, 16 * 1024 * 1024, CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 canopy_virtual_bus_init (CanopyVirtualBus *self)
 {
   g_mutex_init (&self->recv_mutex);
+  self->channel_name = g_strdup ("demo");
+  self->queue_size = CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE;
 }
 
 /**
@@ -321,49 +453,20 @@ canopy_virtual_bus_new (const char *channel,
                         gboolean    receive_own_messages,
                         guint       queue_size)
 {
-  CanopyVirtualBus *self;
-  g_autofree char *info = NULL;
-
-  if (channel == NULL)
-    channel = "demo";
-  if (queue_size == 0)
-    queue_size = CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE;
-
-  self = g_object_new (CANOPY_TYPE_VIRTUAL_BUS, NULL);
-  info = g_strdup_printf ("Virtual bus channel %s", channel);
-  _canopy_bus_core_init (&self->core, info);
-  _canopy_message_queue_init (&self->queue, queue_size);
-  self->receive_own_messages = receive_own_messages;
-  self->channel = channel_acquire (channel);
-
-  g_rw_lock_writer_lock (&self->channel->lock);
-  g_ptr_array_add (self->channel->buses, self);
-  g_rw_lock_writer_unlock (&self->channel->lock);
-
-  return self;
+  /* Joining a channel cannot fail. */
+  return g_initable_new (CANOPY_TYPE_VIRTUAL_BUS, NULL, NULL,
+                         "channel", channel,
+                         "receive-own-messages", receive_own_messages,
+                         "queue-size", queue_size ? queue_size : CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
+                         NULL);
 }
 
-CanopyBus *
-_canopy_virtual_bus_new_from_options (const char  *channel,
-                                      GHashTable  *options,
-                                      GError     **error)
+void
+_canopy_virtual_bus_register (void)
 {
-  gboolean receive_own_messages;
-  guint64 queue_size;
-
-  if (!_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &receive_own_messages, error) ||
-      !_canopy_options_get_uint (options, "queue_size", CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
-                                 16 * 1024 * 1024, &queue_size, error))
-    return NULL;
-
-  if (queue_size == 0)
-    {
-      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                           "Option queue_size: a virtual bus needs room for at least one frame");
-      return NULL;
-    }
-
-  return CANOPY_BUS (canopy_virtual_bus_new (channel, receive_own_messages, queue_size));
+  _canopy_interface_register ("virtual", NULL, CANOPY_TYPE_VIRTUAL_BUS,
+                              "Virtual bus between programs in one process",
+                              "a channel name; buses on the same name see each other (“demo” carries simulated traffic)");
 }
 
 /**
@@ -376,7 +479,7 @@ const char *
 canopy_virtual_bus_get_channel (CanopyVirtualBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_VIRTUAL_BUS (self), NULL);
-  return self->channel->name;
+  return self->channel_name;
 }
 
 /**
@@ -389,5 +492,7 @@ guint64
 canopy_virtual_bus_get_dropped (CanopyVirtualBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_VIRTUAL_BUS (self), 0);
+  if (self->queue.ring == NULL)
+    return 0;
   return _canopy_message_queue_get_dropped (&self->queue);
 }

@@ -22,8 +22,18 @@ G_BEGIN_DECLS
  */
 #define CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE 65536
 
+/* Written out rather than G_DECLARE_FINAL_TYPE: that needs the class
+ * struct of CanopyBus, which is private to the library. */
+#define CANOPY_VIRTUAL_BUS(obj)    (G_TYPE_CHECK_INSTANCE_CAST ((obj), CANOPY_TYPE_VIRTUAL_BUS, CanopyVirtualBus))
+#define CANOPY_IS_VIRTUAL_BUS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), CANOPY_TYPE_VIRTUAL_BUS))
+
+typedef struct _CanopyVirtualBus      CanopyVirtualBus;
+typedef struct _CanopyVirtualBusClass CanopyVirtualBusClass;
+
 CANOPY_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (CanopyVirtualBus, canopy_virtual_bus, CANOPY, VIRTUAL_BUS, GObject)
+GType canopy_virtual_bus_get_type (void) G_GNUC_CONST;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopyVirtualBus, g_object_unref)
 
 CANOPY_AVAILABLE_IN_ALL
 CanopyVirtualBus *canopy_virtual_bus_new              (const char        *channel,
