@@ -10,6 +10,7 @@
 #include "canopy-remote-bus-private.h"
 #include "canopy-serial-bus-private.h"
 #include "canopy-slcan-bus-private.h"
+#include "canopy-socketcand-bus-private.h"
 #include "canopy-virtual-bus-private.h"
 #ifdef HAVE_SOCKETCAN
 # include "canopy-socketcan-bus-private.h"
@@ -54,6 +55,7 @@ _canopy_builtins_ensure_registered (void)
   register_unavailable ("nican", "National Instruments NI-CAN", "the NI-CAN library");
   register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");
   _canopy_remote_bus_register ();
+  _canopy_socketcand_bus_register ();
 
   g_once_init_leave (&registered, 1);
 }

@@ -31,6 +31,7 @@
 #include "canopy-remote-server.h"
 #include "canopy-serial-bus.h"
 #include "canopy-slcan-bus.h"
+#include "canopy-socketcand-bus.h"
 #if defined (__linux__)
 # include "canopy-socketcan-bus.h"
 #endif

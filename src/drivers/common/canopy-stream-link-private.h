@@ -96,6 +96,7 @@ gboolean _canopy_stream_link_check       (CanopyStreamLink             *link,
 void     _canopy_stream_link_fail        (CanopyStreamLink             *link,
                                           GError                       *error);
 void     _canopy_stream_link_stop        (CanopyStreamLink             *link);
+void     _canopy_stream_link_close       (CanopyStreamLink             *link);
 void     _canopy_stream_link_clear       (CanopyStreamLink             *link);
 
 G_END_DECLS

@@ -121,7 +121,13 @@ _canopy_stream_link_write (CanopyStreamLink  *link,
     return FALSE;
 
   g_mutex_lock (&link->write_mutex);
-  ok = link->vtable->write_all (link->transport, buf, len, timeout_ms, &local_error);
+  if (link->transport != NULL)
+    ok = link->vtable->write_all (link->transport, buf, len, timeout_ms, &local_error);
+  else
+    {
+      g_set_error (&local_error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN, "%s was closed", link->name);
+      ok = FALSE;
+    }
   g_mutex_unlock (&link->write_mutex);
 
   if (!ok)
@@ -210,15 +216,28 @@ _canopy_stream_link_stop (CanopyStreamLink *link)
   _canopy_message_queue_close (&link->queue);
 }
 
+/* Stops the reader and releases the device (closes the socket), so that
+ * the other end sees the bus go at once. */
+void
+_canopy_stream_link_close (CanopyStreamLink *link)
+{
+  if (link->vtable == NULL)
+    return;
+  _canopy_stream_link_stop (link);
+
+  g_mutex_lock (&link->write_mutex);
+  if (link->transport != NULL)
+    link->vtable->close (link->transport);
+  link->transport = NULL;
+  g_mutex_unlock (&link->write_mutex);
+}
+
 void
 _canopy_stream_link_clear (CanopyStreamLink *link)
 {
   if (link->vtable == NULL)
     return;
-  _canopy_stream_link_stop (link);
-  if (link->transport != NULL)
-    link->vtable->close (link->transport);
-  link->transport = NULL;
+  _canopy_stream_link_close (link);
   _canopy_message_queue_clear (&link->queue);
   g_clear_error (&link->failure);
   g_mutex_clear (&link->write_mutex);

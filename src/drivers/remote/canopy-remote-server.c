@@ -11,10 +11,12 @@
 #include <gio/gnetworking.h>
 
 #include "canopy-bus.h"
+#include "canopy-enums.h"
 #include "canopy-error.h"
 #include "canopy-remote-server.h"
 
 #include "canopy-remote-connection-private.h"
+#include "canopy-socketcand-server-private.h"
 #include "canopy-remote-protocol-private.h"
 
 /**
@@ -40,6 +42,11 @@
  * length is one byte), a client must complete its handshake within ten
  * seconds, and at most [property@Canopy.RemoteServer:max-clients] are
  * served at once: the next is told so and disconnected.
+ *
+ * With [property@Canopy.RemoteServer:protocol] set to
+ * %CANOPY_REMOTE_PROTOCOL_SOCKETCAND the server speaks the socketcand
+ * daemon's text protocol instead (raw mode), for python-can 4's
+ * `socketcand` interface, SavvyCAN and cangaroo.
  */
 
 struct _CanopyRemoteServer
@@ -52,6 +59,7 @@ struct _CanopyRemoteServer
   guint            bitrate;
   guint            max_clients;
   guint            client_queue_size;
+  CanopyRemoteProtocol protocol;
 
   GMutex           mutex;
   GCond            clients_cond;
@@ -80,6 +88,7 @@ enum {
   PROP_BITRATE,
   PROP_MAX_CLIENTS,
   PROP_CLIENT_QUEUE_SIZE,
+  PROP_PROTOCOL,
   PROP_RUNNING,
   PROP_HOST,
   PROP_PORT,
@@ -232,7 +241,10 @@ accept_thread (gpointer data)
           continue;
         }
 
-      c = _canopy_remote_connection_new (self, connection, self->client_queue_size);
+      c = _canopy_remote_connection_new (self, connection,
+                                         self->protocol == CANOPY_REMOTE_PROTOCOL_SOCKETCAND
+                                         ? &_canopy_socketcand_wire : &_canopy_remote_wire_python_can,
+                                         self->client_queue_size);
       g_ptr_array_add (self->clients, c);
       _canopy_remote_connection_start (c);
       g_mutex_unlock (&self->mutex);
@@ -293,6 +305,10 @@ canopy_remote_server_get_property (GObject    *object,
     case PROP_MAX_CLIENTS:
       g_value_set_uint (value, canopy_remote_server_get_max_clients (self));
       break;
+    case PROP_PROTOCOL:
+      g_value_set_enum (value, canopy_remote_server_get_protocol (self));
+      break;
+
     case PROP_CLIENT_QUEUE_SIZE:
       g_value_set_uint (value, canopy_remote_server_get_client_queue_size (self));
       break;
@@ -335,6 +351,10 @@ canopy_remote_server_set_property (GObject      *object,
     case PROP_MAX_CLIENTS:
       canopy_remote_server_set_max_clients (self, g_value_get_uint (value));
       break;
+    case PROP_PROTOCOL:
+      canopy_remote_server_set_protocol (self, g_value_get_enum (value));
+      break;
+
     case PROP_CLIENT_QUEUE_SIZE:
       canopy_remote_server_set_client_queue_size (self, g_value_get_uint (value));
       break;
@@ -412,6 +432,16 @@ canopy_remote_server_class_init (CanopyRemoteServerClass *klass)
   properties[PROP_CLIENT_QUEUE_SIZE] =
     g_param_spec_uint ("client-queue-size", NULL, NULL, 1, 16 * 1024 * 1024,
                        CANOPY_REMOTE_SERVER_DEFAULT_QUEUE_SIZE,
+                       (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  /**
+   * CanopyRemoteServer:protocol:
+   *
+   * The protocol spoken with clients that connect afterwards.
+   */
+  properties[PROP_PROTOCOL] =
+    g_param_spec_enum ("protocol", NULL, NULL,
+                       CANOPY_TYPE_REMOTE_PROTOCOL, CANOPY_REMOTE_PROTOCOL_PYTHON_CAN,
                        (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
   /**
@@ -628,6 +658,50 @@ canopy_remote_server_set_client_queue_size (CanopyRemoteServer *self,
   self->client_queue_size = queue_size;
   g_mutex_unlock (&self->mutex);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT_QUEUE_SIZE]);
+}
+
+/**
+ * canopy_remote_server_get_protocol:
+ * @self: a server
+ *
+ * Returns: the protocol spoken with clients
+ */
+CanopyRemoteProtocol
+canopy_remote_server_get_protocol (CanopyRemoteServer *self)
+{
+  CanopyRemoteProtocol ret;
+
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), CANOPY_REMOTE_PROTOCOL_PYTHON_CAN);
+
+  g_mutex_lock (&self->mutex);
+  ret = self->protocol;
+  g_mutex_unlock (&self->mutex);
+  return ret;
+}
+
+/**
+ * canopy_remote_server_set_protocol:
+ * @self: a server
+ * @protocol: the protocol for clients that connect afterwards
+ *
+ * Sets [property@Canopy.RemoteServer:protocol].
+ */
+void
+canopy_remote_server_set_protocol (CanopyRemoteServer   *self,
+                                   CanopyRemoteProtocol  protocol)
+{
+  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
+  g_return_if_fail (protocol <= CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
+
+  g_mutex_lock (&self->mutex);
+  if (self->protocol == protocol)
+    {
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+  self->protocol = protocol;
+  g_mutex_unlock (&self->mutex);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
 }
 
 static GInetAddress *

@@ -172,7 +172,7 @@ canopy_serial_bus_set_filters (CanopyBus           *bus,
 static void
 canopy_serial_bus_shutdown (CanopyBus *bus)
 {
-  _canopy_stream_link_stop (&CANOPY_SERIAL_BUS (bus)->link);
+  _canopy_stream_link_close (&CANOPY_SERIAL_BUS (bus)->link);
 }
 
 static void

@@ -389,7 +389,7 @@ canopy_slcan_bus_shutdown (CanopyBus *bus)
 
   if (self->link.transport != NULL)
     _canopy_stream_link_write (&self->link, "C\r", 2, SEND_TIMEOUT_CLOSE, NULL);
-  _canopy_stream_link_stop (&self->link);
+  _canopy_stream_link_close (&self->link);
 }
 
 static void
