@@ -7,6 +7,7 @@
 
 #include "canopy-interface-info-private.h"
 
+#include "canopy-pcan-bus-private.h"
 #include "canopy-remote-bus-private.h"
 #include "canopy-serial-bus-private.h"
 #include "canopy-slcan-bus-private.h"
@@ -50,7 +51,7 @@ _canopy_builtins_ensure_registered (void)
   _canopy_serial_bus_register ();
   _canopy_slcan_bus_register ();
   register_unavailable ("ixxat", "IXXAT VCI", "the IXXAT VCI library");
-  register_unavailable ("pcan", "PEAK-System PCAN", "the PCANBasic library");
+  _canopy_pcan_bus_register ();
   register_unavailable ("usb2can", "8devices USB2CAN", "the USB2CAN library");
   register_unavailable ("nican", "National Instruments NI-CAN", "the NI-CAN library");
   register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");

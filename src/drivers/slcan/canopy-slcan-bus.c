@@ -90,7 +90,6 @@ struct _CanopySlcanBusClass
 enum {
   PROP_0,
   PROP_CHANNEL,
-  PROP_BITRATE,
   N_PROPS
 };
 
@@ -517,6 +516,10 @@ canopy_slcan_bus_open (CanopyBus     *bus,
   CanopySerialPort *port;
   int status_ms = (int) (self->status_interval * 1000);
 
+  /* A bus made with g_object_new() has its bit rate in the base. */
+  if (self->bitrate == 0 && self->btr == NULL)
+    self->bitrate = canopy_bus_get_bitrate (bus);
+
   port = _canopy_serial_channel_open ("slcan", self->channel, self->tty_baudrate, error);
   if (port == NULL)
     return FALSE;
@@ -572,9 +575,6 @@ canopy_slcan_bus_get_property (GObject    *object,
       g_value_set_string (value, self->channel);
       break;
 
-    case PROP_BITRATE:
-      g_value_set_uint (value, self->bitrate);
-      break;
 
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -596,9 +596,6 @@ canopy_slcan_bus_set_property (GObject      *object,
       self->channel = g_value_dup_string (value);
       break;
 
-    case PROP_BITRATE:
-      self->bitrate = g_value_get_uint (value);
-      break;
 
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -634,16 +631,6 @@ canopy_slcan_bus_class_init (CanopySlcanBusClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                           G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  /**
-   * CanopySlcanBus:bitrate:
-   *
-   * The CAN bit rate set at open (`S0`–`S8`); 0 keeps the adapter's.
-   */
-  properties[PROP_BITRATE] =
-    g_param_spec_uint ("bitrate", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
