@@ -7,6 +7,7 @@
 
 #include "canopy-interface-info-private.h"
 
+#include "canopy-kvaser-bus-private.h"
 #include "canopy-pcan-bus-private.h"
 #include "canopy-remote-bus-private.h"
 #include "canopy-serial-bus-private.h"
@@ -47,7 +48,7 @@ _canopy_builtins_ensure_registered (void)
 #else
   register_unavailable ("socketcan", "Linux SocketCAN", "Linux with a CAN network interface");
 #endif
-  register_unavailable ("kvaser", "Kvaser CANlib", "the Kvaser CANlib library");
+  _canopy_kvaser_bus_register ();
   _canopy_serial_bus_register ();
   _canopy_slcan_bus_register ();
   register_unavailable ("ixxat", "IXXAT VCI", "the IXXAT VCI library");

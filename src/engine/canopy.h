@@ -29,6 +29,7 @@
 #include "canopy-virtual-bus.h"
 #include "canopy-remote-bus.h"
 #include "canopy-remote-server.h"
+#include "canopy-kvaser-bus.h"
 #include "canopy-pcan-bus.h"
 #include "canopy-serial-bus.h"
 #include "canopy-slcan-bus.h"
