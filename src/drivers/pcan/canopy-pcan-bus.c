@@ -9,10 +9,6 @@
 
 #include <glib.h>
 
-#ifdef G_OS_WIN32
-# include <windows.h>
-#endif
-
 #include "canopy-error.h"
 #include "canopy-pcan-bus.h"
 
@@ -25,6 +21,12 @@
 #include "canopy-pcan-bus-private.h"
 #include "canopy-vendor-library-private.h"
 #include "canopy-vendor-wait-private.h"
+
+#ifdef G_OS_WIN32
+/* After our headers: windows.h defines `interface`, a parameter name. */
+# include <windows.h>
+# undef interface
+#endif
 
 /**
  * CanopyPcanBus:

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib.h>
+
 #ifdef G_OS_WIN32
 # include <windows.h>
 #else
