@@ -99,4 +99,21 @@ void     _canopy_stream_link_stop        (CanopyStreamLink             *link);
 void     _canopy_stream_link_close       (CanopyStreamLink             *link);
 void     _canopy_stream_link_clear       (CanopyStreamLink             *link);
 
+/* The serial, slcan and socketcand buses begin with this prefix, so that
+ * one implementation of recv, filters, shutdown and statistics serves all
+ * three (set by _canopy_stream_bus_class_init()). Their feed functions
+ * queue only frames _canopy_bus_accepts() passes. */
+typedef struct
+{
+  CanopyBus        parent_instance;
+  CanopyStreamLink link;
+} CanopyStreamBus;
+
+#define CANOPY_STREAM_BUS_LINK(bus) (&((CanopyStreamBus *) (bus))->link)
+
+typedef struct _CanopyBusClass CanopyBusClass;
+
+void     _canopy_stream_bus_class_init   (CanopyBusClass               *bus_class);
+void     _canopy_stream_bus_shutdown     (CanopyBus                    *bus);
+
 G_END_DECLS

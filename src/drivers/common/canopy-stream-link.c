@@ -244,3 +244,52 @@ _canopy_stream_link_clear (CanopyStreamLink *link)
   g_mutex_clear (&link->failure_mutex);
   link->vtable = NULL;
 }
+
+static gboolean
+stream_bus_recv (CanopyBus      *bus,
+                 CanopyMessage  *msg,
+                 double          timeout,
+                 GError        **error)
+{
+  if (!_canopy_bus_check_open (bus, error))
+    return FALSE;
+  return _canopy_stream_link_recv_for_bus (CANOPY_STREAM_BUS_LINK (bus), bus, msg, timeout, error);
+}
+
+/* Filtered as frames arrive, so that unwanted ones take no room in the
+ * queue. */
+static gboolean
+stream_bus_set_filters (CanopyBus           *bus,
+                        const CanopyFilter  *filters,
+                        guint                n_filters,
+                        gboolean            *software,
+                        GError             **error)
+{
+  *software = FALSE;
+  return TRUE;
+}
+
+void
+_canopy_stream_bus_shutdown (CanopyBus *bus)
+{
+  _canopy_stream_link_close (CANOPY_STREAM_BUS_LINK (bus));
+}
+
+static void
+stream_bus_update_statistics (CanopyBus           *bus,
+                              CanopyBusStatistics *stats)
+{
+  CanopyStreamLink *link = CANOPY_STREAM_BUS_LINK (bus);
+
+  if (link->vtable != NULL)
+    _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&link->queue));
+}
+
+void
+_canopy_stream_bus_class_init (CanopyBusClass *bus_class)
+{
+  bus_class->recv = stream_bus_recv;
+  bus_class->set_filters = stream_bus_set_filters;
+  bus_class->shutdown = _canopy_stream_bus_shutdown;
+  bus_class->update_statistics = stream_bus_update_statistics;
+}

@@ -41,10 +41,10 @@
 struct _CanopySerialBus
 {
   CanopyBus            parent_instance;
+  CanopyStreamLink         link;     /* first: see CanopyStreamBus */
   char                *channel;
   guint                tty_baudrate;
   guint                queue_size;
-  CanopyStreamLink     link;
   CanopySerialDecoder  decoder;
 };
 
@@ -141,48 +141,6 @@ canopy_serial_bus_send (CanopyBus            *bus,
     }
 
   return _canopy_stream_link_write (&self->link, buf, len, timeout, error);
-}
-
-static gboolean
-canopy_serial_bus_recv (CanopyBus      *bus,
-                        CanopyMessage  *msg,
-                        double          timeout,
-                        GError        **error)
-{
-  CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-  return _canopy_stream_link_recv_for_bus (&self->link, bus, msg, timeout, error);
-}
-
-/* Filtered as frames arrive (serial_feed()), so unwanted ones take no room
- * in the queue. */
-static gboolean
-canopy_serial_bus_set_filters (CanopyBus           *bus,
-                               const CanopyFilter  *filters,
-                               guint                n_filters,
-                               gboolean            *software,
-                               GError             **error)
-{
-  *software = FALSE;
-  return TRUE;
-}
-
-static void
-canopy_serial_bus_shutdown (CanopyBus *bus)
-{
-  _canopy_stream_link_close (&CANOPY_SERIAL_BUS (bus)->link);
-}
-
-static void
-canopy_serial_bus_update_statistics (CanopyBus           *bus,
-                                     CanopyBusStatistics *stats)
-{
-  CanopySerialBus *self = CANOPY_SERIAL_BUS (bus);
-
-  if (self->link.vtable != NULL)
-    _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&self->link.queue));
 }
 
 static gboolean
@@ -284,13 +242,10 @@ canopy_serial_bus_class_init (CanopySerialBusClass *klass)
   object_class->get_property = canopy_serial_bus_get_property;
   object_class->set_property = canopy_serial_bus_set_property;
 
+  _canopy_stream_bus_class_init (bus_class);
   bus_class->configure = canopy_serial_bus_configure;
   bus_class->open = canopy_serial_bus_open;
   bus_class->send = canopy_serial_bus_send;
-  bus_class->recv = canopy_serial_bus_recv;
-  bus_class->set_filters = canopy_serial_bus_set_filters;
-  bus_class->shutdown = canopy_serial_bus_shutdown;
-  bus_class->update_statistics = canopy_serial_bus_update_statistics;
 
   /**
    * CanopySerialBus:channel:

@@ -50,6 +50,7 @@
 struct _CanopySlcanBus
 {
   CanopyBus           parent_instance;
+  CanopyStreamLink         link;     /* first: see CanopyStreamBus */
 
   /* Configuration, from properties or options. */
   char               *channel;
@@ -59,7 +60,6 @@ struct _CanopySlcanBus
   guint               queue_size;
   double              status_interval;
 
-  CanopyStreamLink    link;
   CanopySlcanDecoder  decoder;
   char               *version;
   char               *serial_number;
@@ -354,33 +354,6 @@ canopy_slcan_bus_send (CanopyBus            *bus,
   return _canopy_stream_link_write (&self->link, buf, len, timeout, error);
 }
 
-static gboolean
-canopy_slcan_bus_recv (CanopyBus      *bus,
-                       CanopyMessage  *msg,
-                       double          timeout,
-                       GError        **error)
-{
-  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-  return _canopy_stream_link_recv_for_bus (&self->link, bus, msg, timeout, error);
-}
-
-/* Filters are left to the base class: the Lawicel acceptance registers
- * (M/m) are SJA1000-specific and cannot express several filters. Frames
- * the filters refuse are not queued (see slcan_feed()). */
-static gboolean
-canopy_slcan_bus_set_filters (CanopyBus           *bus,
-                              const CanopyFilter  *filters,
-                              guint                n_filters,
-                              gboolean            *software,
-                              GError             **error)
-{
-  *software = FALSE;
-  return TRUE;
-}
-
 static void
 canopy_slcan_bus_shutdown (CanopyBus *bus)
 {
@@ -388,17 +361,7 @@ canopy_slcan_bus_shutdown (CanopyBus *bus)
 
   if (self->link.transport != NULL)
     _canopy_stream_link_write (&self->link, "C\r", 2, SEND_TIMEOUT_CLOSE, NULL);
-  _canopy_stream_link_close (&self->link);
-}
-
-static void
-canopy_slcan_bus_update_statistics (CanopyBus           *bus,
-                                    CanopyBusStatistics *stats)
-{
-  CanopySlcanBus *self = CANOPY_SLCAN_BUS (bus);
-
-  if (self->link.vtable != NULL)
-    _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&self->link.queue));
+  _canopy_stream_bus_shutdown (bus);
 }
 
 /* Brings the adapter from any state to open at the asked bit rate. */
@@ -612,13 +575,11 @@ canopy_slcan_bus_class_init (CanopySlcanBusClass *klass)
   object_class->get_property = canopy_slcan_bus_get_property;
   object_class->set_property = canopy_slcan_bus_set_property;
 
+  _canopy_stream_bus_class_init (bus_class);
   bus_class->configure = canopy_slcan_bus_configure;
   bus_class->open = canopy_slcan_bus_open;
   bus_class->send = canopy_slcan_bus_send;
-  bus_class->recv = canopy_slcan_bus_recv;
-  bus_class->set_filters = canopy_slcan_bus_set_filters;
-  bus_class->shutdown = canopy_slcan_bus_shutdown;
-  bus_class->update_statistics = canopy_slcan_bus_update_statistics;
+  bus_class->shutdown = canopy_slcan_bus_shutdown;    /* closes the channel first */
 
   /**
    * CanopySlcanBus:channel:

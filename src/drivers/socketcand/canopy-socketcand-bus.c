@@ -54,12 +54,12 @@ typedef struct
 struct _CanopySocketcandBus
 {
   CanopyBus                parent_instance;
+  CanopyStreamLink         link;     /* first: see CanopyStreamBus */
   char                    *host;
   guint                    port;
   char                    *bus_name;
   guint                    queue_size;
 
-  CanopyStreamLink         link;
   CanopySocketcandDecoder  decoder;
 };
 
@@ -314,47 +314,6 @@ canopy_socketcand_bus_send (CanopyBus            *bus,
   return _canopy_stream_link_write (&self->link, buf, len, timeout, error);
 }
 
-static gboolean
-canopy_socketcand_bus_recv (CanopyBus      *bus,
-                            CanopyMessage  *msg,
-                            double          timeout,
-                            GError        **error)
-{
-  CanopySocketcandBus *self = CANOPY_SOCKETCAND_BUS (bus);
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-  return _canopy_stream_link_recv_for_bus (&self->link, bus, msg, timeout, error);
-}
-
-/* Filtered as frames arrive (socketcand_feed()). */
-static gboolean
-canopy_socketcand_bus_set_filters (CanopyBus           *bus,
-                                   const CanopyFilter  *filters,
-                                   guint                n_filters,
-                                   gboolean            *software,
-                                   GError             **error)
-{
-  *software = FALSE;
-  return TRUE;
-}
-
-static void
-canopy_socketcand_bus_shutdown (CanopyBus *bus)
-{
-  _canopy_stream_link_close (&CANOPY_SOCKETCAND_BUS (bus)->link);
-}
-
-static void
-canopy_socketcand_bus_update_statistics (CanopyBus           *bus,
-                                         CanopyBusStatistics *stats)
-{
-  CanopySocketcandBus *self = CANOPY_SOCKETCAND_BUS (bus);
-
-  if (self->link.vtable != NULL)
-    _canopy_bus_statistics_add_dropped (stats, _canopy_message_queue_get_dropped (&self->link.queue));
-}
-
 /* `host[:port]/bus`, with [v6 address] brackets. */
 static gboolean
 parse_channel (CanopySocketcandBus  *self,
@@ -568,13 +527,10 @@ canopy_socketcand_bus_class_init (CanopySocketcandBusClass *klass)
   object_class->get_property = canopy_socketcand_bus_get_property;
   object_class->set_property = canopy_socketcand_bus_set_property;
 
+  _canopy_stream_bus_class_init (bus_class);
   bus_class->configure = canopy_socketcand_bus_configure;
   bus_class->open = canopy_socketcand_bus_open;
   bus_class->send = canopy_socketcand_bus_send;
-  bus_class->recv = canopy_socketcand_bus_recv;
-  bus_class->set_filters = canopy_socketcand_bus_set_filters;
-  bus_class->shutdown = canopy_socketcand_bus_shutdown;
-  bus_class->update_statistics = canopy_socketcand_bus_update_statistics;
 
   /**
    * CanopySocketcandBus:host:
