@@ -12,6 +12,8 @@
 
 #include <canopy.h>
 
+#include "drivers-test-util.h"
+
 static GModule *sim;
 static long     (*sim_get_bitrate_code)   (int);
 static long     (*sim_get_fd_code)        (int);
@@ -21,29 +23,12 @@ static void     (*sim_inject_error_frame) (int);
 static void     (*sim_set_status)         (int, unsigned long);
 static void     (*sim_unplug)             (int);
 
-static CanopyBus *
-open_bus (const char  *channel,
-          GError     **error,
-          ...)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *key;
-  va_list args;
-
-  va_start (args, error);
-  while ((key = va_arg (args, const char *)) != NULL)
-    g_hash_table_insert (options, (gpointer) key, va_arg (args, gpointer));
-  va_end (args);
-
-  return canopy_bus_new ("kvaser", channel, options, error);
-}
-
 static void
 test_send_receive (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("0", &error, "bitrate", "250000", NULL);
-  g_autoptr(CanopyBus) b = open_bus ("1", &error, "bitrate", "250000", NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("kvaser", "0", &error, "bitrate", "250000", NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("kvaser", "1", &error, "bitrate", "250000", NULL);
   g_autofree char *info = NULL;
 
   g_assert_no_error (error);
@@ -86,8 +71,8 @@ static void
 test_fd (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("0", &error, "fd", "true", "data_bitrate", "2000000", NULL);
-  g_autoptr(CanopyBus) b = open_bus ("1", &error, "fd", "true", "data_bitrate", "2000000", NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("kvaser", "0", &error, "fd", "true", "data_bitrate", "2000000", NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("kvaser", "1", &error, "fd", "true", "data_bitrate", "2000000", NULL);
   CanopyMessage msg = { .arbitration_id = 0x321, .flags = CANOPY_MESSAGE_FD | CANOPY_MESSAGE_BRS, .dlc = 48,
                         .channel = -1 };
   CanopyMessage got;
@@ -105,7 +90,7 @@ test_fd (void)
   g_assert_cmpmem (got.data, 48, msg.data, 48);
 
   g_clear_object (&a);
-  a = open_bus ("0", &error, "fd", "true", "data_bitrate", "3000000", NULL);
+  a = drivers_test_open_bus ("kvaser", "0", &error, "fd", "true", "data_bitrate", "3000000", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
 }
 
@@ -113,8 +98,8 @@ static void
 test_filters (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("0", &error, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("1", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("kvaser", "0", &error, NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("kvaser", "1", &error, NULL);
   CanopyFilter one = { .can_id = 0x120, .can_mask = 0x7F0 };
   CanopyFilter two[2] = { { .can_id = 0x200, .can_mask = 0x7FF }, { .can_id = 0x300, .can_mask = 0x7FF } };
   CanopyMessage msg = { .dlc = 1, .channel = -1 };
@@ -161,7 +146,7 @@ static void
 test_error_frames_and_state (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("0", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("kvaser", "0", &error, NULL);
   g_autoptr(CanopyBusStatistics) stats = NULL;
   CanopyMessage got;
 
@@ -177,34 +162,23 @@ test_error_frames_and_state (void)
   g_assert_cmpuint (canopy_bus_statistics_get_error_frames (stats), ==, 1);
 }
 
-static gpointer
-blocked_recv (gpointer data)
-{
-  CanopyMessage got;
-  GError *error = NULL;
-
-  if (canopy_bus_recv_into (data, &got, -1, &error))
-    return GUINT_TO_POINTER (got.arbitration_id);
-  return error;
-}
-
 static void
 test_blocking_and_shutdown (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("0", &error, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("1", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("kvaser", "0", &error, NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("kvaser", "1", &error, NULL);
   CanopyMessage msg = { .arbitration_id = 0x555, .channel = -1 };
   GThread *thread;
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, b);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, b);
   g_usleep (G_USEC_PER_SEC / 10);
   g_assert_true (canopy_bus_send (a, &msg, 1.0, &error));
   g_assert_cmphex (GPOINTER_TO_UINT (g_thread_join (thread)), ==, 0x555);
 
-  thread = g_thread_new ("recv", blocked_recv, b);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, b);
   g_usleep (G_USEC_PER_SEC / 10);
   canopy_bus_shutdown (b);
   recv_error = g_thread_join (thread);
@@ -217,13 +191,13 @@ static void
 test_unplugged (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("0", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("kvaser", "0", &error, NULL);
   CanopyMessage msg = { .arbitration_id = 0x1, .channel = -1 };
   GThread *thread;
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, a);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, a);
   g_usleep (G_USEC_PER_SEC / 10);
   sim_unplug (0);
 
@@ -242,23 +216,23 @@ test_bad_arguments (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CanopyBus) bus = NULL;
 
-  bus = open_bus ("0", &error, "bitrate", "33333", NULL);
+  bus = drivers_test_open_bus ("kvaser", "0", &error, "bitrate", "33333", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  bus = open_bus ("zero", &error, NULL);
+  bus = drivers_test_open_bus ("kvaser", "zero", &error, NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  bus = open_bus ("9", &error, NULL);
+  bus = drivers_test_open_bus ("kvaser", "9", &error, NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);
   g_clear_error (&error);
 
-  bus = open_bus ("library-missing", &error, NULL);
+  bus = drivers_test_open_bus ("kvaser", "library-missing", &error, NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  bus = open_bus ("0", &error, "library", "/nonexistent/libcanlib.so.1", NULL);
+  bus = drivers_test_open_bus ("kvaser", "0", &error, "library", "/nonexistent/libcanlib.so.1", NULL);
   g_assert_null (bus);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);
   g_assert_nonnull (strstr (error->message, "kvaser"));

@@ -12,6 +12,8 @@
 
 #include <canopy.h>
 
+#include "drivers-test-util.h"
+
 static GModule *sim;
 static guint16     (*sim_get_btr0btr1)     (guint16);
 static const char *(*sim_get_fd_timing)    (guint16);
@@ -24,29 +26,12 @@ static void        (*sim_unplug)           (guint16);
 #define USB1 0x51
 #define USB2 0x52
 
-static CanopyBus *
-open_bus (const char  *channel,
-          GError     **error,
-          ...)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *key;
-  va_list args;
-
-  va_start (args, error);
-  while ((key = va_arg (args, const char *)) != NULL)
-    g_hash_table_insert (options, (gpointer) key, va_arg (args, gpointer));
-  va_end (args);
-
-  return canopy_bus_new ("pcan", channel, options, error);
-}
-
 static void
 test_send_receive (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("PCAN_USBBUS1", &error, "bitrate", "250000", NULL);
-  g_autoptr(CanopyBus) b = open_bus ("PCAN_USBBUS2", &error, "bitrate", "250000", NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, "bitrate", "250000", NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("pcan", "PCAN_USBBUS2", &error, "bitrate", "250000", NULL);
   g_autofree char *info = NULL;
 
   g_assert_no_error (error);
@@ -98,9 +83,9 @@ test_fd (void)
 
 #define FD_TIMING "fd", "true", "f_clock_mhz", "80", "nom_brp", "10", "nom_tseg1", "12", "nom_tseg2", "3", \
                   "nom_sjw", "1", "data_brp", "4", "data_tseg1", "7", "data_tseg2", "2", "data_sjw", "1"
-  a = open_bus ("PCAN_USBBUS1", &error, FD_TIMING, NULL);
+  a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, FD_TIMING, NULL);
   g_assert_no_error (error);
-  b = open_bus ("PCAN_USBBUS2", &error, FD_TIMING, NULL);
+  b = drivers_test_open_bus ("pcan", "PCAN_USBBUS2", &error, FD_TIMING, NULL);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (sim_get_fd_timing (USB1), "nom_brp=10"));
   g_assert_nonnull (strstr (sim_get_fd_timing (USB1), "data_tseg1=7"));
@@ -116,7 +101,7 @@ test_fd (void)
   g_assert_cmpmem (got.data, 64, msg.data, 64);
 
   g_clear_object (&a);
-  a = open_bus ("PCAN_USBBUS1", &error, "fd", "true", NULL);
+  a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, "fd", "true", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
 }
 
@@ -124,8 +109,8 @@ static void
 test_filters (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("PCAN_USBBUS1", &error, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("PCAN_USBBUS2", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("pcan", "PCAN_USBBUS2", &error, NULL);
   CanopyFilter exact[2] = { { .can_id = 0x10, .can_mask = 0x7FF }, { .can_id = 0x20, .can_mask = 0x7FF } };
   CanopyFilter masked = { .can_id = 0x30, .can_mask = 0x7F0 };
   CanopyMessage msg = { .dlc = 1, .channel = -1 };
@@ -168,7 +153,7 @@ static void
 test_error_frames_and_state (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("PCAN_USBBUS1", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, NULL);
   g_autoptr(CanopyBusStatistics) stats = NULL;
   CanopyMessage got;
 
@@ -191,23 +176,12 @@ test_error_frames_and_state (void)
   g_assert_cmpuint (canopy_bus_statistics_get_error_frames (stats), ==, 2);
 }
 
-static gpointer
-blocked_recv (gpointer data)
-{
-  CanopyMessage got;
-  GError *error = NULL;
-
-  if (canopy_bus_recv_into (data, &got, -1, &error))
-    return GUINT_TO_POINTER (got.arbitration_id);
-  return error;
-}
-
 static void
 test_blocking_and_shutdown (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("PCAN_USBBUS1", &error, NULL);
-  g_autoptr(CanopyBus) b = open_bus ("PCAN_USBBUS2", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("pcan", "PCAN_USBBUS2", &error, NULL);
   CanopyMessage msg = { .arbitration_id = 0x555, .channel = -1 };
   GThread *thread;
   GError *recv_error;
@@ -215,13 +189,13 @@ test_blocking_and_shutdown (void)
   g_assert_no_error (error);
 
   /* A blocked reader wakes on the receive event. */
-  thread = g_thread_new ("recv", blocked_recv, b);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, b);
   g_usleep (G_USEC_PER_SEC / 10);
   g_assert_true (canopy_bus_send (a, &msg, 1.0, &error));
   g_assert_cmphex (GPOINTER_TO_UINT (g_thread_join (thread)), ==, 0x555);
 
   /* shutdown() wakes it and releases the channel. */
-  thread = g_thread_new ("recv", blocked_recv, b);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, b);
   g_usleep (G_USEC_PER_SEC / 10);
   canopy_bus_shutdown (b);
   recv_error = g_thread_join (thread);
@@ -234,13 +208,13 @@ static void
 test_unplugged (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) a = open_bus ("PCAN_USBBUS1", &error, NULL);
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, NULL);
   CanopyMessage msg = { .arbitration_id = 0x1, .channel = -1 };
   GThread *thread;
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, a);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, a);
   g_usleep (G_USEC_PER_SEC / 10);
   sim_unplug (USB1);
 
@@ -259,17 +233,17 @@ test_bad_arguments (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CanopyBus) bus = NULL;
 
-  bus = open_bus ("PCAN_USBBUS1", &error, "bitrate", "33333", NULL);
+  bus = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, "bitrate", "33333", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "33333"));
   g_clear_error (&error);
 
-  bus = open_bus ("PCAN_USBBUS99", &error, NULL);
+  bus = drivers_test_open_bus ("pcan", "PCAN_USBBUS99", &error, NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* Error frames cannot be sent. */
-  bus = open_bus ("PCAN_USBBUS3", &error, NULL);
+  bus = drivers_test_open_bus ("pcan", "PCAN_USBBUS3", &error, NULL);
   g_assert_no_error (error);
   {
     CanopyMessage msg = { .flags = CANOPY_MESSAGE_ERROR, .dlc = 8, .channel = -1 };
@@ -286,7 +260,7 @@ test_missing_library (void)
   g_autoptr(CanopyBus) bus = NULL;
   g_autofree char *saved = g_strdup (g_getenv ("CANOPY_PCAN_LIBRARY"));
 
-  bus = open_bus ("PCAN_USBBUS1", &error, "library", "/nonexistent/libpcanbasic.so", NULL);
+  bus = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, "library", "/nonexistent/libpcanbasic.so", NULL);
   g_assert_null (bus);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);
   g_assert_nonnull (strstr (error->message, "pcan"));
@@ -295,7 +269,7 @@ test_missing_library (void)
 
   /* Without a hint, the vendor's own names. */
   g_unsetenv ("CANOPY_PCAN_LIBRARY");
-  bus = open_bus ("PCAN_USBBUS1", &error, NULL);
+  bus = drivers_test_open_bus ("pcan", "PCAN_USBBUS1", &error, NULL);
   g_setenv ("CANOPY_PCAN_LIBRARY", saved, TRUE);
   g_assert_null (bus);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);

@@ -13,24 +13,8 @@
 
 #include <canopy.h>
 
+#include "drivers-test-util.h"
 #include "slcan-adapter-sim.h"
-
-static CanopyBus *
-open_bus (SlcanAdapterSim  *sim,
-          GError          **error,
-          ...)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *key;
-  va_list args;
-
-  va_start (args, error);
-  while ((key = va_arg (args, const char *)) != NULL)
-    g_hash_table_insert (options, (gpointer) key, va_arg (args, gpointer));
-  va_end (args);
-
-  return canopy_bus_new ("slcan", slcan_adapter_sim_get_path (sim), options, error);
-}
 
 static gboolean
 has_command (SlcanAdapterSim *sim,
@@ -58,7 +42,7 @@ test_open_and_info (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, "bitrate", "500000", NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "bitrate", "500000", NULL);
   g_autofree char *info = NULL;
 
   g_assert_no_error (error);
@@ -82,7 +66,7 @@ test_send_receive (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, NULL);
 
   g_assert_no_error (error);
 
@@ -126,7 +110,7 @@ test_filters (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, NULL);
   CanopyFilter filter = { .can_id = 0x120, .can_mask = 0x7F0 };
   CanopyMessage msg = { .dlc = 1, .channel = -1 };
   CanopyMessage got;
@@ -155,29 +139,29 @@ test_bitrates (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CanopyBus) bus = NULL;
 
-  bus = open_bus (sim, &error, "bitrate", "33333", NULL);
+  bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "bitrate", "33333", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "33333"));
   g_assert_null (bus);
   g_clear_error (&error);
 
-  bus = open_bus (sim, &error, "btr", "031C", NULL);
+  bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "btr", "031C", NULL);
   g_assert_no_error (error);
   g_assert_true (has_command (sim, "s031C"));
   g_clear_object (&bus);
 
-  bus = open_bus (sim, &error, "bitrate", "10000", NULL);
+  bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "bitrate", "10000", NULL);
   g_assert_no_error (error);
   g_assert_true (has_command (sim, "S0"));
   g_clear_object (&bus);
 
-  bus = open_bus (sim, &error, "bitrate", "125000", "btr", "031C", NULL);
+  bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "bitrate", "125000", "btr", "031C", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* The adapter refuses: the error says what. */
   slcan_adapter_sim_refuse (sim, "S");
-  bus = open_bus (sim, &error, "bitrate", "1000000", NULL);
+  bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "bitrate", "1000000", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "bit rate"));
   g_assert_null (bus);
@@ -188,7 +172,7 @@ test_adapter_timestamps (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, "timestamps", "true", NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "timestamps", "true", NULL);
   CanopyMessage msg = { .arbitration_id = 0x7, .dlc = 0, .channel = -1 };
   gint64 stamps[5];
 
@@ -214,7 +198,7 @@ test_error_frames (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, "status_interval", "0.05", NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, "status_interval", "0.05", NULL);
   CanopyMessage got;
 
   g_assert_no_error (error);
@@ -235,7 +219,7 @@ test_garbage_and_split (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, NULL);
   g_autoptr(GString) input = g_string_new (NULL);
   CanopyMessage got;
 
@@ -265,29 +249,18 @@ test_garbage_and_split (void)
   g_assert_cmpuint (canopy_slcan_bus_get_skipped (CANOPY_SLCAN_BUS (bus)), ==, 4);
 }
 
-static gpointer
-blocked_recv (gpointer data)
-{
-  CanopyBus *bus = data;
-  CanopyMessage got;
-  GError *error = NULL;
-
-  g_assert_false (canopy_bus_recv_into (bus, &got, -1, &error));
-  return error;
-}
-
 static void
 test_device_vanishes (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, NULL);
   CanopyMessage msg = { .arbitration_id = 0x1, .channel = -1 };
   GThread *thread;
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, bus);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, bus);
   g_usleep (G_USEC_PER_SEC / 10);
 
   slcan_adapter_sim_vanish (sim);
@@ -310,13 +283,13 @@ test_shutdown_wakes_reader (void)
 {
   g_autoptr(SlcanAdapterSim) sim = slcan_adapter_sim_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CanopyBus) bus = open_bus (sim, &error, NULL);
+  g_autoptr(CanopyBus) bus = drivers_test_open_bus ("slcan", slcan_adapter_sim_get_path (sim), &error, NULL);
   CanopyMessage msg = { .arbitration_id = 0x1, .channel = -1 };
   GThread *thread;
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, bus);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, bus);
   g_usleep (G_USEC_PER_SEC / 10);
   canopy_bus_shutdown (bus);
 

@@ -12,6 +12,8 @@
 
 #include <canopy.h>
 
+#include "drivers-test-util.h"
+
 typedef struct
 {
   CanopyRemoteServer *server;
@@ -154,16 +156,6 @@ test_filters_and_error_frames (Fixture       *f,
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED);
 }
 
-static gpointer
-blocked_recv (gpointer data)
-{
-  CanopyMessage got;
-  GError *error = NULL;
-
-  g_assert_false (canopy_bus_recv_into (data, &got, -1, &error));
-  return error;
-}
-
 static void
 test_server_goes_away (Fixture       *f,
                        gconstpointer  data)
@@ -175,7 +167,7 @@ test_server_goes_away (Fixture       *f,
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, client);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, client);
   g_usleep (G_USEC_PER_SEC / 10);
   canopy_remote_server_stop (f->server);
 
@@ -197,7 +189,7 @@ test_shutdown (Fixture       *f,
   GError *recv_error;
 
   g_assert_no_error (error);
-  thread = g_thread_new ("recv", blocked_recv, client);
+  thread = g_thread_new ("recv", drivers_test_blocked_recv, client);
   g_usleep (G_USEC_PER_SEC / 10);
   canopy_bus_shutdown (client);
   recv_error = g_thread_join (thread);
