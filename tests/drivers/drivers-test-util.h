@@ -46,18 +46,41 @@ drivers_test_blocked_recv (gpointer bus)
   return error;
 }
 
-/* Starts a blocked reader on @bus, runs @trigger, and returns the reader's
- * GError (the test asserts which). */
-static inline GError *
-drivers_test_error_of_blocked_reader (CanopyBus *bus,
-                                      void     (*trigger) (gpointer),
-                                      gpointer   data)
+/* @a sends 100 standard, extended and remote frames of every length; @b
+ * receives each intact and in order, stamped now in Unix time. */
+static inline void
+drivers_test_exchange_frames (CanopyBus *a,
+                              CanopyBus *b)
 {
-  GThread *thread = g_thread_new ("recv", drivers_test_blocked_recv, bus);
+  g_autoptr(GError) error = NULL;
 
-  g_usleep (G_USEC_PER_SEC / 10);
-  trigger (data);
-  return g_thread_join (thread);
+  for (guint i = 0; i < 100; i++)
+    {
+      CanopyMessage msg = { .channel = -1 };
+
+      msg.arbitration_id = (i % 3 == 1) ? 0x18DAF100 + i : 0x100 + i;
+      msg.flags = (i % 3 == 1) ? CANOPY_MESSAGE_EXTENDED : (i % 3 == 2) ? CANOPY_MESSAGE_REMOTE : 0;
+      msg.dlc = i % 9;
+      if (!(msg.flags & CANOPY_MESSAGE_REMOTE))
+        for (guint k = 0; k < msg.dlc; k++)
+          msg.data[k] = i + k;
+      g_assert_true (canopy_bus_send (a, &msg, 1.0, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < 100; i++)
+    {
+      CanopyMessage got;
+
+      g_assert_true (canopy_bus_recv_into (b, &got, 2.0, &error));
+      g_assert_no_error (error);
+      g_assert_cmphex (got.arbitration_id, ==, (i % 3 == 1) ? 0x18DAF100 + i : 0x100 + i);
+      g_assert_cmpint (!!(got.flags & CANOPY_MESSAGE_EXTENDED), ==, i % 3 == 1);
+      g_assert_cmpint (!!(got.flags & CANOPY_MESSAGE_REMOTE), ==, i % 3 == 2);
+      g_assert_cmpuint (got.dlc, ==, i % 9);
+      if (i % 3 != 2 && got.dlc > 0)
+        g_assert_cmphex (got.data[got.dlc - 1], ==, (guint8) (i + got.dlc - 1));
+      g_assert_cmpint (ABS (got.timestamp_ns - g_get_real_time () * 1000), <, G_GINT64_CONSTANT (1000000000));
+    }
 }
 
 G_END_DECLS
