@@ -10,6 +10,7 @@
 #include "canopy-kvaser-bus-private.h"
 #include "canopy-pcan-bus-private.h"
 #include "canopy-remote-bus-private.h"
+#include "canopy-usb2can-bus-private.h"
 #include "canopy-serial-bus-private.h"
 #include "canopy-slcan-bus-private.h"
 #include "canopy-socketcand-bus-private.h"
@@ -53,7 +54,7 @@ _canopy_builtins_ensure_registered (void)
   _canopy_slcan_bus_register ();
   register_unavailable ("ixxat", "IXXAT VCI", "the IXXAT VCI library");
   _canopy_pcan_bus_register ();
-  register_unavailable ("usb2can", "8devices USB2CAN", "the USB2CAN library");
+  _canopy_usb2can_bus_register ();
   register_unavailable ("nican", "National Instruments NI-CAN", "the NI-CAN library");
   register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");
   _canopy_remote_bus_register ();

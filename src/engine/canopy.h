@@ -32,6 +32,7 @@
 #include "canopy-kvaser-bus.h"
 #include "canopy-pcan-bus.h"
 #include "canopy-serial-bus.h"
+#include "canopy-usb2can-bus.h"
 #include "canopy-slcan-bus.h"
 #include "canopy-socketcand-bus.h"
 #if defined (__linux__)
