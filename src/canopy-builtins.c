@@ -8,6 +8,7 @@
 #include "canopy-interface-info-private.h"
 
 #include "canopy-kvaser-bus-private.h"
+#include "canopy-nican-bus-private.h"
 #include "canopy-pcan-bus-private.h"
 #include "canopy-remote-bus-private.h"
 #include "canopy-usb2can-bus-private.h"
@@ -55,7 +56,7 @@ _canopy_builtins_ensure_registered (void)
   register_unavailable ("ixxat", "IXXAT VCI", "the IXXAT VCI library");
   _canopy_pcan_bus_register ();
   _canopy_usb2can_bus_register ();
-  register_unavailable ("nican", "National Instruments NI-CAN", "the NI-CAN library");
+  _canopy_nican_bus_register ();
   register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");
   _canopy_remote_bus_register ();
   _canopy_socketcand_bus_register ();

@@ -30,6 +30,7 @@
 #include "canopy-remote-bus.h"
 #include "canopy-remote-server.h"
 #include "canopy-kvaser-bus.h"
+#include "canopy-nican-bus.h"
 #include "canopy-pcan-bus.h"
 #include "canopy-serial-bus.h"
 #include "canopy-usb2can-bus.h"
