@@ -13,13 +13,13 @@
 #include "canopy-kvaser-bus.h"
 
 #include "canopy-bus-private.h"
-#include "canopy-clock-private.h"
 #include "canopy-error-frame-private.h"
 #include "canopy-interface-info-private.h"
 #include "canopy-kvaser-api-private.h"
 #include "canopy-kvaser-bus-private.h"
 #include "canopy-options-private.h"
 #include "canopy-vendor-library-private.h"
+#include "canopy-vendor-wait-private.h"
 
 /**
  * CanopyKvaserBus:
@@ -64,9 +64,7 @@ struct _CanopyKvaserBus
   int                 stopping;
   GMutex              read_mutex;
 
-  gint64              unix_offset_us;
-  guint32             last_time;
-  gint64              time_base;
+  CanopyVendorClock   clock;    /* microseconds */
 };
 
 struct _CanopyKvaserBusClass
@@ -127,20 +125,6 @@ set_status_error (CanopyKvaserBus    *self,
   g_set_error (error, CANOPY_ERROR, code, "Kvaser channel %d: %s: %s (%d)", self->channel, what, text, status);
 }
 
-/* CANlib's timer is 32 bits of microseconds on some systems: follow its
- * wrap-arounds (every 71 minutes). */
-static gint64
-unix_time_ns (CanopyKvaserBus *self,
-              unsigned long    time)
-{
-  guint32 t = (guint32) time;
-
-  if (t < self->last_time && self->last_time - t > G_MAXUINT32 / 2)
-    self->time_base += G_GINT64_CONSTANT (1) << 32;
-  self->last_time = t;
-  return (self->unix_offset_us + self->time_base + t) * 1000;
-}
-
 static gboolean
 canopy_kvaser_bus_recv (CanopyBus      *bus,
                         CanopyMessage  *msg,
@@ -175,7 +159,7 @@ canopy_kvaser_bus_recv (CanopyBus      *bus,
       if (status == CANOPY_KVASER_OK)
         {
           msg->channel = CANOPY_CHANNEL_NONE;
-          msg->timestamp_ns = unix_time_ns (self, time);
+          msg->timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, (guint32) time);
           if (flags & CANOPY_KVASER_MSG_ERROR_FRAME)
             _canopy_error_frame_init (msg, CANOPY_ERROR_CLASS_PROTOCOL | CANOPY_ERROR_CLASS_BUS_ERROR, 0,
                                       msg->timestamp_ns);
@@ -499,13 +483,9 @@ canopy_kvaser_bus_open (CanopyBus     *bus,
       set_status_error (self, error, "cannot go bus on", status);
       return FALSE;
     }
+  /* CANlib's timer is 32 bits of microseconds on some systems. */
   if (self->api.read_timer (self->handle, &timer) == CANOPY_KVASER_OK)
-    {
-      self->unix_offset_us = _canopy_clock_realtime_ns () / 1000 - timer;
-      self->last_time = timer;
-    }
-  else
-    self->unix_offset_us = _canopy_clock_realtime_ns () / 1000;
+    _canopy_vendor_clock_anchor (&self->clock, timer);
 
   if (self->api.get_channel_data != NULL)
     self->api.get_channel_data (self->channel, CANOPY_KVASER_CHANNELDATA_DEVDESCR_ASCII, description,
@@ -604,6 +584,7 @@ static void
 canopy_kvaser_bus_init (CanopyKvaserBus *self)
 {
   g_mutex_init (&self->read_mutex);
+  _canopy_vendor_clock_init (&self->clock, 1000.0);
   self->accept_virtual = TRUE;
 }
 

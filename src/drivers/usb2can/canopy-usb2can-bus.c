@@ -13,13 +13,13 @@
 #include "canopy-usb2can-bus.h"
 
 #include "canopy-bus-private.h"
-#include "canopy-clock-private.h"
 #include "canopy-error-frame-private.h"
 #include "canopy-interface-info-private.h"
 #include "canopy-options-private.h"
 #include "canopy-usb2can-api-private.h"
 #include "canopy-usb2can-bus-private.h"
 #include "canopy-vendor-library-private.h"
+#include "canopy-vendor-wait-private.h"
 
 /**
  * CanopyUsb2canBus:
@@ -58,10 +58,7 @@ struct _CanopyUsb2canBus
   int                 stopping;
   GMutex              read_mutex;
 
-  gboolean            have_offset;
-  gint64              unix_offset_us;
-  guint32             last_time;
-  gint64              time_base;
+  CanopyVendorClock   clock;    /* microseconds */
 };
 
 struct _CanopyUsb2canBusClass
@@ -98,23 +95,6 @@ set_canal_error (CanopyUsb2canBus  *self,
 
   g_set_error (error, CANOPY_ERROR, lost ? CANOPY_ERROR_CONNECTION_LOST : CANOPY_ERROR_IO,
                "USB2CAN %s: %s (CANAL error %d)", self->serial, what, result);
-}
-
-static gint64
-unix_time_ns (CanopyUsb2canBus *self,
-              guint32           stamp_us)
-{
-  if (!self->have_offset)
-    {
-      /* CANAL stamps have no epoch: anchor the first to the clock. */
-      self->unix_offset_us = _canopy_clock_realtime_ns () / 1000 - stamp_us;
-      self->last_time = stamp_us;
-      self->have_offset = TRUE;
-    }
-  if (stamp_us < self->last_time && self->last_time - stamp_us > G_MAXUINT32 / 2)
-    self->time_base += G_GINT64_CONSTANT (1) << 32;
-  self->last_time = stamp_us;
-  return (self->unix_offset_us + self->time_base + stamp_us) * 1000;
 }
 
 static void
@@ -168,7 +148,7 @@ canopy_usb2can_bus_recv (CanopyBus      *bus,
       result = self->api.blocking_receive (self->handle, &m, wait_ms);
       if (result == CANOPY_CANAL_ERROR_SUCCESS)
         {
-          gint64 timestamp_ns = unix_time_ns (self, m.timestamp);
+          gint64 timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, m.timestamp);
 
           memset (msg, 0, sizeof *msg);
           msg->channel = CANOPY_CHANNEL_NONE;
@@ -443,6 +423,7 @@ static void
 canopy_usb2can_bus_init (CanopyUsb2canBus *self)
 {
   g_mutex_init (&self->read_mutex);
+  _canopy_vendor_clock_init (&self->clock, 1000.0);
 }
 
 void

@@ -39,4 +39,23 @@ void                   _canopy_vendor_waiter_clear (CanopyVendorWaiter *waiter);
  * to Unix time, taken once at open, turns their stamps into Unix time. */
 gint64                 _canopy_vendor_boottime_us  (void);
 
+/* A vendor's 32-bit tick counter in Unix time: anchored to the clock once
+ * (at open where the library can read its timer, else at the first frame),
+ * following its wrap-arounds. */
+typedef struct
+{
+  gboolean anchored;
+  gint64   offset_ns;
+  guint32  last;
+  gint64   wraps;
+  double   tick_ns;
+} CanopyVendorClock;
+
+void   _canopy_vendor_clock_init    (CanopyVendorClock *clock,
+                                     double             tick_ns);
+void   _canopy_vendor_clock_anchor  (CanopyVendorClock *clock,
+                                     guint32            ticks_now);
+gint64 _canopy_vendor_clock_unix_ns (CanopyVendorClock *clock,
+                                     guint32            ticks);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #ifdef G_OS_WIN32
@@ -19,6 +21,8 @@
 #endif
 
 #include "canopy-error.h"
+
+#include "canopy-clock-private.h"
 
 #include "canopy-vendor-wait-private.h"
 
@@ -170,3 +174,33 @@ _canopy_vendor_boottime_us (void)
 }
 
 #endif
+
+void
+_canopy_vendor_clock_init (CanopyVendorClock *clock,
+                           double             tick_ns)
+{
+  memset (clock, 0, sizeof *clock);
+  clock->tick_ns = tick_ns;
+}
+
+void
+_canopy_vendor_clock_anchor (CanopyVendorClock *clock,
+                             guint32            ticks_now)
+{
+  clock->offset_ns = _canopy_clock_realtime_ns () - (gint64) (ticks_now * clock->tick_ns);
+  clock->last = ticks_now;
+  clock->wraps = 0;
+  clock->anchored = TRUE;
+}
+
+gint64
+_canopy_vendor_clock_unix_ns (CanopyVendorClock *clock,
+                              guint32            ticks)
+{
+  if (!clock->anchored)
+    _canopy_vendor_clock_anchor (clock, ticks);
+  if (ticks < clock->last && clock->last - ticks > G_MAXUINT32 / 2)
+    clock->wraps++;
+  clock->last = ticks;
+  return clock->offset_ns + (gint64) (((double) (clock->wraps << 32) + ticks) * clock->tick_ns);
+}
