@@ -7,6 +7,7 @@
 
 #include "canopy-interface-info-private.h"
 
+#include "canopy-ixxat-bus-private.h"
 #include "canopy-kvaser-bus-private.h"
 #include "canopy-nican-bus-private.h"
 #include "canopy-pcan-bus-private.h"
@@ -53,7 +54,7 @@ _canopy_builtins_ensure_registered (void)
   _canopy_kvaser_bus_register ();
   _canopy_serial_bus_register ();
   _canopy_slcan_bus_register ();
-  register_unavailable ("ixxat", "IXXAT VCI", "the IXXAT VCI library");
+  _canopy_ixxat_bus_register ();
   _canopy_pcan_bus_register ();
   _canopy_usb2can_bus_register ();
   _canopy_nican_bus_register ();

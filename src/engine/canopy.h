@@ -29,6 +29,7 @@
 #include "canopy-virtual-bus.h"
 #include "canopy-remote-bus.h"
 #include "canopy-remote-server.h"
+#include "canopy-ixxat-bus.h"
 #include "canopy-kvaser-bus.h"
 #include "canopy-nican-bus.h"
 #include "canopy-pcan-bus.h"
