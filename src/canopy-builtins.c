@@ -9,6 +9,7 @@
 
 #include "canopy-ixxat-bus-private.h"
 #include "canopy-kvaser-bus-private.h"
+#include "canopy-neovi-bus-private.h"
 #include "canopy-nican-bus-private.h"
 #include "canopy-pcan-bus-private.h"
 #include "canopy-remote-bus-private.h"
@@ -28,6 +29,7 @@
  * src/drivers/ and one line here; adding a format, a file pair under
  * src/formats/ and one line here. */
 
+#ifndef HAVE_SOCKETCAN
 static void
 register_unavailable (const char *name,
                       const char *description,
@@ -35,6 +37,7 @@ register_unavailable (const char *name,
 {
   _canopy_interface_register (name, NULL, G_TYPE_INVALID, description, requirement);
 }
+#endif
 
 void
 _canopy_builtins_ensure_registered (void)
@@ -58,7 +61,7 @@ _canopy_builtins_ensure_registered (void)
   _canopy_pcan_bus_register ();
   _canopy_usb2can_bus_register ();
   _canopy_nican_bus_register ();
-  register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");
+  _canopy_neovi_bus_register ();
   _canopy_remote_bus_register ();
   _canopy_socketcand_bus_register ();
 

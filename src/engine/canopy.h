@@ -31,6 +31,7 @@
 #include "canopy-remote-server.h"
 #include "canopy-ixxat-bus.h"
 #include "canopy-kvaser-bus.h"
+#include "canopy-neovi-bus.h"
 #include "canopy-nican-bus.h"
 #include "canopy-pcan-bus.h"
 #include "canopy-serial-bus.h"
