@@ -41,7 +41,6 @@
  */
 
 #define DEFAULT_BITRATE 500000
-#define WAIT_SLICE_MS   100
 #define FIFO_SIZE       1024
 
 struct _CanopyIxxatBus
@@ -59,8 +58,7 @@ struct _CanopyIxxatBus
   CanopyVciHandle      control;
   CanopyVciHandle      channel;
   char                 description[128];
-  int                  stopping;
-  GMutex               read_mutex;
+  CanopyVendorReader    reader;
   CanopyVendorClock    clock;
 };
 
@@ -168,56 +166,31 @@ convert (CanopyIxxatBus        *self,
     }
 }
 
+static CanopyVendorRead
+ixxat_read (gpointer        driver,
+            guint           wait_ms,
+            CanopyMessage  *msg,
+            GError        **error)
+{
+  CanopyIxxatBus *self = driver;
+  CanopyVciCanMsg m = { 0 };
+  CanopyVciResult result = self->api.channel_read_message (self->channel, wait_ms, &m);
+
+  if (result == CANOPY_VCI_OK)
+    return convert (self, &m, msg) ? CANOPY_VENDOR_READ_FRAME : CANOPY_VENDOR_READ_NONE;
+  if (result == CANOPY_VCI_E_TIMEOUT || result == CANOPY_VCI_E_RXQUEUE_EMPTY)
+    return CANOPY_VENDOR_READ_NONE;
+  set_vci_error (self, error, CANOPY_ERROR_CONNECTION_LOST, "reading failed", result);
+  return CANOPY_VENDOR_READ_FAILED;
+}
+
 static gboolean
 canopy_ixxat_bus_recv (CanopyBus      *bus,
                        CanopyMessage  *msg,
                        double          timeout,
                        GError        **error)
 {
-  CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
-  gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  gboolean ret = FALSE;
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-
-  g_mutex_lock (&self->read_mutex);
-  while (!g_atomic_int_get (&self->stopping))
-    {
-      CanopyVciCanMsg m = { 0 };
-      guint32 wait_ms = WAIT_SLICE_MS;
-      CanopyVciResult result;
-
-      if (deadline >= 0)
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
-
-          wait_ms = left <= 0 ? 0 : MIN (WAIT_SLICE_MS, (left + 999) / 1000);
-        }
-
-      result = self->api.channel_read_message (self->channel, wait_ms, &m);
-      if (result == CANOPY_VCI_OK)
-        {
-          if (convert (self, &m, msg))
-            {
-              ret = TRUE;
-              break;
-            }
-          continue;
-        }
-      if (result != CANOPY_VCI_E_TIMEOUT && result != CANOPY_VCI_E_RXQUEUE_EMPTY)
-        {
-          set_vci_error (self, error, CANOPY_ERROR_CONNECTION_LOST, "reading failed", result);
-          break;
-        }
-      if (deadline >= 0 && g_get_monotonic_time () >= deadline)
-        break;
-    }
-  g_mutex_unlock (&self->read_mutex);
-
-  if (!ret && g_atomic_int_get (&self->stopping) && (error == NULL || *error == NULL))
-    _canopy_bus_check_open (bus, error);
-  return ret;
+  return _canopy_vendor_reader_recv (&CANOPY_IXXAT_BUS (bus)->reader, bus, ixxat_read, msg, timeout, error);
 }
 
 static gboolean
@@ -259,8 +232,9 @@ canopy_ixxat_bus_send (CanopyBus            *bus,
 }
 
 static void
-close_handles (CanopyIxxatBus *self)
+close_handles (gpointer driver)
 {
+  CanopyIxxatBus *self = driver;
   if (self->channel != NULL)
     self->api.channel_close (self->channel);
   if (self->control != NULL)
@@ -276,12 +250,7 @@ close_handles (CanopyIxxatBus *self)
 static void
 canopy_ixxat_bus_shutdown (CanopyBus *bus)
 {
-  CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
-
-  g_atomic_int_set (&self->stopping, TRUE);
-  g_mutex_lock (&self->read_mutex);
-  close_handles (self);
-  g_mutex_unlock (&self->read_mutex);
+  _canopy_vendor_reader_shutdown (&CANOPY_IXXAT_BUS (bus)->reader, close_handles, bus);
 }
 
 static void
@@ -478,7 +447,7 @@ canopy_ixxat_bus_finalize (GObject *object)
 
   if (self->module != NULL)
     close_handles (self);
-  g_mutex_clear (&self->read_mutex);
+  _canopy_vendor_reader_clear (&self->reader);
   g_free (self->unique_id);
   g_free (self->library_path);
 
@@ -556,7 +525,7 @@ canopy_ixxat_bus_class_init (CanopyIxxatBusClass *klass)
 static void
 canopy_ixxat_bus_init (CanopyIxxatBus *self)
 {
-  g_mutex_init (&self->read_mutex);
+  _canopy_vendor_reader_init (&self->reader);
   /* Until the capabilities say otherwise: microsecond ticks. */
   _canopy_vendor_clock_init (&self->clock, 1000.0);
 }

@@ -43,7 +43,6 @@
  */
 
 #define DEFAULT_BITRATE 500000
-#define WAIT_SLICE_MS   100
 
 struct _CanopyKvaserBus
 {
@@ -61,8 +60,7 @@ struct _CanopyKvaserBus
   CanopyKvaserApi     api;
   CanopyKvaserHandle  handle;
   gboolean            open;
-  int                 stopping;
-  GMutex              read_mutex;
+  CanopyVendorReader  reader;
 
   CanopyVendorClock   clock;    /* microseconds */
 };
@@ -125,73 +123,57 @@ set_status_error (CanopyKvaserBus    *self,
   g_set_error (error, CANOPY_ERROR, code, "Kvaser channel %d: %s: %s (%d)", self->channel, what, text, status);
 }
 
+static CanopyVendorRead
+kvaser_read (gpointer        driver,
+             guint           wait_ms,
+             CanopyMessage  *msg,
+             GError        **error)
+{
+  CanopyKvaserBus *self = driver;
+  long id = 0;
+  unsigned int dlc = 0, flags = 0;
+  unsigned long time = 0;
+  CanopyKvaserStatus status;
+
+  memset (msg, 0, sizeof *msg);
+  status = self->api.read_wait (self->handle, &id, msg->data, &dlc, &flags, &time, wait_ms);
+  if (status == CANOPY_KVASER_ERR_NOMSG || status == CANOPY_KVASER_ERR_TIMEOUT)
+    return CANOPY_VENDOR_READ_NONE;
+  if (status != CANOPY_KVASER_OK)
+    {
+      set_status_error (self, error, "reading failed", status);
+      return CANOPY_VENDOR_READ_FAILED;
+    }
+
+  msg->channel = CANOPY_CHANNEL_NONE;
+  msg->timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, (guint32) time);
+  if (flags & CANOPY_KVASER_MSG_ERROR_FRAME)
+    {
+      _canopy_error_frame_init (msg, CANOPY_ERROR_CLASS_PROTOCOL | CANOPY_ERROR_CLASS_BUS_ERROR, 0,
+                                msg->timestamp_ns);
+      return CANOPY_VENDOR_READ_FRAME;
+    }
+
+  msg->arbitration_id = (guint32) id & ((flags & CANOPY_KVASER_MSG_EXT) ? 0x1FFFFFFFu : 0x7FFu);
+  msg->dlc = MIN (dlc, (flags & CANOPY_KVASER_FDMSG_FDF) ? 64u : 8u);
+  msg->flags = ((flags & CANOPY_KVASER_MSG_EXT) ? CANOPY_MESSAGE_EXTENDED : 0) |
+               ((flags & CANOPY_KVASER_MSG_RTR) ? CANOPY_MESSAGE_REMOTE : 0) |
+               ((flags & CANOPY_KVASER_FDMSG_FDF) ? CANOPY_MESSAGE_FD : 0) |
+               ((flags & CANOPY_KVASER_FDMSG_BRS) ? CANOPY_MESSAGE_BRS : 0) |
+               ((flags & CANOPY_KVASER_FDMSG_ESI) ? CANOPY_MESSAGE_ESI : 0) |
+               ((flags & CANOPY_KVASER_MSG_TXACK) ? CANOPY_MESSAGE_TX : 0);
+  if (msg->flags & CANOPY_MESSAGE_REMOTE)
+    memset (msg->data, 0, sizeof msg->data);
+  return CANOPY_VENDOR_READ_FRAME;
+}
+
 static gboolean
 canopy_kvaser_bus_recv (CanopyBus      *bus,
                         CanopyMessage  *msg,
                         double          timeout,
                         GError        **error)
 {
-  CanopyKvaserBus *self = CANOPY_KVASER_BUS (bus);
-  gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  gboolean ret = FALSE;
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-
-  g_mutex_lock (&self->read_mutex);
-  while (!g_atomic_int_get (&self->stopping))
-    {
-      long id = 0;
-      unsigned int dlc = 0, flags = 0;
-      unsigned long time = 0;
-      unsigned long wait_ms = WAIT_SLICE_MS;
-      CanopyKvaserStatus status;
-
-      if (deadline >= 0)
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
-
-          wait_ms = left <= 0 ? 0 : MIN (WAIT_SLICE_MS, (left + 999) / 1000);
-        }
-
-      memset (msg, 0, sizeof *msg);
-      status = self->api.read_wait (self->handle, &id, msg->data, &dlc, &flags, &time, wait_ms);
-      if (status == CANOPY_KVASER_OK)
-        {
-          msg->channel = CANOPY_CHANNEL_NONE;
-          msg->timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, (guint32) time);
-          if (flags & CANOPY_KVASER_MSG_ERROR_FRAME)
-            _canopy_error_frame_init (msg, CANOPY_ERROR_CLASS_PROTOCOL | CANOPY_ERROR_CLASS_BUS_ERROR, 0,
-                                      msg->timestamp_ns);
-          else
-            {
-              msg->arbitration_id = (guint32) id & ((flags & CANOPY_KVASER_MSG_EXT) ? 0x1FFFFFFFu : 0x7FFu);
-              msg->dlc = MIN (dlc, (flags & CANOPY_KVASER_FDMSG_FDF) ? 64u : 8u);
-              msg->flags = ((flags & CANOPY_KVASER_MSG_EXT) ? CANOPY_MESSAGE_EXTENDED : 0) |
-                           ((flags & CANOPY_KVASER_MSG_RTR) ? CANOPY_MESSAGE_REMOTE : 0) |
-                           ((flags & CANOPY_KVASER_FDMSG_FDF) ? CANOPY_MESSAGE_FD : 0) |
-                           ((flags & CANOPY_KVASER_FDMSG_BRS) ? CANOPY_MESSAGE_BRS : 0) |
-                           ((flags & CANOPY_KVASER_FDMSG_ESI) ? CANOPY_MESSAGE_ESI : 0) |
-                           ((flags & CANOPY_KVASER_MSG_TXACK) ? CANOPY_MESSAGE_TX : 0);
-              if (msg->flags & CANOPY_MESSAGE_REMOTE)
-                memset (msg->data, 0, sizeof msg->data);
-            }
-          ret = TRUE;
-          break;
-        }
-      if (status != CANOPY_KVASER_ERR_NOMSG && status != CANOPY_KVASER_ERR_TIMEOUT)
-        {
-          set_status_error (self, error, "reading failed", status);
-          break;
-        }
-      if (deadline >= 0 && g_get_monotonic_time () >= deadline)
-        break;
-    }
-  g_mutex_unlock (&self->read_mutex);
-
-  if (!ret && g_atomic_int_get (&self->stopping) && (error == NULL || *error == NULL))
-    _canopy_bus_check_open (bus, error);
-  return ret;
+  return _canopy_vendor_reader_recv (&CANOPY_KVASER_BUS (bus)->reader, bus, kvaser_read, msg, timeout, error);
 }
 
 static gboolean
@@ -299,21 +281,22 @@ canopy_kvaser_bus_flush_tx_buffer (CanopyBus  *bus,
 }
 
 static void
-canopy_kvaser_bus_shutdown (CanopyBus *bus)
+kvaser_close (gpointer driver)
 {
-  CanopyKvaserBus *self = CANOPY_KVASER_BUS (bus);
+  CanopyKvaserBus *self = driver;
 
-  g_atomic_int_set (&self->stopping, TRUE);
-
-  /* A reader leaves within one wait slice. */
-  g_mutex_lock (&self->read_mutex);
   if (self->open)
     {
       self->api.bus_off (self->handle);
       self->api.close (self->handle);
     }
   self->open = FALSE;
-  g_mutex_unlock (&self->read_mutex);
+}
+
+static void
+canopy_kvaser_bus_shutdown (CanopyBus *bus)
+{
+  _canopy_vendor_reader_shutdown (&CANOPY_KVASER_BUS (bus)->reader, kvaser_close, bus);
 }
 
 static void
@@ -504,7 +487,7 @@ canopy_kvaser_bus_finalize (GObject *object)
 
   if (self->open)
     self->api.close (self->handle);
-  g_mutex_clear (&self->read_mutex);
+  _canopy_vendor_reader_clear (&self->reader);
   g_free (self->library_path);
 
   G_OBJECT_CLASS (canopy_kvaser_bus_parent_class)->finalize (object);
@@ -583,7 +566,7 @@ canopy_kvaser_bus_class_init (CanopyKvaserBusClass *klass)
 static void
 canopy_kvaser_bus_init (CanopyKvaserBus *self)
 {
-  g_mutex_init (&self->read_mutex);
+  _canopy_vendor_reader_init (&self->reader);
   _canopy_vendor_clock_init (&self->clock, 1000.0);
   self->accept_virtual = TRUE;
 }

@@ -19,6 +19,7 @@
 #include "canopy-neovi-bus-private.h"
 #include "canopy-options-private.h"
 #include "canopy-vendor-library-private.h"
+#include "canopy-vendor-wait-private.h"
 
 /**
  * CanopyNeoviBus:
@@ -40,7 +41,6 @@
  * only.
  */
 
-#define WAIT_SLICE_MS 100
 
 struct _CanopyNeoviBus
 {
@@ -55,8 +55,7 @@ struct _CanopyNeoviBus
   GModule              *module;
   CanopyNeoviApi        api;
   gpointer              device;
-  int                   stopping;
-  GMutex                read_mutex;
+  CanopyVendorReader    reader;
 
   /* Messages taken from the device, handed out one per recv. */
   CanopyIcsSpyMessage  *rx;
@@ -141,65 +140,44 @@ convert (CanopyNeoviBus            *self,
   return TRUE;
 }
 
+static CanopyVendorRead
+neovi_read (gpointer        driver,
+            guint           wait_ms,
+            CanopyMessage  *msg,
+            GError        **error)
+{
+  CanopyNeoviBus *self = driver;
+  int n = CANOPY_ICS_MAX_MESSAGES, errors = 0, r;
+
+  /* What an earlier call took from the device comes first. */
+  while (self->rx_pos < self->rx_len)
+    if (convert (self, &self->rx[self->rx_pos++], msg))
+      return CANOPY_VENDOR_READ_FRAME;
+
+  r = self->api.wait_for_rx (self->device, wait_ms);
+  if (r == 0)
+    return CANOPY_VENDOR_READ_NONE;
+  if (r < 0 || self->api.get_messages (self->device, self->rx, &n, &errors) != 1)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
+                   "neoVI %d: the device stopped answering", self->serial);
+      return CANOPY_VENDOR_READ_FAILED;
+    }
+  self->rx_len = n;
+  self->rx_pos = 0;
+  while (self->rx_pos < self->rx_len)
+    if (convert (self, &self->rx[self->rx_pos++], msg))
+      return CANOPY_VENDOR_READ_FRAME;
+  return CANOPY_VENDOR_READ_NONE;
+}
+
 static gboolean
 canopy_neovi_bus_recv (CanopyBus      *bus,
                        CanopyMessage  *msg,
                        double          timeout,
                        GError        **error)
 {
-  CanopyNeoviBus *self = CANOPY_NEOVI_BUS (bus);
-  gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  gboolean ret = FALSE;
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-
-  g_mutex_lock (&self->read_mutex);
-  while (!ret && !g_atomic_int_get (&self->stopping))
-    {
-      guint wait_ms = WAIT_SLICE_MS;
-      int n = CANOPY_ICS_MAX_MESSAGES, errors = 0, r;
-
-      while (!ret && self->rx_pos < self->rx_len)
-        ret = convert (self, &self->rx[self->rx_pos++], msg);
-      if (ret)
-        break;
-
-      if (deadline >= 0)
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
-
-          wait_ms = left <= 0 ? 0 : MIN (WAIT_SLICE_MS, (left + 999) / 1000);
-        }
-
-      r = self->api.wait_for_rx (self->device, wait_ms);
-      if (r < 0)
-        {
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
-                       "neoVI %d: the device stopped answering", self->serial);
-          break;
-        }
-      if (r == 0)
-        {
-          if (deadline >= 0 && g_get_monotonic_time () >= deadline)
-            break;
-          continue;
-        }
-
-      if (self->api.get_messages (self->device, self->rx, &n, &errors) != 1)
-        {
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
-                       "neoVI %d: reading messages failed", self->serial);
-          break;
-        }
-      self->rx_len = n;
-      self->rx_pos = 0;
-    }
-  g_mutex_unlock (&self->read_mutex);
-
-  if (!ret && g_atomic_int_get (&self->stopping) && (error == NULL || *error == NULL))
-    _canopy_bus_check_open (bus, error);
-  return ret;
+  return _canopy_vendor_reader_recv (&CANOPY_NEOVI_BUS (bus)->reader, bus, neovi_read, msg, timeout, error);
 }
 
 static gboolean
@@ -238,8 +216,9 @@ canopy_neovi_bus_send (CanopyBus            *bus,
 }
 
 static void
-close_device (CanopyNeoviBus *self)
+close_device (gpointer driver)
 {
+  CanopyNeoviBus *self = driver;
   int errors = 0;
 
   if (self->device == NULL)
@@ -252,12 +231,7 @@ close_device (CanopyNeoviBus *self)
 static void
 canopy_neovi_bus_shutdown (CanopyBus *bus)
 {
-  CanopyNeoviBus *self = CANOPY_NEOVI_BUS (bus);
-
-  g_atomic_int_set (&self->stopping, TRUE);
-  g_mutex_lock (&self->read_mutex);
-  close_device (self);
-  g_mutex_unlock (&self->read_mutex);
+  _canopy_vendor_reader_shutdown (&CANOPY_NEOVI_BUS (bus)->reader, close_device, bus);
 }
 
 static gboolean
@@ -367,7 +341,7 @@ canopy_neovi_bus_finalize (GObject *object)
   CanopyNeoviBus *self = CANOPY_NEOVI_BUS (object);
 
   close_device (self);
-  g_mutex_clear (&self->read_mutex);
+  _canopy_vendor_reader_clear (&self->reader);
   g_free (self->rx);
   g_free (self->library_path);
 
@@ -444,7 +418,7 @@ canopy_neovi_bus_class_init (CanopyNeoviBusClass *klass)
 static void
 canopy_neovi_bus_init (CanopyNeoviBus *self)
 {
-  g_mutex_init (&self->read_mutex);
+  _canopy_vendor_reader_init (&self->reader);
   self->network = CANOPY_ICS_NETID_HSCAN;
 }
 

@@ -19,6 +19,7 @@
 #include "canopy-nican-bus-private.h"
 #include "canopy-options-private.h"
 #include "canopy-vendor-library-private.h"
+#include "canopy-vendor-wait-private.h"
 
 /**
  * CanopyNicanBus:
@@ -39,7 +40,6 @@
  */
 
 #define DEFAULT_BITRATE 500000
-#define WAIT_SLICE_MS   100
 #define QUEUE_LENGTH    1024
 /* 100 ns intervals between 1601-01-01 and 1970-01-01 */
 #define FILETIME_UNIX_EPOCH G_GUINT64_CONSTANT (116444736000000000)
@@ -57,8 +57,7 @@ struct _CanopyNicanBus
   CanopyNicanApi        api;
   CanopyNicanObjHandle  handle;
   gboolean              open;
-  int                   stopping;
-  GMutex                read_mutex;
+  CanopyVendorReader    reader;
 };
 
 struct _CanopyNicanBusClass
@@ -101,79 +100,56 @@ set_nican_error (CanopyNicanBus     *self,
                *text ? text : "unknown error", status);
 }
 
+static CanopyVendorRead
+nican_read (gpointer        driver,
+            guint           wait_ms,
+            CanopyMessage  *msg,
+            GError        **error)
+{
+  CanopyNicanBus *self = driver;
+  CanopyNicanRxFrame frame;
+  CanopyNicanStatus status;
+  guint32 state = 0;
+  gboolean extended;
+
+  status = self->api.wait_for_state (self->handle, CANOPY_NICAN_ST_READ_AVAIL, wait_ms, &state);
+  if (status == CANOPY_NICAN_ERR_TIMEOUT)
+    return CANOPY_VENDOR_READ_NONE;
+  if (status >= 0)
+    status = self->api.read (self->handle, sizeof frame, &frame);
+  if (status < 0)
+    {
+      set_nican_error (self, error, CANOPY_ERROR_CONNECTION_LOST, "reading failed", status);
+      return CANOPY_VENDOR_READ_FAILED;
+    }
+
+  memset (msg, 0, sizeof *msg);
+  msg->channel = CANOPY_CHANNEL_NONE;
+  msg->timestamp_ns = frame.timestamp > FILETIME_UNIX_EPOCH ? (gint64) (frame.timestamp - FILETIME_UNIX_EPOCH) * 100 : 0;
+  if (frame.frame_type == CANOPY_NICAN_FRMTYPE_COMM_ERR)
+    {
+      _canopy_error_frame_init (msg, CANOPY_ERROR_CLASS_PROTOCOL | CANOPY_ERROR_CLASS_BUS_ERROR, 0,
+                                msg->timestamp_ns);
+      return CANOPY_VENDOR_READ_FRAME;
+    }
+
+  extended = (frame.arbitration_id & CANOPY_NICAN_FL_CAN_ARBID_XTD) != 0;
+  msg->arbitration_id = frame.arbitration_id & (extended ? 0x1FFFFFFFu : 0x7FFu);
+  msg->flags = (extended ? CANOPY_MESSAGE_EXTENDED : 0) |
+               (frame.frame_type == CANOPY_NICAN_FRMTYPE_REMOTE ? CANOPY_MESSAGE_REMOTE : 0);
+  msg->dlc = MIN (frame.data_length, 8);
+  if (frame.frame_type == CANOPY_NICAN_FRMTYPE_DATA)
+    memcpy (msg->data, frame.data, msg->dlc);
+  return CANOPY_VENDOR_READ_FRAME;
+}
+
 static gboolean
 canopy_nican_bus_recv (CanopyBus      *bus,
                        CanopyMessage  *msg,
                        double          timeout,
                        GError        **error)
 {
-  CanopyNicanBus *self = CANOPY_NICAN_BUS (bus);
-  gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  gboolean ret = FALSE;
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-
-  g_mutex_lock (&self->read_mutex);
-  while (!g_atomic_int_get (&self->stopping))
-    {
-      CanopyNicanRxFrame frame;
-      CanopyNicanStatus status;
-      guint32 state = 0, wait_ms = WAIT_SLICE_MS;
-
-      if (deadline >= 0)
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
-
-          wait_ms = left <= 0 ? 0 : MIN (WAIT_SLICE_MS, (left + 999) / 1000);
-        }
-
-      status = self->api.wait_for_state (self->handle, CANOPY_NICAN_ST_READ_AVAIL, wait_ms, &state);
-      if (status == CANOPY_NICAN_ERR_TIMEOUT)
-        {
-          if (deadline >= 0 && g_get_monotonic_time () >= deadline)
-            break;
-          continue;
-        }
-      if (status < 0)
-        {
-          set_nican_error (self, error, CANOPY_ERROR_CONNECTION_LOST, "waiting for frames failed", status);
-          break;
-        }
-
-      status = self->api.read (self->handle, sizeof frame, &frame);
-      if (status < 0)
-        {
-          set_nican_error (self, error, CANOPY_ERROR_CONNECTION_LOST, "reading failed", status);
-          break;
-        }
-
-      memset (msg, 0, sizeof *msg);
-      msg->channel = CANOPY_CHANNEL_NONE;
-      msg->timestamp_ns = frame.timestamp > FILETIME_UNIX_EPOCH
-                          ? (gint64) (frame.timestamp - FILETIME_UNIX_EPOCH) * 100 : 0;
-      if (frame.frame_type == CANOPY_NICAN_FRMTYPE_COMM_ERR)
-        _canopy_error_frame_init (msg, CANOPY_ERROR_CLASS_PROTOCOL | CANOPY_ERROR_CLASS_BUS_ERROR, 0,
-                                  msg->timestamp_ns);
-      else
-        {
-          gboolean extended = (frame.arbitration_id & CANOPY_NICAN_FL_CAN_ARBID_XTD) != 0;
-
-          msg->arbitration_id = frame.arbitration_id & (extended ? 0x1FFFFFFFu : 0x7FFu);
-          msg->flags = (extended ? CANOPY_MESSAGE_EXTENDED : 0) |
-                       (frame.frame_type == CANOPY_NICAN_FRMTYPE_REMOTE ? CANOPY_MESSAGE_REMOTE : 0);
-          msg->dlc = MIN (frame.data_length, 8);
-          if (frame.frame_type == CANOPY_NICAN_FRMTYPE_DATA)
-            memcpy (msg->data, frame.data, msg->dlc);
-        }
-      ret = TRUE;
-      break;
-    }
-  g_mutex_unlock (&self->read_mutex);
-
-  if (!ret && g_atomic_int_get (&self->stopping) && (error == NULL || *error == NULL))
-    _canopy_bus_check_open (bus, error);
-  return ret;
+  return _canopy_vendor_reader_recv (&CANOPY_NICAN_BUS (bus)->reader, bus, nican_read, msg, timeout, error);
 }
 
 static gboolean
@@ -212,19 +188,22 @@ canopy_nican_bus_send (CanopyBus            *bus,
 }
 
 static void
-canopy_nican_bus_shutdown (CanopyBus *bus)
+nican_close (gpointer driver)
 {
-  CanopyNicanBus *self = CANOPY_NICAN_BUS (bus);
+  CanopyNicanBus *self = driver;
 
-  g_atomic_int_set (&self->stopping, TRUE);
-  g_mutex_lock (&self->read_mutex);
   if (self->open)
     {
       self->api.action (self->handle, CANOPY_NICAN_OP_STOP, 0);
       self->api.close_object (self->handle);
     }
   self->open = FALSE;
-  g_mutex_unlock (&self->read_mutex);
+}
+
+static void
+canopy_nican_bus_shutdown (CanopyBus *bus)
+{
+  _canopy_vendor_reader_shutdown (&CANOPY_NICAN_BUS (bus)->reader, nican_close, bus);
 }
 
 static gboolean
@@ -316,7 +295,7 @@ canopy_nican_bus_finalize (GObject *object)
 
   if (self->open)
     self->api.close_object (self->handle);
-  g_mutex_clear (&self->read_mutex);
+  _canopy_vendor_reader_clear (&self->reader);
   g_free (self->channel);
   g_free (self->library_path);
 
@@ -396,7 +375,7 @@ canopy_nican_bus_class_init (CanopyNicanBusClass *klass)
 static void
 canopy_nican_bus_init (CanopyNicanBus *self)
 {
-  g_mutex_init (&self->read_mutex);
+  _canopy_vendor_reader_init (&self->reader);
   self->channel = g_strdup ("CAN0");
   self->log_errors = TRUE;
 }

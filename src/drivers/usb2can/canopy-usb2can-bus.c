@@ -40,7 +40,6 @@
  */
 
 #define DEFAULT_BITRATE 500000
-#define WAIT_SLICE_MS   100
 
 struct _CanopyUsb2canBus
 {
@@ -55,8 +54,7 @@ struct _CanopyUsb2canBus
   CanopyUsb2canApi    api;
   gint32              handle;
   gboolean            open;
-  int                 stopping;
-  GMutex              read_mutex;
+  CanopyVendorReader  reader;
 
   CanopyVendorClock   clock;    /* microseconds */
 };
@@ -118,69 +116,53 @@ status_error_frame (CanopyUsb2canBus *self,
   _canopy_error_frame_init (msg, classes, controller, timestamp_ns);
 }
 
+static CanopyVendorRead
+usb2can_read (gpointer        driver,
+              guint           wait_ms,
+              CanopyMessage  *msg,
+              GError        **error)
+{
+  CanopyUsb2canBus *self = driver;
+  CanopyCanalMsg m = { 0 };
+  gint64 timestamp_ns;
+  gint32 result;
+
+  result = self->api.blocking_receive (self->handle, &m, wait_ms);
+  if (result == CANOPY_CANAL_ERROR_TIMEOUT || result == CANOPY_CANAL_ERROR_FIFO_EMPTY ||
+      result == CANOPY_CANAL_ERROR_RCV_EMPTY)
+    return CANOPY_VENDOR_READ_NONE;
+  if (result != CANOPY_CANAL_ERROR_SUCCESS)
+    {
+      set_canal_error (self, error, "reading failed", result);
+      return CANOPY_VENDOR_READ_FAILED;
+    }
+
+  timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, m.timestamp);
+  memset (msg, 0, sizeof *msg);
+  msg->channel = CANOPY_CHANNEL_NONE;
+  msg->timestamp_ns = timestamp_ns;
+  if (m.flags & CANOPY_CANAL_IDFLAG_STATUS)
+    {
+      status_error_frame (self, timestamp_ns, msg);
+      return CANOPY_VENDOR_READ_FRAME;
+    }
+
+  msg->arbitration_id = m.id & ((m.flags & CANOPY_CANAL_IDFLAG_EXTENDED) ? 0x1FFFFFFFu : 0x7FFu);
+  msg->flags = ((m.flags & CANOPY_CANAL_IDFLAG_EXTENDED) ? CANOPY_MESSAGE_EXTENDED : 0) |
+               ((m.flags & CANOPY_CANAL_IDFLAG_RTR) ? CANOPY_MESSAGE_REMOTE : 0);
+  msg->dlc = MIN (m.size_data, 8);
+  if (!(m.flags & CANOPY_CANAL_IDFLAG_RTR))
+    memcpy (msg->data, m.data, msg->dlc);
+  return CANOPY_VENDOR_READ_FRAME;
+}
+
 static gboolean
 canopy_usb2can_bus_recv (CanopyBus      *bus,
                          CanopyMessage  *msg,
                          double          timeout,
                          GError        **error)
 {
-  CanopyUsb2canBus *self = CANOPY_USB2CAN_BUS (bus);
-  gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  gboolean ret = FALSE;
-
-  if (!_canopy_bus_check_open (bus, error))
-    return FALSE;
-
-  g_mutex_lock (&self->read_mutex);
-  while (!g_atomic_int_get (&self->stopping))
-    {
-      CanopyCanalMsg m = { 0 };
-      guint32 wait_ms = WAIT_SLICE_MS;
-      gint32 result;
-
-      if (deadline >= 0)
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
-
-          wait_ms = left <= 0 ? 0 : MIN (WAIT_SLICE_MS, (left + 999) / 1000);
-        }
-
-      result = self->api.blocking_receive (self->handle, &m, wait_ms);
-      if (result == CANOPY_CANAL_ERROR_SUCCESS)
-        {
-          gint64 timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, m.timestamp);
-
-          memset (msg, 0, sizeof *msg);
-          msg->channel = CANOPY_CHANNEL_NONE;
-          msg->timestamp_ns = timestamp_ns;
-          if (m.flags & CANOPY_CANAL_IDFLAG_STATUS)
-            status_error_frame (self, timestamp_ns, msg);
-          else
-            {
-              msg->arbitration_id = m.id & ((m.flags & CANOPY_CANAL_IDFLAG_EXTENDED) ? 0x1FFFFFFFu : 0x7FFu);
-              msg->flags = ((m.flags & CANOPY_CANAL_IDFLAG_EXTENDED) ? CANOPY_MESSAGE_EXTENDED : 0) |
-                           ((m.flags & CANOPY_CANAL_IDFLAG_RTR) ? CANOPY_MESSAGE_REMOTE : 0);
-              msg->dlc = MIN (m.size_data, 8);
-              if (!(m.flags & CANOPY_CANAL_IDFLAG_RTR))
-                memcpy (msg->data, m.data, msg->dlc);
-            }
-          ret = TRUE;
-          break;
-        }
-      if (result != CANOPY_CANAL_ERROR_TIMEOUT && result != CANOPY_CANAL_ERROR_FIFO_EMPTY &&
-          result != CANOPY_CANAL_ERROR_RCV_EMPTY)
-        {
-          set_canal_error (self, error, "reading failed", result);
-          break;
-        }
-      if (deadline >= 0 && g_get_monotonic_time () >= deadline)
-        break;
-    }
-  g_mutex_unlock (&self->read_mutex);
-
-  if (!ret && g_atomic_int_get (&self->stopping) && (error == NULL || *error == NULL))
-    _canopy_bus_check_open (bus, error);
-  return ret;
+  return _canopy_vendor_reader_recv (&CANOPY_USB2CAN_BUS (bus)->reader, bus, usb2can_read, msg, timeout, error);
 }
 
 static gboolean
@@ -230,16 +212,19 @@ canopy_usb2can_bus_send (CanopyBus            *bus,
 }
 
 static void
-canopy_usb2can_bus_shutdown (CanopyBus *bus)
+usb2can_close (gpointer driver)
 {
-  CanopyUsb2canBus *self = CANOPY_USB2CAN_BUS (bus);
+  CanopyUsb2canBus *self = driver;
 
-  g_atomic_int_set (&self->stopping, TRUE);
-  g_mutex_lock (&self->read_mutex);
   if (self->open)
     self->api.close (self->handle);
   self->open = FALSE;
-  g_mutex_unlock (&self->read_mutex);
+}
+
+static void
+canopy_usb2can_bus_shutdown (CanopyBus *bus)
+{
+  _canopy_vendor_reader_shutdown (&CANOPY_USB2CAN_BUS (bus)->reader, usb2can_close, bus);
 }
 
 static void
@@ -343,7 +328,7 @@ canopy_usb2can_bus_finalize (GObject *object)
 
   if (self->open)
     self->api.close (self->handle);
-  g_mutex_clear (&self->read_mutex);
+  _canopy_vendor_reader_clear (&self->reader);
   g_free (self->serial);
   g_free (self->library_path);
 
@@ -422,7 +407,7 @@ canopy_usb2can_bus_class_init (CanopyUsb2canBusClass *klass)
 static void
 canopy_usb2can_bus_init (CanopyUsb2canBus *self)
 {
-  g_mutex_init (&self->read_mutex);
+  _canopy_vendor_reader_init (&self->reader);
   _canopy_vendor_clock_init (&self->clock, 1000.0);
 }
 

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "canopy-bus.h"
+
 G_BEGIN_DECLS
 
 /* Waiting on a vendor library's receive notification — a file descriptor
@@ -57,5 +59,44 @@ void   _canopy_vendor_clock_anchor  (CanopyVendorClock *clock,
                                      guint32            ticks_now);
 gint64 _canopy_vendor_clock_unix_ns (CanopyVendorClock *clock,
                                      guint32            ticks);
+
+/* The receive loop of the drivers whose library has a blocking read with a
+ * timeout (canReadWait, CanalBlockingReceive, ncWaitForState,
+ * canChannelReadMessage, icsneoWaitForRxMessagesWithTimeOut): one reader
+ * at a time, waiting in slices of at most CANOPY_VENDOR_WAIT_SLICE_MS so
+ * that shutdown() never waits long for it. */
+#define CANOPY_VENDOR_WAIT_SLICE_MS 100
+
+typedef enum
+{
+  CANOPY_VENDOR_READ_FRAME,    /* @msg is set */
+  CANOPY_VENDOR_READ_NONE,     /* nothing within @wait_ms */
+  CANOPY_VENDOR_READ_FAILED,   /* @error is set */
+} CanopyVendorRead;
+
+typedef CanopyVendorRead (*CanopyVendorReadFunc) (gpointer        driver,
+                                                  guint           wait_ms,
+                                                  CanopyMessage  *msg,
+                                                  GError        **error);
+
+typedef struct
+{
+  GMutex mutex;
+  int    stopping;
+} CanopyVendorReader;
+
+void     _canopy_vendor_reader_init     (CanopyVendorReader    *reader);
+void     _canopy_vendor_reader_clear    (CanopyVendorReader    *reader);
+gboolean _canopy_vendor_reader_recv     (CanopyVendorReader    *reader,
+                                         CanopyBus             *bus,
+                                         CanopyVendorReadFunc   read,
+                                         CanopyMessage         *msg,
+                                         double                 timeout,
+                                         GError               **error);
+/* Stops readers, then runs @close (the library's close calls) while no
+ * reader is inside the library. */
+void     _canopy_vendor_reader_shutdown (CanopyVendorReader    *reader,
+                                         void                 (*close) (gpointer driver),
+                                         gpointer               driver);
 
 G_END_DECLS

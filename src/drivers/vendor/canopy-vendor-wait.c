@@ -22,6 +22,7 @@
 
 #include "canopy-error.h"
 
+#include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
 
 #include "canopy-vendor-wait-private.h"
@@ -203,4 +204,76 @@ _canopy_vendor_clock_unix_ns (CanopyVendorClock *clock,
     clock->wraps++;
   clock->last = ticks;
   return clock->offset_ns + (gint64) (((double) (clock->wraps << 32) + ticks) * clock->tick_ns);
+}
+
+void
+_canopy_vendor_reader_init (CanopyVendorReader *reader)
+{
+  g_mutex_init (&reader->mutex);
+  reader->stopping = FALSE;
+}
+
+void
+_canopy_vendor_reader_clear (CanopyVendorReader *reader)
+{
+  g_mutex_clear (&reader->mutex);
+}
+
+gboolean
+_canopy_vendor_reader_recv (CanopyVendorReader    *reader,
+                            CanopyBus             *bus,
+                            CanopyVendorReadFunc   read,
+                            CanopyMessage         *msg,
+                            double                 timeout,
+                            GError               **error)
+{
+  gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
+  GError *local_error = NULL;
+  gboolean ret = FALSE;
+
+  if (!_canopy_bus_check_open (bus, error))
+    return FALSE;
+
+  g_mutex_lock (&reader->mutex);
+  while (!g_atomic_int_get (&reader->stopping))
+    {
+      guint wait_ms = CANOPY_VENDOR_WAIT_SLICE_MS;
+      CanopyVendorRead result;
+
+      if (deadline >= 0)
+        {
+          gint64 left = deadline - g_get_monotonic_time ();
+
+          wait_ms = left <= 0 ? 0 : MIN (CANOPY_VENDOR_WAIT_SLICE_MS, (left + 999) / 1000);
+        }
+
+      result = read (bus, wait_ms, msg, &local_error);
+      if (result == CANOPY_VENDOR_READ_FRAME)
+        {
+          ret = TRUE;
+          break;
+        }
+      if (result == CANOPY_VENDOR_READ_FAILED)
+        break;
+      if (deadline >= 0 && g_get_monotonic_time () >= deadline)
+        break;
+    }
+  g_mutex_unlock (&reader->mutex);
+
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  else if (!ret && g_atomic_int_get (&reader->stopping))
+    _canopy_bus_check_open (bus, error);
+  return ret;
+}
+
+void
+_canopy_vendor_reader_shutdown (CanopyVendorReader  *reader,
+                                void               (*close) (gpointer driver),
+                                gpointer             driver)
+{
+  g_atomic_int_set (&reader->stopping, TRUE);
+  g_mutex_lock (&reader->mutex);
+  close (driver);
+  g_mutex_unlock (&reader->mutex);
 }
