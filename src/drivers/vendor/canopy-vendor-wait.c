@@ -9,9 +9,7 @@
 
 #include <glib.h>
 
-#ifdef G_OS_WIN32
-# include <windows.h>
-#else
+#ifndef G_OS_WIN32
 # include <errno.h>
 # include <fcntl.h>
 # include <time.h>
@@ -26,6 +24,12 @@
 #include "canopy-clock-private.h"
 
 #include "canopy-vendor-wait-private.h"
+
+#ifdef G_OS_WIN32
+/* After our headers: windows.h defines `interface`, a parameter name. */
+# include <windows.h>
+# undef interface
+#endif
 
 #ifdef G_OS_WIN32
 
