@@ -131,6 +131,38 @@ test_extended (void)
   g_assert_true (canopy_message_equal (&msg, &out.msgs[0]));
 }
 
+/* Random bytes never stop the decoder; a frame after them is found. */
+static void
+test_random (void)
+{
+  for (guint round = 0; round < 200; round++)
+    {
+      guint8 noise[512];
+      CanopySerialDecoder decoder;
+      Collected out = { 0 };
+
+      for (guint i = 0; i < sizeof noise; i++)
+        noise[i] = g_test_rand_int_range (0, 256);
+      _canopy_serial_decoder_init (&decoder);
+      for (gsize pos = 0; pos < sizeof noise;)
+        {
+          CanopyMessage msg;
+          guint32 stamp;
+          gsize consumed = 0, skipped;
+
+          _canopy_serial_decoder_feed (&decoder, noise + pos, sizeof noise - pos, &consumed, &msg, &stamp, &skipped);
+          g_assert_cmpuint (consumed, <=, sizeof noise - pos);
+          pos += consumed;
+        }
+      /* Twice: the first may complete a frame begun by the noise. */
+      feed_all (&decoder, pycan_frame, sizeof pycan_frame, &out);
+      feed_all (&decoder, pycan_frame, sizeof pycan_frame, &out);
+      g_assert_cmpuint (out.n, >=, 1);
+      g_assert_cmphex (out.msgs[out.n - 1].arbitration_id, ==, 0x123);
+      g_assert_cmphex (out.msgs[out.n - 1].data[2], ==, 0x33);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -141,6 +173,7 @@ main (int   argc,
   g_test_add_func ("/serial/codec/encode-reference", test_encode_reference);
   g_test_add_func ("/serial/codec/resync", test_resync);
   g_test_add_func ("/serial/codec/extended", test_extended);
+  g_test_add_func ("/serial/codec/random", test_random);
 
   return g_test_run ();
 }

@@ -242,6 +242,44 @@ test_encode_commands (void)
   g_assert_cmpuint (_canopy_slcan_encode_frame (buf, &msg), ==, 0);
 }
 
+/* Random bytes, fed in random pieces: the decoder always moves on, never
+ * reads past its buffer, and decodes a valid line that follows. */
+static void
+test_random (void)
+{
+  for (guint round = 0; round < 200; round++)
+    {
+      guint8 noise[512];
+      CanopySlcanDecoder decoder;
+      Collected out = { 0 };
+      gsize pos = 0;
+
+      for (guint i = 0; i < sizeof noise; i++)
+        noise[i] = g_test_rand_int_range (0, 256);
+      _canopy_slcan_decoder_init (&decoder);
+      while (pos < sizeof noise)
+        {
+          gsize piece = MIN ((gsize) g_test_rand_int_range (1, 64), sizeof noise - pos);
+          CanopySlcanLine line;
+
+          while (piece > 0)
+            {
+              gsize consumed = 0;
+
+              _canopy_slcan_decoder_feed (&decoder, noise + pos, piece, &consumed, &line);
+              g_assert_cmpuint (consumed, >, 0);
+              g_assert_cmpuint (consumed, <=, piece);
+              pos += consumed;
+              piece -= consumed;
+            }
+        }
+      /* A line end resynchronises; the next frame is whole. */
+      feed_all (&decoder, "\rt1231AB\r", 10, &out);
+      g_assert_cmpint (out.results[out.n - 1], ==, CANOPY_SLCAN_FRAME);
+      g_assert_cmphex (out.lines[out.n - 1].msg.data[0], ==, 0xAB);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +293,7 @@ main (int   argc,
   g_test_add_func ("/slcan/codec/split", test_split);
   g_test_add_func ("/slcan/codec/encode-round-trip", test_encode_round_trip);
   g_test_add_func ("/slcan/codec/encode-commands", test_encode_commands);
+  g_test_add_func ("/slcan/codec/random", test_random);
 
   return g_test_run ();
 }

@@ -184,6 +184,40 @@ test_encode (void)
   g_assert_cmpstr (buf, ==, "< hi >");
 }
 
+/* Random text never stops the decoder; an element after it is found. */
+static void
+test_random (void)
+{
+  static const char alphabet[] = "<> frame send error 0123456789ABCDEFabcdef.\n";
+
+  for (guint round = 0; round < 200; round++)
+    {
+      char noise[512];
+      CanopySocketcandDecoder decoder;
+      Collected out = { 0 };
+      static const char frame[] = "< frame 321 1.5 C0FFEE >";
+
+      for (guint i = 0; i < sizeof noise; i++)
+        noise[i] = g_test_rand_bit () ? alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)]
+                                      : g_test_rand_int_range (0, 256);
+      _canopy_socketcand_decoder_init (&decoder);
+      for (gsize pos = 0; pos < sizeof noise;)
+        {
+          CanopySocketcandElement element;
+          gsize consumed = 0;
+
+          _canopy_socketcand_decoder_feed (&decoder, (const guint8 *) noise + pos, sizeof noise - pos,
+                                           &consumed, &element);
+          g_assert_cmpuint (consumed, <=, sizeof noise - pos);
+          pos += consumed;
+        }
+      feed_all (&decoder, frame, strlen (frame), &out);
+      g_assert_cmpuint (out.n, >=, 1);
+      g_assert_cmpint (out.results[out.n - 1], ==, CANOPY_SOCKETCAND_FRAME);
+      g_assert_cmphex (out.elements[out.n - 1].msg.arbitration_id, ==, 0x321);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +227,7 @@ main (int   argc,
   g_test_add_func ("/socketcand/codec/session", test_session);
   g_test_add_func ("/socketcand/codec/garbage", test_garbage);
   g_test_add_func ("/socketcand/codec/encode", test_encode);
+  g_test_add_func ("/socketcand/codec/random", test_random);
 
   return g_test_run ();
 }
