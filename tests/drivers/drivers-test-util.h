@@ -46,6 +46,21 @@ drivers_test_blocked_recv (gpointer bus)
   return error;
 }
 
+/* A reader blocked in recv() on another thread wakes when @bus is shut
+ * down, with %CANOPY_ERROR_SHUT_DOWN. */
+static inline void
+drivers_test_assert_shutdown_wakes_reader (CanopyBus *bus)
+{
+  GThread *thread = g_thread_new ("recv", drivers_test_blocked_recv, bus);
+  GError *error;
+
+  g_usleep (G_USEC_PER_SEC / 10);
+  canopy_bus_shutdown (bus);
+  error = g_thread_join (thread);
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN);
+  g_error_free (error);
+}
+
 /* @a sends 100 standard, extended and remote frames of every length; @b
  * receives each intact and in order, stamped now in Unix time. */
 static inline void
