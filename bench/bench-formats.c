@@ -29,7 +29,6 @@
 # include <psapi.h>  /* K32GetProcessMemoryInfo (kernel32) from Windows 7 on */
 #endif
 
-#include "canopy-formats-private.h"
 #include "bench-blf-limits.h"
 
 typedef struct
@@ -288,8 +287,7 @@ main (int   argc,
   g_autofree char *n_text = NULL;
   gint64 n = 1000000;
   gboolean no_python = FALSE;
-  const CanopyFormatInfo *formats;
-  guint n_formats;
+  g_autoptr(GListModel) formats = NULL;
   GOptionEntry entries[] = {
     { "frames", 'n', 0, G_OPTION_ARG_INT64, &n, "Frames per file (default 1000000)", "N" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &only, "Only this format (asc, blf, …)", "NAME" },
@@ -338,23 +336,25 @@ main (int   argc,
   printf ("%-22s %11s %11s %11s %11s %9s %8s %9s\n",
           "format", "fr/s", "fr/s", "fr/cpu-s", "fr/cpu-s", "bytes/fr", "RSS MiB", "read");
 
-  formats = _canopy_formats_get (&n_formats);
+  formats = canopy_log_format_list ();
 
-  for (guint i = 0; i < n_formats; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (formats); i++)
     {
-      const CanopyFormatInfo *info = &formats[i];
+      g_autoptr(CanopyLogFormat) format = g_list_model_get_item (formats, i);
+      const char *extension = canopy_log_format_get_extensions (format)[0];
+      gboolean compressible = canopy_log_format_get_compressible (format);
 
-      if (info->open_writer == NULL || info->open_reader == NULL)
+      if (!canopy_log_format_get_can_write (format) || !canopy_log_format_get_can_read (format))
         continue;
-      if (only != NULL && strcmp (only, info->name) != 0)
+      if (only != NULL && strcmp (only, canopy_log_format_get_name (format)) != 0)
         continue;
 
-      for (guint gz = 0; gz < (info->text ? 2 : 1); gz++)
+      for (guint gz = 0; gz < (compressible ? 2 : 1); gz++)
         {
-          g_autofree char *name = g_strconcat ("bench", info->extensions[0], gz ? ".gz" : "", NULL);
+          g_autofree char *name = g_strconcat ("bench", extension, gz ? ".gz" : "", NULL);
           g_autofree char *path = g_build_filename (dir, name, NULL);
-          g_autofree char *label = g_strdup_printf ("%s%s", info->name, gz ? ".gz" : "");
-          g_autofree char *py_label = g_strdup_printf ("  python3-can %s", info->name);
+          g_autofree char *label = g_strdup_printf ("%s%s", canopy_log_format_get_name (format), gz ? ".gz" : "");
+          g_autofree char *py_label = g_strdup_printf ("  python3-can %s", canopy_log_format_get_name (format));
           const char *child_argv[] = { self, "--child", path, "-n", n_text, NULL };
           Result ours;
           Result py;
@@ -366,7 +366,7 @@ main (int   argc,
           if (!gz && !no_python)
             {
               g_autofree char *script = g_build_filename (BENCH_SOURCE_DIR, "bench_formats_pythoncan.py", NULL);
-              g_autofree char *py_path = g_strdup_printf ("%s/python%s", dir, info->extensions[0]);
+              g_autofree char *py_path = g_strdup_printf ("%s/python%s", dir, extension);
               const char *py_argv[] = { "/usr/bin/python3", script, n_text, py_path, NULL };
 
               fflush (stdout);
@@ -376,7 +376,7 @@ main (int   argc,
                 g_unlink (py_path);
             }
 
-          if (strcmp (info->name, "blf") == 0 && !gz)
+          if (strcmp (canopy_log_format_get_name (format), "blf") == 0 && !gz)
             blf_path = g_strdup (path);
           else if (keep == NULL)
             g_unlink (path);

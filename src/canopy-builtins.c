@@ -7,6 +7,8 @@
 
 #include "canopy-interface-info-private.h"
 
+#include "canopy-formats-private.h"
+
 #include "canopy-ixxat-bus-private.h"
 #include "canopy-kvaser-bus-private.h"
 #include "canopy-neovi-bus-private.h"
@@ -29,15 +31,6 @@
  * src/drivers/ and one line here; adding a format, a file pair under
  * src/formats/ and one line here. */
 
-#ifndef HAVE_SOCKETCAN
-static void
-register_unavailable (const char *name,
-                      const char *description,
-                      const char *requirement)
-{
-  _canopy_interface_register (name, NULL, G_TYPE_INVALID, description, requirement);
-}
-#endif
 
 void
 _canopy_builtins_ensure_registered (void)
@@ -52,7 +45,13 @@ _canopy_builtins_ensure_registered (void)
 #ifdef HAVE_SOCKETCAN
   _canopy_socketcan_bus_register ();
 #else
-  register_unavailable ("socketcan", "Linux SocketCAN", "Linux with a CAN network interface");
+  {
+    /* The same names as on Linux, so that a config file reads alike. */
+    static const char * const socketcan_aliases[] = { "socketcan_native", "socketcan_ctypes", NULL };
+
+    _canopy_interface_register ("socketcan", socketcan_aliases, G_TYPE_INVALID,
+                                "Linux SocketCAN", "Linux with a CAN network interface");
+  }
 #endif
   _canopy_kvaser_bus_register ();
   _canopy_serial_bus_register ();
@@ -64,6 +63,15 @@ _canopy_builtins_ensure_registered (void)
   _canopy_neovi_bus_register ();
   _canopy_remote_bus_register ();
   _canopy_socketcand_bus_register ();
+
+  /* Log formats: the first whose extension matches a file name wins. */
+  _canopy_asc_format_register ();
+  _canopy_blf_format_register ();
+  _canopy_csv_format_register ();
+  _canopy_sqlite_format_register ();
+  _canopy_candump_format_register ();
+  _canopy_trc_format_register ();
+  _canopy_printer_format_register ();
 
   g_once_init_leave (&registered, 1);
 }

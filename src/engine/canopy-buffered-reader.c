@@ -8,6 +8,7 @@
 #include "canopy-buffered-reader.h"
 
 #include "canopy-message-queue-private.h"
+#include "canopy-notify-private.h"
 
 /**
  * CanopyBufferedReader:
@@ -23,6 +24,7 @@ struct _CanopyBufferedReader
   GObject            parent_instance;
   CanopyMessageQueue queue;
   guint              capacity;
+  CanopyNotifyQueue  *notify;
 };
 
 enum {
@@ -33,6 +35,8 @@ enum {
 };
 
 static void listener_iface_init (CanopyListenerInterface *iface);
+
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyBufferedReader, canopy_buffered_reader, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER, listener_iface_init))
@@ -45,7 +49,10 @@ canopy_buffered_reader_on_message_received (CanopyListener      *listener,
 {
   CanopyBufferedReader *self = CANOPY_BUFFERED_READER (listener);
 
-  _canopy_message_queue_push (&self->queue, msg);
+  /* Drops are the slow path already: each is marked, at most ten
+   * notifications a second go out. */
+  if G_UNLIKELY (!_canopy_message_queue_push (&self->queue, msg))
+    _canopy_notify_queue_add (self->notify, properties[PROP_DROPPED]);
 }
 
 static void
@@ -62,6 +69,18 @@ canopy_buffered_reader_constructed (GObject *object)
   G_OBJECT_CLASS (canopy_buffered_reader_parent_class)->constructed (object);
 
   _canopy_message_queue_init (&self->queue, self->capacity);
+  self->notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
+}
+
+static void
+canopy_buffered_reader_dispose (GObject *object)
+{
+  CanopyBufferedReader *self = CANOPY_BUFFERED_READER (object);
+
+  /* A notifier holds its listeners: nothing delivers frames by now. */
+  g_clear_pointer (&self->notify, _canopy_notify_queue_free);
+
+  G_OBJECT_CLASS (canopy_buffered_reader_parent_class)->dispose (object);
 }
 
 static void
@@ -122,6 +141,7 @@ canopy_buffered_reader_class_init (CanopyBufferedReaderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->constructed = canopy_buffered_reader_constructed;
+  object_class->dispose = canopy_buffered_reader_dispose;
   object_class->finalize = canopy_buffered_reader_finalize;
   object_class->get_property = canopy_buffered_reader_get_property;
   object_class->set_property = canopy_buffered_reader_set_property;

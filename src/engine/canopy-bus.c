@@ -16,6 +16,7 @@
 #include "canopy-bus-statistics-private.h"
 #include "canopy-clock-private.h"
 #include "canopy-interface-info-private.h"
+#include "canopy-notify-private.h"
 #include "canopy-options-private.h"
 
 
@@ -62,6 +63,12 @@ typedef struct
   guint               bitrate;
   guint               data_bitrate;
   CanopyBusRateWindow window;
+
+  /* :statistics notifies at most ten times a second, on the main context
+   * the bus was made on. statistics_pending is set from the frame paths at
+   * the first frame after a notification, so a frame costs one atomic read. */
+  CanopyNotifyQueue  *notify;
+  int                 statistics_pending;
 } CanopyBusPrivate;
 
 enum {
@@ -69,8 +76,11 @@ enum {
   PROP_CHANNEL_INFO,
   PROP_BITRATE,
   PROP_DATA_BITRATE,
+  PROP_STATISTICS,
   N_PROPS
 };
+
+#define STATISTICS_NOTIFY_INTERVAL_USEC (100 * 1000)
 
 static void initable_iface_init (GInitableIface *iface);
 
@@ -79,6 +89,33 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE (CanopyBus, canopy_bus, G_TYPE_OBJECT,
                                   G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init))
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+statistics_changed_slow (CanopyBus *self)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  if (g_atomic_int_compare_and_exchange (&priv->statistics_pending, FALSE, TRUE))
+    _canopy_notify_queue_add (priv->notify, properties[PROP_STATISTICS]);
+}
+
+static inline void
+statistics_changed (CanopyBus        *self,
+                    CanopyBusPrivate *priv)
+{
+  if G_UNLIKELY (!g_atomic_int_get (&priv->statistics_pending))
+    statistics_changed_slow (self);
+}
+
+/* On the bus's main context, just before :statistics is notified: the next
+ * frame arms the next notification. */
+static void
+statistics_flush (GObject *object)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (CANOPY_BUS (object));
+
+  g_atomic_int_set (&priv->statistics_pending, FALSE);
+}
 
 static gboolean
 canopy_bus_initable_init (GInitable     *initable,
@@ -134,9 +171,25 @@ initable_iface_init (GInitableIface *iface)
 }
 
 static void
+canopy_bus_constructed (GObject *object)
+{
+  CanopyBus *self = CANOPY_BUS (object);
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+
+  G_OBJECT_CLASS (canopy_bus_parent_class)->constructed (object);
+
+  priv->notify = _canopy_notify_queue_new (object, NULL, STATISTICS_NOTIFY_INTERVAL_USEC,
+                                           statistics_flush);
+}
+
+static void
 canopy_bus_dispose (GObject *object)
 {
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (CANOPY_BUS (object));
+
   canopy_bus_shutdown (CANOPY_BUS (object));
+  /* No frame path runs after shut-down: nothing adds to the queue now. */
+  g_clear_pointer (&priv->notify, _canopy_notify_queue_free);
 
   G_OBJECT_CLASS (canopy_bus_parent_class)->dispose (object);
 }
@@ -179,6 +232,10 @@ canopy_bus_get_property (GObject    *object,
       g_value_set_uint (value, canopy_bus_get_data_bitrate (self));
       break;
 
+    case PROP_STATISTICS:
+      g_value_take_boxed (value, canopy_bus_get_statistics (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -212,6 +269,7 @@ canopy_bus_class_init (CanopyBusClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = canopy_bus_constructed;
   object_class->dispose = canopy_bus_dispose;
   object_class->finalize = canopy_bus_finalize;
   object_class->get_property = canopy_bus_get_property;
@@ -250,6 +308,18 @@ canopy_bus_class_init (CanopyBusClass *klass)
     g_param_spec_uint ("data-bitrate", NULL, NULL,
                        0, G_MAXUINT32, 0,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyBus:statistics:
+   *
+   * A snapshot of the statistics, as [method@Canopy.Bus.get_statistics]
+   * takes it. It notifies on the main context the bus was made on, at most
+   * ten times a second while frames pass, never per frame.
+   */
+  properties[PROP_STATISTICS] =
+    g_param_spec_boxed ("statistics", NULL, NULL,
+                        CANOPY_TYPE_BUS_STATISTICS,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -542,6 +612,7 @@ canopy_bus_send (CanopyBus            *self,
     return FALSE;
 
   _canopy_bus_counters_add (&priv->tx, msg);
+  statistics_changed (self, priv);
   return TRUE;
 }
 
@@ -582,6 +653,7 @@ canopy_bus_recv_into (CanopyBus      *self,
       if (!klass->recv (self, msg, timeout, error))
         return FALSE;
       _canopy_bus_counters_add (&priv->rx, msg);
+      statistics_changed (self, priv);
       return TRUE;
     }
 
@@ -602,6 +674,7 @@ canopy_bus_recv_into (CanopyBus      *self,
       if ((msg->flags & CANOPY_MESSAGE_ERROR) || _canopy_bus_accepts (self, msg))
         {
           _canopy_bus_counters_add (&priv->rx, msg);
+          statistics_changed (self, priv);
           return TRUE;
         }
       _canopy_bus_counters_add_bits (&priv->rx, msg);

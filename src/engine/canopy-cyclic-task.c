@@ -12,7 +12,9 @@
 
 #include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
+#include "canopy-cyclic-scheduler-private.h"
 #include "canopy-cyclic-task-private.h"
+#include "canopy-notify-private.h"
 #include "canopy-sleep-private.h"
 
 /**
@@ -45,536 +47,79 @@
  * runs with `SCHED_FIFO` at that priority.
  */
 
-typedef struct
-{
-  CanopyBus     *bus;
-  gint64         period_ns;
-  gint64         initial_period_ns;
-  gint64         duration_ns;
-  guint          count;
 
-  GMainContext  *context;
-  GSource       *notify_source;
-
-  /* Protected by scheduler.lock, for every task (also driver subclasses). */
-  CanopyMessage  message;
-  guint64        sent;
-  guint64        missed;
-  guint          running : 1;
-  guint          notified_running : 1;
-  guint          in_flight : 1;
-  guint          warned : 1;
-  int            heap_index;   /* -1 unless scheduled */
-  gint64         start_ns;
-  gint64         end_ns;
-  gint64         slot;         /* the index of the next frame */
-  gint64         deadline_ns;  /* when it is due */
-} CanopyCyclicTaskPrivate;
-
-enum {
-  PROP_0,
-  PROP_BUS,
-  PROP_MESSAGE,
-  PROP_PERIOD,
-  PROP_COUNT,
-  PROP_INITIAL_PERIOD,
-  PROP_DURATION,
-  PROP_RUNNING,
-  PROP_SENT,
-  PROP_MISSED,
-  N_PROPS
-};
+/* sent and missed notify at most this often. */
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
 
 G_DEFINE_TYPE_WITH_PRIVATE (CanopyCyclicTask, canopy_cyclic_task, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 
-#define NS_PER_SEC          G_GINT64_CONSTANT (1000000000)
-#define MIN_PERIOD          1e-6
-/* An idle scheduler thread ends after this long without tasks. */
-#define IDLE_EXIT_USEC      (2 * G_USEC_PER_SEC)
-
-/* The generic broadcast manager: one thread, one lock, a binary min-heap of
- * running tasks ordered by their next deadline. */
-static struct
-{
-  GMutex     lock;
-  GCond      wake;       /* the scheduler: the heap changed */
-  GCond      sent;       /* stop(): an in-flight frame went out */
-  GPtrArray *heap;
-  GThread   *thread;     /* NULL while no scheduler thread runs */
-} scheduler;
-
 #define PRIV(task) ((CanopyCyclicTaskPrivate *) canopy_cyclic_task_get_instance_private (task))
 
-static gboolean generic_start  (CanopyCyclicTask     *self,
-                                GError              **error);
-static void     generic_stop   (CanopyCyclicTask     *self);
-static gboolean generic_modify (CanopyCyclicTask     *self,
-                                const CanopyMessage  *msg,
-                                GError              **error);
-
-static inline gint64
-seconds_to_ns (double seconds)
+CanopyCyclicTaskPrivate *
+_canopy_cyclic_task_get_private (CanopyCyclicTask *self)
 {
-  if (!(seconds > 0))
-    return 0;
-  return (gint64) llround (seconds * (double) NS_PER_SEC);
+  return canopy_cyclic_task_get_instance_private (self);
 }
 
-/* Heap of tasks, ordered by deadline. Everything with scheduler.lock held. */
-
-static inline gint64
-heap_deadline (guint i)
-{
-  return PRIV (g_ptr_array_index (scheduler.heap, i))->deadline_ns;
-}
-
-static inline void
-heap_swap (guint i,
-           guint j)
-{
-  gpointer *pdata = scheduler.heap->pdata;
-  gpointer tmp = pdata[i];
-
-  pdata[i] = pdata[j];
-  pdata[j] = tmp;
-  PRIV (pdata[i])->heap_index = i;
-  PRIV (pdata[j])->heap_index = j;
-}
-
-static void
-heap_sift_up (guint i)
-{
-  while (i > 0)
-    {
-      guint parent = (i - 1) / 2;
-
-      if (heap_deadline (parent) <= heap_deadline (i))
-        break;
-      heap_swap (i, parent);
-      i = parent;
-    }
-}
-
-static void
-heap_sift_down (guint i)
-{
-  guint len = scheduler.heap->len;
-
-  for (;;)
-    {
-      guint left = 2 * i + 1;
-      guint right = left + 1;
-      guint smallest = i;
-
-      if (left < len && heap_deadline (left) < heap_deadline (smallest))
-        smallest = left;
-      if (right < len && heap_deadline (right) < heap_deadline (smallest))
-        smallest = right;
-      if (smallest == i)
-        break;
-      heap_swap (i, smallest);
-      i = smallest;
-    }
-}
-
-static void
-heap_push (CanopyCyclicTask *task)
-{
-  if (scheduler.heap == NULL)
-    scheduler.heap = g_ptr_array_new ();
-
-  PRIV (task)->heap_index = scheduler.heap->len;
-  g_ptr_array_add (scheduler.heap, task);
-  heap_sift_up (scheduler.heap->len - 1);
-}
-
-static void
-heap_remove (CanopyCyclicTask *task)
-{
-  CanopyCyclicTaskPrivate *priv = PRIV (task);
-  guint i = priv->heap_index;
-  guint last = scheduler.heap->len - 1;
-
-  g_assert (priv->heap_index >= 0);
-  g_assert (g_ptr_array_index (scheduler.heap, i) == task);
-
-  if (i != last)
-    heap_swap (i, last);
-  g_ptr_array_set_size (scheduler.heap, last);
-  priv->heap_index = -1;
-
-  if (i < last)
-    {
-      heap_sift_up (i);
-      heap_sift_down (PRIV (g_ptr_array_index (scheduler.heap, i))->heap_index);
-    }
-}
-
-/* The schedule: frame k is due at slot_deadline (k). Multi-rate tasks send
- * frames 0 … count-1 at initial_period, then continue at period (or end
- * after them when period is 0). */
-
-static inline gboolean
-is_multirate (CanopyCyclicTaskPrivate *priv)
-{
-  return priv->count > 0 && priv->initial_period_ns > 0;
-}
-
-static gint64
-slot_deadline (CanopyCyclicTaskPrivate *priv,
-               gint64                   k)
-{
-  if (is_multirate (priv))
-    {
-      gint64 last_initial = (gint64) priv->count - 1;
-
-      if (k <= last_initial)
-        return priv->start_ns + k * priv->initial_period_ns;
-      return priv->start_ns + last_initial * priv->initial_period_ns +
-             (k - last_initial) * priv->period_ns;
-    }
-
-  return priv->start_ns + k * priv->period_ns;
-}
-
-/* The last frame whose deadline is at or before @now (at least frame 0). */
-static gint64
-latest_slot (CanopyCyclicTaskPrivate *priv,
-             gint64                   now)
-{
-  gint64 elapsed = MAX (0, now - priv->start_ns);
-
-  if (is_multirate (priv))
-    {
-      gint64 last_initial = (gint64) priv->count - 1;
-      gint64 initial_span = last_initial * priv->initial_period_ns;
-
-      if (elapsed < initial_span)
-        return elapsed / priv->initial_period_ns;
-      if (priv->period_ns == 0)
-        return last_initial;
-      return last_initial + (elapsed - initial_span) / priv->period_ns;
-    }
-
-  return elapsed / priv->period_ns;
-}
-
-/* The index of the last frame the task sends, G_MAXINT64 if unbounded. */
-static gint64
-last_slot (CanopyCyclicTaskPrivate *priv)
-{
-  if (is_multirate (priv) && priv->period_ns == 0)
-    return (gint64) priv->count - 1;
-  if (priv->end_ns == G_MAXINT64)
-    return G_MAXINT64;
-  /* The frames due strictly before the end. */
-  return latest_slot (priv, priv->end_ns - 1);
-}
-
-static void
-schedule_notify_locked (CanopyCyclicTask *self)
+/* With the scheduler lock held: @prop changed. Counters are coalesced; the
+ * running state and errors go at the next main loop iteration. */
+void
+_canopy_cyclic_task_notify_locked (CanopyCyclicTask *self,
+                                   guint             prop)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (self);
 
-  if (priv->notify_source != NULL && priv->running != priv->notified_running)
-    g_source_set_ready_time (priv->notify_source, 0);
-}
+  if (priv->notify == NULL)
+    return;
 
-/* Takes @task out of the schedule; returns the heap's reference, which the
- * caller drops once the lock is released. */
-static CanopyCyclicTask *
-unschedule_locked (CanopyCyclicTask *task)
-{
-  CanopyCyclicTaskPrivate *priv = PRIV (task);
-
-  priv->running = FALSE;
-  schedule_notify_locked (task);
-
-  if (priv->heap_index < 0)
-    return NULL;
-
-  heap_remove (task);
-  return task;
-}
-
-/* Runs with the lock held and @task due; may drop the lock to send. */
-static void
-dispatch_locked (CanopyCyclicTask *task,
-                 gint64            now)
-{
-  CanopyCyclicTaskPrivate *priv = PRIV (task);
-  g_autoptr(GError) error = NULL;
-  CanopyMessage msg;
-  CanopyBus *bus;
-  gint64 latest, last;
-  gboolean ok;
-
-  last = last_slot (priv);
-
-  if (priv->slot > last || now >= priv->end_ns)
-    {
-      CanopyCyclicTask *ref;
-
-      /* Its time is over (duration expired, or a multi-rate task without a
-       * subsequent period sent its frames); deadlines that passed unsent
-       * count as missed, none is sent late. */
-      if (priv->slot <= last)
-        priv->missed += last - priv->slot + 1;
-      ref = unschedule_locked (task);
-
-      g_mutex_unlock (&scheduler.lock);
-      g_clear_object (&ref);
-      g_mutex_lock (&scheduler.lock);
-      return;
-    }
-
-  /* Behind by a period or more: skip to the last deadline that passed. */
-  latest = MIN (latest_slot (priv, now), last);
-  if (latest > priv->slot)
-    {
-      priv->missed += latest - priv->slot;
-      priv->slot = latest;
-    }
-
-  msg = priv->message;
-  bus = priv->bus;
-  priv->slot++;
-  /* After the last frame, wake at the end to mark the task stopped. */
-  priv->deadline_ns = MIN (slot_deadline (priv, priv->slot), priv->end_ns);
-  heap_sift_down (priv->heap_index);
-  priv->in_flight = TRUE;
-  g_object_ref (task);
-
-  g_mutex_unlock (&scheduler.lock);
-  ok = canopy_bus_send (bus, &msg, 0, &error);
-  g_mutex_lock (&scheduler.lock);
-
-  priv->in_flight = FALSE;
-  if (ok)
-    {
-      priv->sent++;
-    }
+  if (prop == PROP_SENT || prop == PROP_MISSED)
+    _canopy_notify_queue_add (priv->notify, properties[prop]);
   else
-    {
-      priv->missed++;
-
-      if (g_error_matches (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN))
-        {
-          CanopyCyclicTask *ref = unschedule_locked (task);
-
-          g_debug ("Cyclic task 0x%X stops: %s", msg.arbitration_id, error->message);
-          if (ref != NULL)
-            g_object_unref (ref);  /* we still hold our own */
-        }
-      else if (!priv->warned)
-        {
-          /* Once per task: a full transmit queue would repeat it every period. */
-          priv->warned = TRUE;
-          g_warning ("Cyclic task 0x%X could not send: %s", msg.arbitration_id, error->message);
-        }
-    }
-  g_cond_broadcast (&scheduler.sent);
-
-  g_mutex_unlock (&scheduler.lock);
-  g_object_unref (task);
-  g_mutex_lock (&scheduler.lock);
+    _canopy_notify_queue_add_urgent (priv->notify, properties[prop]);
 }
 
-static gpointer
-scheduler_thread (gpointer data)
-{
-  _canopy_sleep_request_realtime ();
-
-  g_mutex_lock (&scheduler.lock);
-
-  for (;;)
-    {
-      CanopyCyclicTaskPrivate *priv;
-      CanopyCyclicTask *task;
-      gint64 now, deadline;
-
-      if (scheduler.heap == NULL || scheduler.heap->len == 0)
-        {
-          gint64 idle_end = g_get_monotonic_time () + IDLE_EXIT_USEC;
-
-          while (scheduler.heap->len == 0)
-            if (!g_cond_wait_until (&scheduler.wake, &scheduler.lock, idle_end))
-              break;
-
-          if (scheduler.heap->len == 0)
-            break;
-          continue;
-        }
-
-      task = g_ptr_array_index (scheduler.heap, 0);
-      priv = PRIV (task);
-      deadline = priv->deadline_ns;
-      now = _canopy_clock_monotonic_ns ();
-
-      if (deadline - now > CANOPY_SLEEP_GUARD_NS)
-        {
-          /* Far off: wait where start() and stop() can wake us. */
-          _canopy_cond_wait_until_ns (&scheduler.wake, &scheduler.lock,
-                                      deadline - CANOPY_SLEEP_GUARD_NS);
-          continue;
-        }
-
-      if (now < deadline)
-        {
-          /* The last stretch: sleep precisely to the absolute deadline. */
-          g_mutex_unlock (&scheduler.lock);
-          _canopy_sleep_until_ns (deadline);
-          g_mutex_lock (&scheduler.lock);
-          continue;
-        }
-
-      dispatch_locked (task, now);
-    }
-
-  scheduler.thread = NULL;
-  g_mutex_unlock (&scheduler.lock);
-
-  return NULL;
-}
-
-static void
-ensure_scheduler_locked (void)
-{
-  if (scheduler.thread != NULL)
-    {
-      g_cond_signal (&scheduler.wake);
-      return;
-    }
-
-  scheduler.thread = g_thread_new ("canopy-cyclic", scheduler_thread, NULL);
-  /* It ends by itself when idle and clears scheduler.thread under the lock. */
-  g_thread_unref (scheduler.thread);
-}
-
-static gboolean
-generic_start (CanopyCyclicTask  *self,
-               GError           **error)
+void
+_canopy_cyclic_task_set_running_locked (CanopyCyclicTask *self,
+                                        gboolean          running)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (self);
-  gint64 now = _canopy_clock_monotonic_ns ();
 
-  if (priv->bus == NULL || (priv->period_ns == 0 && !is_multirate (priv)))
-    {
-      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                           "A cyclic task needs a bus and a period");
-      return FALSE;
-    }
-
-  g_mutex_lock (&scheduler.lock);
-
-  if (priv->heap_index < 0)
-    {
-      priv->start_ns = now;
-      priv->end_ns = priv->duration_ns > 0 ? now + priv->duration_ns : G_MAXINT64;
-      priv->slot = 0;
-      priv->deadline_ns = now;
-      priv->running = TRUE;
-      schedule_notify_locked (self);
-      heap_push (g_object_ref (self));
-      ensure_scheduler_locked ();
-    }
-
-  g_mutex_unlock (&scheduler.lock);
-
-  return TRUE;
+  if (priv->running == !!running)
+    return;
+  priv->running = !!running;
+  _canopy_cyclic_task_notify_locked (self, PROP_RUNNING);
 }
 
-static void
-generic_stop (CanopyCyclicTask *self)
+/* Keeps the first failure since the task started: a bus that refuses one
+ * frame usually refuses the next ones for the same reason. */
+void
+_canopy_cyclic_task_take_error_locked (CanopyCyclicTask  *self,
+                                       GError           **error)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (self);
-  CanopyCyclicTask *ref;
 
-  g_mutex_lock (&scheduler.lock);
-  ref = unschedule_locked (self);
-  /* A frame being sent right now still goes; none after we return. */
-  while (priv->in_flight && scheduler.thread != g_thread_self ())
-    g_cond_wait (&scheduler.sent, &scheduler.lock);
-  g_mutex_unlock (&scheduler.lock);
-
-  g_clear_object (&ref);
+  if (priv->error != NULL)
+    return;
+  priv->error = g_steal_pointer (error);
+  _canopy_cyclic_task_notify_locked (self, PROP_ERROR);
 }
-
-static gboolean
-generic_modify (CanopyCyclicTask     *self,
-                const CanopyMessage  *msg,
-                GError              **error)
-{
-  /* The scheduler reads the message under the lock at every send:
-   * canopy_cyclic_task_modify_message() storing it is all it takes. */
-  return TRUE;
-}
-
-typedef struct
-{
-  GSource  source;
-  GWeakRef self;
-} NotifySource;
-
-static gboolean
-notify_source_dispatch (GSource     *source,
-                        GSourceFunc  callback,
-                        gpointer     user_data)
-{
-  g_autoptr(CanopyCyclicTask) self = g_weak_ref_get (&((NotifySource *) source)->self);
-  gboolean changed = FALSE;
-
-  g_source_set_ready_time (source, -1);
-
-  if (self == NULL)
-    return G_SOURCE_CONTINUE;
-
-  g_mutex_lock (&scheduler.lock);
-  if (PRIV (self)->notified_running != PRIV (self)->running)
-    {
-      PRIV (self)->notified_running = PRIV (self)->running;
-      changed = TRUE;
-    }
-  g_mutex_unlock (&scheduler.lock);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-notify_source_finalize (GSource *source)
-{
-  g_weak_ref_clear (&((NotifySource *) source)->self);
-}
-
-static GSourceFuncs notify_source_funcs = {
-  .dispatch = notify_source_dispatch,
-  .finalize = notify_source_finalize,
-};
 
 static void
 canopy_cyclic_task_constructed (GObject *object)
 {
   CanopyCyclicTask *self = CANOPY_CYCLIC_TASK (object);
   CanopyCyclicTaskPrivate *priv = PRIV (self);
-  GSource *source;
+  CanopyNotifyQueue *notify;
 
   G_OBJECT_CLASS (canopy_cyclic_task_parent_class)->constructed (object);
 
-  priv->context = g_main_context_ref_thread_default ();
-  source = g_source_new (&notify_source_funcs, sizeof (NotifySource));
-  g_weak_ref_init (&((NotifySource *) source)->self, self);
-  g_source_set_static_name (source, "[canopy] cyclic task state");
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_attach (source, priv->context);
+  notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
 
-  g_mutex_lock (&scheduler.lock);
-  priv->notify_source = source;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
+  priv->notify = notify;
+  _canopy_cyclic_scheduler_unlock ();
 }
 
 static void
@@ -582,25 +127,23 @@ canopy_cyclic_task_dispose (GObject *object)
 {
   CanopyCyclicTask *self = CANOPY_CYCLIC_TASK (object);
   CanopyCyclicTaskPrivate *priv = PRIV (self);
-  GSource *source;
+  CanopyNotifyQueue *notify;
   gboolean running;
 
-  g_mutex_lock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
   running = priv->running;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_unlock ();
 
   if (running)
     canopy_cyclic_task_stop (self);
 
-  g_mutex_lock (&scheduler.lock);
-  source = g_steal_pointer (&priv->notify_source);
-  g_mutex_unlock (&scheduler.lock);
+  /* The scheduler marks changes under the lock: after this it finds no
+   * queue. */
+  _canopy_cyclic_scheduler_lock ();
+  notify = g_steal_pointer (&priv->notify);
+  _canopy_cyclic_scheduler_unlock ();
 
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
+  g_clear_pointer (&notify, _canopy_notify_queue_free);
 
   g_clear_object (&priv->bus);
 
@@ -612,7 +155,7 @@ canopy_cyclic_task_finalize (GObject *object)
 {
   CanopyCyclicTaskPrivate *priv = PRIV (CANOPY_CYCLIC_TASK (object));
 
-  g_clear_pointer (&priv->context, g_main_context_unref);
+  g_clear_error (&priv->error);
 
   G_OBJECT_CLASS (canopy_cyclic_task_parent_class)->finalize (object);
 }
@@ -659,6 +202,10 @@ canopy_cyclic_task_get_property (GObject    *object,
       g_value_set_uint64 (value, canopy_cyclic_task_get_sent (self));
       break;
 
+    case PROP_ERROR:
+      g_value_take_boxed (value, canopy_cyclic_task_dup_error (self));
+      break;
+
     case PROP_MISSED:
       g_value_set_uint64 (value, canopy_cyclic_task_get_missed (self));
       break;
@@ -692,7 +239,7 @@ canopy_cyclic_task_set_property (GObject      *object,
       break;
 
     case PROP_PERIOD:
-      priv->period_ns = seconds_to_ns (g_value_get_double (value));
+      priv->period_ns = _canopy_seconds_to_ns (g_value_get_double (value));
       break;
 
     case PROP_COUNT:
@@ -700,11 +247,11 @@ canopy_cyclic_task_set_property (GObject      *object,
       break;
 
     case PROP_INITIAL_PERIOD:
-      priv->initial_period_ns = seconds_to_ns (g_value_get_double (value));
+      priv->initial_period_ns = _canopy_seconds_to_ns (g_value_get_double (value));
       break;
 
     case PROP_DURATION:
-      priv->duration_ns = seconds_to_ns (g_value_get_double (value));
+      priv->duration_ns = _canopy_seconds_to_ns (g_value_get_double (value));
       break;
 
     default:
@@ -723,9 +270,9 @@ canopy_cyclic_task_class_init (CanopyCyclicTaskClass *klass)
   object_class->get_property = canopy_cyclic_task_get_property;
   object_class->set_property = canopy_cyclic_task_set_property;
 
-  klass->start = generic_start;
-  klass->stop = generic_stop;
-  klass->modify = generic_modify;
+  klass->start = _canopy_cyclic_scheduler_start;
+  klass->stop = _canopy_cyclic_scheduler_stop;
+  klass->modify = _canopy_cyclic_scheduler_modify;
 
   /**
    * CanopyCyclicTask:bus:
@@ -823,6 +370,19 @@ canopy_cyclic_task_class_init (CanopyCyclicTaskClass *klass)
     g_param_spec_uint64 ("missed", NULL, NULL,
                          0, G_MAXUINT64, 0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyCyclicTask:error:
+   *
+   * Why the task could not send: the first failure since it last started
+   * (a full transmit queue, a bus gone off, a bus that was shut down, which
+   * also stops the task), or %NULL. Notified on the main context the task
+   * was made on, once per failure, never per frame.
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -993,7 +553,7 @@ canopy_cyclic_task_start (CanopyCyclicTask  *self,
   if (!klass->start (self, error))
     return FALSE;
 
-  if (klass->start != generic_start)
+  if (klass->start != _canopy_cyclic_scheduler_start)
     _canopy_cyclic_task_set_running (self, TRUE);
 
   return TRUE;
@@ -1016,7 +576,7 @@ canopy_cyclic_task_stop (CanopyCyclicTask *self)
   klass = CANOPY_CYCLIC_TASK_GET_CLASS (self);
   klass->stop (self);
 
-  if (klass->stop != generic_stop)
+  if (klass->stop != _canopy_cyclic_scheduler_stop)
     _canopy_cyclic_task_set_running (self, FALSE);
 }
 
@@ -1063,9 +623,9 @@ canopy_cyclic_task_modify_message (CanopyCyclicTask     *self,
   if (!CANOPY_CYCLIC_TASK_GET_CLASS (self)->modify (self, msg, error))
     return FALSE;
 
-  g_mutex_lock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
   priv->message = *msg;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_unlock ();
 
   return TRUE;
 }
@@ -1174,9 +734,9 @@ canopy_cyclic_task_is_running (CanopyCyclicTask *self)
 
   g_return_val_if_fail (CANOPY_IS_CYCLIC_TASK (self), FALSE);
 
-  g_mutex_lock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
   running = PRIV (self)->running;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_unlock ();
 
   return running;
 }
@@ -1196,9 +756,9 @@ canopy_cyclic_task_get_sent (CanopyCyclicTask *self)
 
   g_return_val_if_fail (CANOPY_IS_CYCLIC_TASK (self), 0);
 
-  g_mutex_lock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
   sent = PRIV (self)->sent;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_unlock ();
 
   return sent;
 }
@@ -1219,20 +779,44 @@ canopy_cyclic_task_get_missed (CanopyCyclicTask *self)
 
   g_return_val_if_fail (CANOPY_IS_CYCLIC_TASK (self), 0);
 
-  g_mutex_lock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
   missed = PRIV (self)->missed;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_unlock ();
 
   return missed;
+}
+
+/**
+ * canopy_cyclic_task_dup_error:
+ * @self: a cyclic task
+ *
+ * See [property@Canopy.CyclicTask:error].
+ *
+ * Returns: (transfer full) (nullable): the first failure to send since the
+ *   task last started, or %NULL
+ */
+GError *
+canopy_cyclic_task_dup_error (CanopyCyclicTask *self)
+{
+  GError *error = NULL;
+
+  g_return_val_if_fail (CANOPY_IS_CYCLIC_TASK (self), NULL);
+
+  _canopy_cyclic_scheduler_lock ();
+  if (PRIV (self)->error != NULL)
+    error = g_error_copy (PRIV (self)->error);
+  _canopy_cyclic_scheduler_unlock ();
+
+  return error;
 }
 
 void
 _canopy_cyclic_task_get_message (CanopyCyclicTask *self,
                                  CanopyMessage    *msg)
 {
-  g_mutex_lock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
   *msg = PRIV (self)->message;
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_unlock ();
 }
 
 guint
@@ -1257,8 +841,7 @@ void
 _canopy_cyclic_task_set_running (CanopyCyclicTask *self,
                                  gboolean          running)
 {
-  g_mutex_lock (&scheduler.lock);
-  PRIV (self)->running = !!running;
-  schedule_notify_locked (self);
-  g_mutex_unlock (&scheduler.lock);
+  _canopy_cyclic_scheduler_lock ();
+  _canopy_cyclic_task_set_running_locked (self, running);
+  _canopy_cyclic_scheduler_unlock ();
 }

@@ -57,5 +57,7 @@ CANOPY_AVAILABLE_IN_ALL
 guint64           canopy_cyclic_task_get_sent        (CanopyCyclicTask     *self);
 CANOPY_AVAILABLE_IN_ALL
 guint64           canopy_cyclic_task_get_missed      (CanopyCyclicTask     *self);
+CANOPY_AVAILABLE_IN_ALL
+GError           *canopy_cyclic_task_dup_error       (CanopyCyclicTask     *self);
 
 G_END_DECLS

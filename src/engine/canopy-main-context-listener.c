@@ -7,6 +7,8 @@
 
 #include "canopy-main-context-listener.h"
 
+#include "canopy-notify-private.h"
+
 /**
  * CanopyMainContextListener:
  *
@@ -27,8 +29,8 @@ struct _CanopyMainContextListener
 {
   GObject       parent_instance;
 
-  GMainContext *context;
-  GSource      *source;
+  GMainContext      *context;
+  CanopyNotifyQueue *notify;   /* under mutex */
 
   GMutex        mutex;
   GArray       *pending;     /* CanopyMessage, filled by worker threads */
@@ -36,7 +38,7 @@ struct _CanopyMainContextListener
   GPtrArray    *view;        /* pointers into delivering, for the signal */
   GError       *error;
   gboolean      scheduled;
-  gint64        last_dispatch;
+  gboolean      dropped_dirty;
   guint         max_rate;
   guint         max_pending;
   guint64       dropped;
@@ -66,25 +68,16 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyMainContextListener, canopy_main_context_li
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  GSource    source;
-  GWeakRef   self;
-} BatchSource;
-
-/* Called on a worker thread with the mutex held. */
+/* Called on a worker thread with the mutex held: one dispatch for every
+ * frame that arrives until the batch is delivered. */
 static void
 schedule_locked (CanopyMainContextListener *self)
 {
-  gint64 now, ready;
-
-  if (self->scheduled || self->source == NULL)
+  if (self->scheduled || self->notify == NULL)
     return;
 
   self->scheduled = TRUE;
-  now = g_get_monotonic_time ();
-  ready = self->last_dispatch + G_USEC_PER_SEC / MAX (self->max_rate, 1);
-  g_source_set_ready_time (self->source, MAX (now, ready));
+  _canopy_notify_queue_schedule (self->notify);
 }
 
 static void
@@ -97,7 +90,14 @@ canopy_main_context_listener_on_message_received (CanopyListener      *listener,
   if (self->pending->len < self->max_pending)
     g_array_append_vals (self->pending, msg, 1);
   else
-    self->dropped++;
+    {
+      self->dropped++;
+      if (!self->dropped_dirty && self->notify != NULL)
+        {
+          self->dropped_dirty = TRUE;
+          _canopy_notify_queue_add (self->notify, properties[PROP_DROPPED]);
+        }
+    }
   schedule_locked (self);
   g_mutex_unlock (&self->mutex);
 }
@@ -139,20 +139,14 @@ listener_iface_init (CanopyListenerInterface *iface)
   iface->stop = canopy_main_context_listener_stop;
 }
 
-static gboolean
-batch_source_dispatch (GSource     *source,
-                       GSourceFunc  callback,
-                       gpointer     user_data)
+/* On the listener's context, at most max_rate times a second: hands the
+ * frames that arrived since the last batch to ::messages-received. */
+static void
+deliver_batch (GObject *object)
 {
-  BatchSource *batch = (BatchSource *) source;
-  g_autoptr(CanopyMainContextListener) self = g_weak_ref_get (&batch->self);
+  CanopyMainContextListener *self = CANOPY_MAIN_CONTEXT_LISTENER (object);
   g_autoptr(GError) error = NULL;
   GArray *swap;
-
-  g_source_set_ready_time (source, -1);
-
-  if (self == NULL)
-    return G_SOURCE_CONTINUE;
 
   g_mutex_lock (&self->mutex);
   swap = self->pending;
@@ -160,7 +154,7 @@ batch_source_dispatch (GSource     *source,
   self->delivering = swap;
   error = g_steal_pointer (&self->error);
   self->scheduled = FALSE;
-  self->last_dispatch = g_get_monotonic_time ();
+  self->dropped_dirty = FALSE;
   g_mutex_unlock (&self->mutex);
 
   if (self->delivering->len > 0)
@@ -177,55 +171,39 @@ batch_source_dispatch (GSource     *source,
 
   if (error != NULL)
     g_signal_emit (self, signals[ERROR], 0, error);
-
-  return G_SOURCE_CONTINUE;
 }
-
-static void
-batch_source_finalize (GSource *source)
-{
-  g_weak_ref_clear (&((BatchSource *) source)->self);
-}
-
-static GSourceFuncs batch_source_funcs = {
-  .dispatch = batch_source_dispatch,
-  .finalize = batch_source_finalize,
-};
 
 static void
 canopy_main_context_listener_constructed (GObject *object)
 {
   CanopyMainContextListener *self = CANOPY_MAIN_CONTEXT_LISTENER (object);
-  BatchSource *batch;
+  CanopyNotifyQueue *notify;
 
   G_OBJECT_CLASS (canopy_main_context_listener_parent_class)->constructed (object);
 
   if (self->context == NULL)
     self->context = g_main_context_ref_thread_default ();
 
-  self->source = g_source_new (&batch_source_funcs, sizeof (BatchSource));
-  batch = (BatchSource *) self->source;
-  g_weak_ref_init (&batch->self, self);
-  g_source_set_static_name (self->source, "[canopy] frame batches");
-  g_source_set_priority (self->source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_attach (self->source, self->context);
+  notify = _canopy_notify_queue_new (object, self->context,
+                                     G_USEC_PER_SEC / MAX (self->max_rate, 1), deliver_batch);
+
+  g_mutex_lock (&self->mutex);
+  self->notify = notify;
+  g_mutex_unlock (&self->mutex);
 }
 
 static void
 canopy_main_context_listener_dispose (GObject *object)
 {
   CanopyMainContextListener *self = CANOPY_MAIN_CONTEXT_LISTENER (object);
-  GSource *source;
+  CanopyNotifyQueue *notify;
 
+  /* Workers schedule under the mutex: after this they find no queue. */
   g_mutex_lock (&self->mutex);
-  source = g_steal_pointer (&self->source);
+  notify = g_steal_pointer (&self->notify);
   g_mutex_unlock (&self->mutex);
 
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
+  g_clear_pointer (&notify, _canopy_notify_queue_free);
 
   G_OBJECT_CLASS (canopy_main_context_listener_parent_class)->dispose (object);
 }
@@ -455,6 +433,8 @@ canopy_main_context_listener_set_max_rate (CanopyMainContextListener *self,
     {
       g_mutex_lock (&self->mutex);
       self->max_rate = max_rate;
+      if (self->notify != NULL)
+        _canopy_notify_queue_set_min_interval (self->notify, G_USEC_PER_SEC / max_rate);
       g_mutex_unlock (&self->mutex);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_RATE]);
     }

@@ -7,6 +7,7 @@
 
 #include "canopy-error.h"
 #include "canopy-notifier.h"
+#include "canopy-notify-private.h"
 
 /**
  * CanopyNotifier:
@@ -38,6 +39,7 @@ struct _CanopyNotifier
   int        listeners_generation;
   GError    *exception;
   guint      n_running;
+  CanopyNotifyQueue *notify;   /* running, exception: from reader threads */
   int        stopping;
   gboolean   stopped;
   guint64    received;
@@ -81,7 +83,10 @@ record_error (CanopyNotifier *self,
 {
   g_mutex_lock (&self->mutex);
   if (self->exception == NULL)
-    self->exception = g_error_copy (error);
+    {
+      self->exception = g_error_copy (error);
+      _canopy_notify_queue_add_urgent (self->notify, properties[PROP_EXCEPTION]);
+    }
   g_mutex_unlock (&self->mutex);
 
   for (guint i = 0; i < listeners->len; i++)
@@ -130,7 +135,8 @@ reader_thread (gpointer user_data)
 
   g_mutex_lock (&self->mutex);
   self->received += received;
-  self->n_running--;
+  if (--self->n_running == 0)
+    _canopy_notify_queue_add_urgent (self->notify, properties[PROP_RUNNING]);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
 
@@ -147,11 +153,24 @@ canopy_notifier_dispose (GObject *object)
   CanopyNotifier *self = CANOPY_NOTIFIER (object);
 
   /* Reader threads hold a reference, so by now they have all ended. */
+  g_clear_pointer (&self->notify, _canopy_notify_queue_free);
   g_clear_pointer (&self->threads, g_ptr_array_unref);
   g_clear_pointer (&self->buses, g_ptr_array_unref);
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
 
   G_OBJECT_CLASS (canopy_notifier_parent_class)->dispose (object);
+}
+
+static void
+canopy_notifier_constructed (GObject *object)
+{
+  CanopyNotifier *self = CANOPY_NOTIFIER (object);
+
+  G_OBJECT_CLASS (canopy_notifier_parent_class)->constructed (object);
+
+  /* State changes go at once; only their delivery moves to the context
+   * the notifier was made on. */
+  self->notify = _canopy_notify_queue_new (object, NULL, 0, NULL);
 }
 
 static void
@@ -196,6 +215,7 @@ canopy_notifier_class_init (CanopyNotifierClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = canopy_notifier_constructed;
   object_class->dispose = canopy_notifier_dispose;
   object_class->finalize = canopy_notifier_finalize;
   object_class->get_property = canopy_notifier_get_property;
@@ -287,12 +307,11 @@ canopy_notifier_add_bus (CanopyNotifier *self,
 
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->buses, g_object_ref (bus));
-  self->n_running++;
+  if (self->n_running++ == 0)
+    _canopy_notify_queue_add_urgent (self->notify, properties[PROP_RUNNING]);
   thread = g_thread_new ("canopy-notifier", reader_thread, data);
   g_ptr_array_add (self->threads, thread);
   g_mutex_unlock (&self->mutex);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
 static void

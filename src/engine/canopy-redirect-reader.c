@@ -7,6 +7,8 @@
 
 #include "canopy-redirect-reader.h"
 
+#include "canopy-notify-private.h"
+
 /**
  * CanopyRedirectReader:
  *
@@ -22,6 +24,7 @@ struct _CanopyRedirectReader
   GMutex     mutex;
   GError    *last_error;
   guint64    failed;
+  CanopyNotifyQueue *notify;
 };
 
 enum {
@@ -32,6 +35,8 @@ enum {
 };
 
 static void listener_iface_init (CanopyListenerInterface *iface);
+
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyRedirectReader, canopy_redirect_reader, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER, listener_iface_init))
@@ -51,6 +56,7 @@ canopy_redirect_reader_on_message_received (CanopyListener      *listener,
       self->failed++;
       g_clear_error (&self->last_error);
       self->last_error = error;
+      _canopy_notify_queue_add (self->notify, properties[PROP_FAILED]);
       g_mutex_unlock (&self->mutex);
     }
 }
@@ -62,10 +68,21 @@ listener_iface_init (CanopyListenerInterface *iface)
 }
 
 static void
+canopy_redirect_reader_constructed (GObject *object)
+{
+  CanopyRedirectReader *self = CANOPY_REDIRECT_READER (object);
+
+  G_OBJECT_CLASS (canopy_redirect_reader_parent_class)->constructed (object);
+
+  self->notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
+}
+
+static void
 canopy_redirect_reader_dispose (GObject *object)
 {
   CanopyRedirectReader *self = CANOPY_REDIRECT_READER (object);
 
+  g_clear_pointer (&self->notify, _canopy_notify_queue_free);
   g_clear_object (&self->bus);
 
   G_OBJECT_CLASS (canopy_redirect_reader_parent_class)->dispose (object);
@@ -129,6 +146,7 @@ canopy_redirect_reader_class_init (CanopyRedirectReaderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = canopy_redirect_reader_constructed;
   object_class->dispose = canopy_redirect_reader_dispose;
   object_class->finalize = canopy_redirect_reader_finalize;
   object_class->get_property = canopy_redirect_reader_get_property;

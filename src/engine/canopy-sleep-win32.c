@@ -199,7 +199,7 @@ _canopy_sleep_request_realtime (void)
   priority = g_ascii_strtoll (env, &end, 10);
   if (end == env || *end != '\0' || priority < 1 || priority > 99)
     {
-      g_warning ("CANOPY_REALTIME_PRIORITY=%s: expected a priority from 1 to 99", env);
+      g_message ("CANOPY_REALTIME_PRIORITY=%s ignored: expected a priority from 1 to 99", env);
       return;
     }
 

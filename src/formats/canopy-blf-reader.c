@@ -459,7 +459,14 @@ read_top_level (CanopyBlfReader *self,
             }
 
           if (!slot_reserve (&slot->ubuf, &slot->ucap, h.object_size))
-            g_error ("out of memory");
+            {
+              slot->kind = SLOT_END;
+              slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                         "offset %" G_GUINT64_FORMAT ": no memory for an object "
+                                         "of %u bytes", offset, h.object_size);
+              self->top_done = TRUE;
+              return;
+            }
           slot->file_offset = offset;
           slot->ulen = h.object_size;
           slot->produced = file_read (self, slot->ubuf, h.object_size);
@@ -515,7 +522,14 @@ read_top_level (CanopyBlfReader *self,
           if (method == BLF_COMPRESSION_NONE)
             {
               if (!slot_reserve (&slot->ubuf, &slot->ucap, payload))
-                g_error ("out of memory");
+                {
+                  slot->kind = SLOT_END;
+                  slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                             "offset %" G_GUINT64_FORMAT ": no memory for a log "
+                                             "container of %u bytes", offset, (guint) payload);
+                  self->top_done = TRUE;
+                  return;
+                }
               slot->ulen = payload;
               slot->produced = file_read (self, slot->ubuf, payload);
               if (slot->produced < payload)
@@ -525,7 +539,14 @@ read_top_level (CanopyBlfReader *self,
             {
               if (!slot_reserve (&slot->cbuf, &slot->ccap, payload) ||
                   !slot_reserve (&slot->ubuf, &slot->ucap, usize))
-                g_error ("out of memory");
+                {
+                  slot->kind = SLOT_END;
+                  slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                             "offset %" G_GUINT64_FORMAT ": no memory for a log "
+                                             "container of %u bytes inflated", offset, (guint) usize);
+                  self->top_done = TRUE;
+                  return;
+                }
               slot->ulen = usize;
               slot->clen = file_read (self, slot->cbuf, payload);
               slot->compressed = TRUE;
@@ -647,9 +668,10 @@ resynced (CanopyBlfReader *self)
 {
   if (self->pending_bad != NULL)
     {
-      g_warning ("BLF %s: %s; skipped to the next object",
-                 canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-                 self->pending_bad);
+      _canopy_log_reader_report_damage (CANOPY_LOG_READER (self),
+                                        g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                                     "%s; skipped to the next object",
+                                                     self->pending_bad));
       g_clear_pointer (&self->pending_bad, g_free);
     }
   self->quiet_scan = FALSE;
@@ -858,8 +880,9 @@ next_slot (CanopyBlfReader  *self,
   if (slot->warning != NULL)
     {
       self->skipped++;
-      g_warning ("BLF %s: %s", canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-                 slot->warning);
+      _canopy_log_reader_report_damage (CANOPY_LOG_READER (self),
+                                        g_error_new_literal (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                                             slot->warning));
     }
 
   if (slot->kind == SLOT_END)
@@ -898,10 +921,12 @@ next_slot (CanopyBlfReader  *self,
 
   if (self->pending_damage != NULL)
     {
-      /* More data follows the damaged container: go on after a warning. */
-      g_warning ("BLF %s: %s; continuing with the next log container",
-                 canopy_log_reader_get_path (CANOPY_LOG_READER (self)),
-                 self->pending_damage->message);
+      /* More data follows the damaged container: go on, and tell. */
+      _canopy_log_reader_report_damage (CANOPY_LOG_READER (self),
+                                        g_error_new (self->pending_damage->domain,
+                                                     self->pending_damage->code,
+                                                     "%s; continuing with the next log container",
+                                                     self->pending_damage->message));
       g_clear_error (&self->pending_damage);
       self->skipped++;
       slot->discontinuity = TRUE;

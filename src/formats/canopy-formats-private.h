@@ -5,37 +5,18 @@
 
 #pragma once
 
-#include "canopy-log-reader.h"
-#include "canopy-log-writer.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
-/* One line of the format table (canopy-formats.c). Adding a format is one
- * new file pair and one line there. */
-typedef struct
-{
-  /* Short name, as canopy_log_writer_get_format() reports it. */
-  const char       *name;
-  /* File name extensions, lower case with the dot, NULL-terminated. */
-  const char *const *extensions;
-  /* Text formats also open (and write) as gzip when the name ends ".gz". */
-  gboolean          text;
-  /* NULL when the format cannot be read / written (yet). */
-  CanopyLogReader *(*open_reader) (const char  *path,
-                                   GError     **error);
-  CanopyLogWriter *(*open_writer) (const char  *path,
-                                   GError     **error);
-  /* Optional: recognise the first bytes of a file (at most 64 given). */
-  gboolean         (*sniff)       (const guint8 *head,
-                                   gsize         len);
-} CanopyFormatInfo;
-
-const CanopyFormatInfo *_canopy_formats_get           (guint        *n_formats);
-const CanopyFormatInfo *_canopy_formats_lookup        (const char   *path);
-CanopyLogReader        *_canopy_formats_open_reader   (const char   *path,
-                                                       GError      **error);
-CanopyLogWriter        *_canopy_formats_open_writer   (const char   *path,
-                                                       GError      **error);
-const char             *_canopy_formats_name_for_type (GType         type);
+/* Each format registers itself with the engine (canopy-formats.c); the
+ * library's top, src/canopy-builtins.c, calls each of these once. */
+void _canopy_asc_format_register     (void);
+void _canopy_blf_format_register     (void);
+void _canopy_csv_format_register     (void);
+void _canopy_sqlite_format_register  (void);
+void _canopy_candump_format_register (void);
+void _canopy_trc_format_register     (void);
+void _canopy_printer_format_register (void);
 
 G_END_DECLS

@@ -15,7 +15,6 @@
 #include <glib/gstdio.h>
 
 #include "formats-test-common.h"
-#include "canopy-formats-private.h"
 
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 # define COUNT_ALLOCATIONS 1
@@ -75,21 +74,22 @@ test_no_per_frame_allocation (void)
 #ifdef COUNT_ALLOCATIONS
   g_autofree char *dir = test_tmpdir ();
   g_autoptr(GArray) frames = test_make_frames (WARM_UP + COUNTED, TRUE, TRUE);
-  const CanopyFormatInfo *formats;
-  guint n_formats;
+  g_autoptr(GListModel) formats = NULL;
 
-  formats = _canopy_formats_get (&n_formats);
+  formats = canopy_log_format_list ();
 
-  for (guint i = 0; i < n_formats; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (formats); i++)
     {
-      const CanopyFormatInfo *info = &formats[i];
+      g_autoptr(CanopyLogFormat) format = g_list_model_get_item (formats, i);
+      const char *extension = canopy_log_format_get_extensions (format)[0];
+      gboolean compressible = canopy_log_format_get_compressible (format);
 
-      if (info->open_writer == NULL || info->open_reader == NULL)
+      if (!canopy_log_format_get_can_write (format) || !canopy_log_format_get_can_read (format))
         continue;
 
-      for (guint gz = 0; gz < (info->text ? 2 : 1); gz++)
+      for (guint gz = 0; gz < (compressible ? 2 : 1); gz++)
         {
-          g_autofree char *name = g_strconcat ("alloc", info->extensions[0], gz ? ".gz" : "", NULL);
+          g_autofree char *name = g_strconcat ("alloc", extension, gz ? ".gz" : "", NULL);
           g_autofree char *path = g_build_filename (dir, name, NULL);
           g_autoptr(GError) error = NULL;
           g_autoptr(CanopyLogWriter) writer = canopy_log_writer_new_for_file (path, &error);
@@ -128,7 +128,7 @@ test_no_per_frame_allocation (void)
            * allocate; a frame may not. */
           g_assert_cmpint (writes, <, COUNTED / 50);
           g_assert_cmpint (reads, <, COUNTED / 50);
-          if (strcmp (info->name, "blf") != 0 && strcmp (info->name, "sqlite") != 0)
+          if (strcmp (canopy_log_format_get_name (format), "blf") != 0 && strcmp (canopy_log_format_get_name (format), "sqlite") != 0)
             {
               g_assert_cmpint (writes, ==, 0);
               g_assert_cmpint (reads, ==, 0);

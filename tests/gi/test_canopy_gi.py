@@ -41,6 +41,74 @@ def wait_until(predicate, timeout=10.0):
     return predicate()
 
 
+class BusStatistics(unittest.TestCase):
+    def test_statistics_after_1000_frames(self):
+        options = {"bitrate": "500000"}
+        tx = Canopy.Bus.new("virtual", "gi-statistics", options)
+        rx = Canopy.Bus.new("virtual", "gi-statistics", options)
+        self.assertEqual(tx.props.bitrate, 500000)
+        m = Canopy.Message.new(0x123, False, bytes(range(8)))
+        for _ in range(1000):
+            self.assertTrue(tx.send(m, 1.0))
+        received = 0
+        while rx.recv(0) is not None:
+            received += 1
+        self.assertEqual(received, 1000)
+
+        sent = tx.get_statistics()
+        self.assertEqual(sent.get_tx_frames(), 1000)
+        self.assertEqual(sent.get_rx_frames(), 0)
+        stats = rx.get_statistics()
+        self.assertEqual(stats.get_rx_frames(), 1000)
+        self.assertEqual(stats.get_tx_frames(), 0)
+        self.assertEqual(stats.get_error_frames(), 0)
+        self.assertEqual(stats.get_dropped(), 0)
+        self.assertGreater(stats.get_frame_rate(), 0.0)
+        # 1000 frames of 135 bits (worst-case stuffing) are 0.27 s of a
+        # 500 kbit/s bus: sent in a burst, the load is high but never > 100.
+        self.assertGreater(stats.get_bus_load(), 0.0)
+        self.assertLessEqual(stats.get_bus_load(), 100.0)
+        self.assertEqual(stats.get_state(), Canopy.BusState.UNKNOWN)
+        self.assertEqual(rx.props.statistics.get_rx_frames(), 1000)
+
+        # Without a bit rate: a rate, but no load.
+        rx.set_bitrate(0)
+        self.assertEqual(rx.get_statistics().get_bus_load(), 0.0)
+        tx.shutdown()
+        rx.shutdown()
+
+    def test_statistics_notifies_on_main_context(self):
+        tx = Canopy.Bus.new("virtual", "gi-statistics-notify", None)
+        rx = Canopy.Bus.new("virtual", "gi-statistics-notify", None)
+        notified = []
+        rx.connect("notify::statistics", lambda bus, pspec: notified.append(
+            bus.get_statistics().get_rx_frames()))
+        m = Canopy.Message.new(0x42, False, b"\x01")
+        for _ in range(500):
+            tx.send(m, 1.0)
+            rx.recv(1.0)
+        ctx = GLib.MainContext.default()
+        end = time.monotonic() + 5
+        while not notified and time.monotonic() < end:
+            ctx.iteration(False)
+            time.sleep(0.01)
+        # Coalesced: 500 frames, one notification (at most ten a second).
+        self.assertEqual(len(notified), 1)
+        self.assertEqual(notified[0], 500)
+        tx.shutdown()
+        rx.shutdown()
+
+    def test_interfaces(self):
+        names = Canopy.Bus.list_interfaces()
+        for name in ("socketcan", "pcan", "slcan", "remote", "virtual"):
+            self.assertIn(name, names)
+        infos = Canopy.InterfaceInfo.list()
+        self.assertEqual([i.props.name for i in infos], list(names))
+        virtual = Canopy.InterfaceInfo.lookup("virtual")
+        self.assertTrue(virtual.props.available)
+        self.assertTrue(virtual.props.requirement)
+
+
 class ScriptingContract(unittest.TestCase):
     def test_contract(self):
         a = Canopy.Bus.new("virtual", "t0", None)

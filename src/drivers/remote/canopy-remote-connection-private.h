@@ -46,6 +46,8 @@ typedef struct
 
 /* python-can 2.0's binary protocol, the default. */
 extern const CanopyRemoteWire _canopy_remote_wire_python_can;
+/* The socketcand daemon's protocol, in src/drivers/socketcand/. */
+extern const CanopyRemoteWire _canopy_socketcand_wire;
 
 CanopyRemoteConnection *_canopy_remote_connection_new           (CanopyRemoteServer      *server,
                                                                  GSocketConnection       *connection,
@@ -80,6 +82,8 @@ void                    _canopy_remote_connection_count_received    (CanopyRemot
 CanopyBus              *_canopy_remote_server_open_bus          (CanopyRemoteServer      *self,
                                                                  gint32                   requested_bitrate,
                                                                  GError                 **error);
+void                    _canopy_remote_server_client_connected  (CanopyRemoteServer      *self,
+                                                                 CanopyRemoteConnection  *connection);
 void                    _canopy_remote_server_connection_closed (CanopyRemoteServer      *self,
                                                                  CanopyRemoteConnection  *connection);
 

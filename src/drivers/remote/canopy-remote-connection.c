@@ -493,6 +493,7 @@ client_thread (gpointer data)
   else
     {
       g_debug ("Client %s connected to %s", c->address, c->channel_info);
+      _canopy_remote_server_client_connected (self, c);
       c->bus_thread = g_thread_new ("canopy-server-bus", client_bus_thread, c);
       if (len > 0)
         ok = c->wire->process (c, buf + pos, len, &reason);

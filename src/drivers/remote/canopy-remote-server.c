@@ -11,12 +11,13 @@
 #include <gio/gnetworking.h>
 
 #include "canopy-bus.h"
-#include "canopy-enums.h"
 #include "canopy-error.h"
+#include "canopy-remote-enums.h"
 #include "canopy-remote-server.h"
 
+#include "canopy-remote-client-private.h"
 #include "canopy-remote-connection-private.h"
-#include "canopy-socketcand-server-private.h"
+#include "canopy-remote-server-private.h"
 #include "canopy-remote-protocol-private.h"
 
 /**
@@ -49,53 +50,36 @@
  * `socketcand` interface, SavvyCAN and cangaroo.
  */
 
-struct _CanopyRemoteServer
-{
-  GObject          parent_instance;
-
-  char            *interface;
-  char            *channel;
-  GHashTable      *options;
-  guint            bitrate;
-  guint            max_clients;
-  guint            client_queue_size;
-  CanopyRemoteProtocol protocol;
-
-  GMutex           mutex;
-  GCond            clients_cond;
-  GPtrArray       *clients;
-  GPtrArray       *finished;
-  guint64          n_rejected;
-  gboolean         running;
-
-  GSocketListener *listener;
-  GCancellable    *cancellable;
-  GThread         *accept_thread;
-  char            *host;
-  guint            port;
-};
 
 G_DEFINE_FINAL_TYPE (CanopyRemoteServer, canopy_remote_server, G_TYPE_OBJECT)
 
 G_DEFINE_BOXED_TYPE (CanopyRemoteClientInfo, canopy_remote_client_info,
                      canopy_remote_client_info_copy, canopy_remote_client_info_free)
 
+static GParamSpec *properties[N_PROPS];
+
 enum {
-  PROP_0,
-  PROP_INTERFACE,
-  PROP_CHANNEL,
-  PROP_OPTIONS,
-  PROP_BITRATE,
-  PROP_MAX_CLIENTS,
-  PROP_CLIENT_QUEUE_SIZE,
-  PROP_PROTOCOL,
-  PROP_RUNNING,
-  PROP_HOST,
-  PROP_PORT,
-  N_PROPS
+  CLIENT_CONNECTED,
+  CLIENT_DISCONNECTED,
+  N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+void
+_canopy_remote_server_notify (CanopyRemoteServer *self,
+                              guint               prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+_canopy_remote_server_emit_client_changed (CanopyRemoteServer *self,
+                                           CanopyRemoteClient *client,
+                                           gboolean            connected)
+{
+  g_signal_emit (self, signals[connected ? CLIENT_CONNECTED : CLIENT_DISCONNECTED], 0, client);
+}
 
 /**
  * canopy_remote_client_info_copy:
@@ -132,127 +116,6 @@ canopy_remote_client_info_free (CanopyRemoteClientInfo *info)
   g_free (info);
 }
 
-CanopyBus *
-_canopy_remote_server_open_bus (CanopyRemoteServer  *self,
-                                gint32               requested_bitrate,
-                                GError             **error)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  if (self->options != NULL)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&iter, self->options);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_insert (options, g_strdup (key), g_strdup (value));
-    }
-
-  /* A forced bit rate wins over the client's wish, as in python-can. */
-  if (self->bitrate > 0)
-    g_hash_table_insert (options, g_strdup ("bitrate"), g_strdup_printf ("%u", self->bitrate));
-  else if (requested_bitrate > 0 && !g_hash_table_contains (options, "bitrate"))
-    g_hash_table_insert (options, g_strdup ("bitrate"), g_strdup_printf ("%d", requested_bitrate));
-
-  return canopy_bus_new (self->interface, self->channel, options, error);
-}
-
-/* Called by a connection's thread as it ends: the server joins it later. */
-void
-_canopy_remote_server_connection_closed (CanopyRemoteServer     *self,
-                                         CanopyRemoteConnection *c)
-{
-  g_mutex_lock (&self->mutex);
-  g_ptr_array_remove (self->clients, c);
-  g_ptr_array_add (self->finished, c);
-  g_cond_broadcast (&self->clients_cond);
-  g_mutex_unlock (&self->mutex);
-}
-
-/* The caller holds self->mutex. Joins client threads that have ended. */
-static void
-reap_finished_locked (CanopyRemoteServer *self)
-{
-  while (self->finished->len > 0)
-    {
-      CanopyRemoteConnection *c = g_ptr_array_steal_index_fast (self->finished,
-                                                                self->finished->len - 1);
-
-      _canopy_remote_connection_join (c);
-    }
-}
-
-static void
-reject (CanopyRemoteServer *self,
-        GSocketConnection  *connection,
-        const char         *text)
-{
-  GSocket *socket = g_socket_connection_get_socket (connection);
-  guint8 buf[2 + CANOPY_REMOTE_MAX_TEXT];
-  gsize len;
-
-  /* A short write into an empty socket buffer does not block. */
-  len = _canopy_remote_encode_text (buf, CANOPY_REMOTE_EVENT_REMOTE_EXCEPTION, text);
-  g_socket_send_with_blocking (socket, (const char *) buf, len, FALSE, NULL, NULL);
-  g_socket_shutdown (socket, FALSE, TRUE, NULL);
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-}
-
-static gpointer
-accept_thread (gpointer data)
-{
-  CanopyRemoteServer *self = data;
-
-  for (;;)
-    {
-      g_autoptr(GSocketConnection) connection = NULL;
-      g_autoptr(GError) error = NULL;
-      CanopyRemoteConnection *c;
-
-      connection = g_socket_listener_accept (self->listener, NULL, self->cancellable, &error);
-      if (connection == NULL)
-        {
-          if (g_cancellable_is_cancelled (self->cancellable))
-            break;
-          /* Out of file descriptors or a connection reset before we took
-           * it: wait a little rather than spin. */
-          g_debug ("Accepting a client failed: %s", error->message);
-          g_usleep (G_USEC_PER_SEC / 10);
-          continue;
-        }
-
-      g_mutex_lock (&self->mutex);
-      reap_finished_locked (self);
-
-      if (!self->running)
-        {
-          g_mutex_unlock (&self->mutex);
-          break;
-        }
-
-      if (self->clients->len >= self->max_clients)
-        {
-          g_autofree char *text = g_strdup_printf ("The server is serving its maximum of %u clients",
-                                                   self->max_clients);
-          self->n_rejected++;
-          g_mutex_unlock (&self->mutex);
-          reject (self, connection, text);
-          continue;
-        }
-
-      c = _canopy_remote_connection_new (self, connection,
-                                         self->protocol == CANOPY_REMOTE_PROTOCOL_SOCKETCAND
-                                         ? &_canopy_socketcand_wire : &_canopy_remote_wire_python_can,
-                                         self->client_queue_size);
-      g_ptr_array_add (self->clients, c);
-      _canopy_remote_connection_start (c);
-      g_mutex_unlock (&self->mutex);
-    }
-
-  return NULL;
-}
-
 static void
 canopy_remote_server_dispose (GObject *object)
 {
@@ -274,6 +137,9 @@ canopy_remote_server_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
+  g_clear_pointer (&self->client_objects, g_hash_table_unref);
+  g_clear_object (&self->client_model);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->clients_cond);
 
@@ -472,6 +338,38 @@ canopy_remote_server_class_init (CanopyRemoteServerClass *klass)
     g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
+  /**
+   * CanopyRemoteServer::client-connected:
+   * @self: the server
+   * @client: the client
+   *
+   * A client completed its handshake and has a bus of its own. Emitted on
+   * the main context the server was made on, after @client was added to
+   * [method@Canopy.RemoteServer.get_clients].
+   */
+  signals[CLIENT_CONNECTED] =
+    g_signal_new ("client-connected",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CANOPY_TYPE_REMOTE_CLIENT);
+
+  /**
+   * CanopyRemoteServer::client-disconnected:
+   * @self: the server
+   * @client: the client
+   *
+   * A client that had connected went away (or the server stopped).
+   * Emitted on the main context the server was made on, after @client was
+   * removed from [method@Canopy.RemoteServer.get_clients].
+   */
+  signals[CLIENT_DISCONNECTED] =
+    g_signal_new ("client-disconnected",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CANOPY_TYPE_REMOTE_CLIENT);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -481,6 +379,9 @@ canopy_remote_server_init (CanopyRemoteServer *self)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->clients_cond);
   self->clients = g_ptr_array_new ();
+  self->client_objects = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->client_model = g_list_store_new (CANOPY_TYPE_REMOTE_CLIENT);
+  self->context = g_main_context_ref_thread_default ();
   self->finished = g_ptr_array_new ();
   self->max_clients = CANOPY_REMOTE_SERVER_DEFAULT_MAX_CLIENTS;
   self->client_queue_size = CANOPY_REMOTE_SERVER_DEFAULT_QUEUE_SIZE;
@@ -661,196 +562,6 @@ canopy_remote_server_set_client_queue_size (CanopyRemoteServer *self,
 }
 
 /**
- * canopy_remote_server_get_protocol:
- * @self: a server
- *
- * Returns: the protocol spoken with clients
- */
-CanopyRemoteProtocol
-canopy_remote_server_get_protocol (CanopyRemoteServer *self)
-{
-  CanopyRemoteProtocol ret;
-
-  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), CANOPY_REMOTE_PROTOCOL_PYTHON_CAN);
-
-  g_mutex_lock (&self->mutex);
-  ret = self->protocol;
-  g_mutex_unlock (&self->mutex);
-  return ret;
-}
-
-/**
- * canopy_remote_server_set_protocol:
- * @self: a server
- * @protocol: the protocol for clients that connect afterwards
- *
- * Sets [property@Canopy.RemoteServer:protocol].
- */
-void
-canopy_remote_server_set_protocol (CanopyRemoteServer   *self,
-                                   CanopyRemoteProtocol  protocol)
-{
-  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
-  g_return_if_fail (protocol <= CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
-
-  g_mutex_lock (&self->mutex);
-  if (self->protocol == protocol)
-    {
-      g_mutex_unlock (&self->mutex);
-      return;
-    }
-  self->protocol = protocol;
-  g_mutex_unlock (&self->mutex);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
-}
-
-static GInetAddress *
-resolve_host (const char  *host,
-              GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  GInetAddress *address;
-  GList *list;
-
-  if ((address = g_inet_address_new_from_string (host)))
-    return address;
-
-  list = g_resolver_lookup_by_name (g_resolver_get_default (), host, NULL, &local_error);
-  if (list == NULL)
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "Cannot listen on “%s”: %s", host, local_error->message);
-      return NULL;
-    }
-  address = g_object_ref (list->data);
-  g_resolver_free_addresses (list);
-  return address;
-}
-
-/**
- * canopy_remote_server_start:
- * @self: a server
- * @host: (nullable): the address to listen on; %NULL for `127.0.0.1`, so
- *   that sharing a bus with the network is a deliberate `0.0.0.0` (or `::`)
- * @port: the TCP port; 0 lets the system choose one, which
- *   canopy_remote_server_get_port() then returns
- * @error: return location for a #GError
- *
- * Checks that the bus opens (so a wrong interface or channel is reported
- * now, not to the first client), then listens for clients on threads of its
- * own; no main loop is needed.
- *
- * Returns: %TRUE if the server is listening
- */
-gboolean
-canopy_remote_server_start (CanopyRemoteServer  *self,
-                            const char          *host,
-                            guint                port,
-                            GError             **error)
-{
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GSocketListener) listener = NULL;
-  g_autoptr(CanopyBus) probe = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), FALSE);
-  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (self->running)
-    {
-      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_FAILED,
-                           "The remote server is already running");
-      return FALSE;
-    }
-
-  if (host == NULL)
-    host = "127.0.0.1";
-
-  if (!(probe = _canopy_remote_server_open_bus (self, 0, &local_error)))
-    {
-      g_set_error (error, local_error->domain, local_error->code,
-                   "Cannot open the bus to share: %s", local_error->message);
-      return FALSE;
-    }
-  canopy_bus_shutdown (probe);
-
-  if (!(inet = resolve_host (host, error)))
-    return FALSE;
-
-  address = g_inet_socket_address_new (inet, port);
-  listener = g_socket_listener_new ();
-  if (!g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective, &local_error))
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_IO,
-                   "Cannot listen on %s port %u: %s", host, port, local_error->message);
-      return FALSE;
-    }
-
-  g_mutex_lock (&self->mutex);
-  self->listener = g_steal_pointer (&listener);
-  self->cancellable = g_cancellable_new ();
-  g_free (self->host);
-  self->host = g_strdup (host);
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  self->running = TRUE;
-  self->accept_thread = g_thread_new ("canopy-server-accept", accept_thread, self);
-  g_mutex_unlock (&self->mutex);
-
-  g_debug ("Remote server listening on %s port %u", self->host, self->port);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-
-  return TRUE;
-}
-
-/**
- * canopy_remote_server_stop:
- * @self: a server
- *
- * Stops listening and disconnects every client; returns when their threads
- * have ended and their buses are shut down. Clients see the connection
- * close. Does nothing when the server is not running.
- */
-void
-canopy_remote_server_stop (CanopyRemoteServer *self)
-{
-  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
-
-  g_mutex_lock (&self->mutex);
-  if (!self->running)
-    {
-      g_mutex_unlock (&self->mutex);
-      return;
-    }
-  self->running = FALSE;
-  g_mutex_unlock (&self->mutex);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->accept_thread, g_thread_join);
-  g_socket_listener_close (self->listener);
-  g_clear_object (&self->listener);
-  g_clear_object (&self->cancellable);
-
-  g_mutex_lock (&self->mutex);
-  for (guint i = 0; i < self->clients->len; i++)
-    {
-      _canopy_remote_connection_cancel (self->clients->pdata[i]);
-    }
-  while (self->clients->len > 0)
-    g_cond_wait (&self->clients_cond, &self->mutex);
-  reap_finished_locked (self);
-  g_mutex_unlock (&self->mutex);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-}
-
-/**
  * canopy_remote_server_get_running:
  * @self: a server
  *
@@ -966,4 +677,67 @@ canopy_remote_server_list_clients (CanopyRemoteServer *self)
   g_mutex_unlock (&self->mutex);
 
   return ret;
+}
+
+/**
+ * canopy_remote_server_get_clients:
+ * @self: a remote server
+ *
+ * The clients connected now, for a list view. The model changes on the
+ * main context the server was made on, with
+ * [signal@Canopy.RemoteServer::client-connected] and
+ * [signal@Canopy.RemoteServer::client-disconnected].
+ *
+ * Returns: (transfer none): a #GListModel of #CanopyRemoteClient
+ */
+GListModel *
+canopy_remote_server_get_clients (CanopyRemoteServer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), NULL);
+
+  return G_LIST_MODEL (self->client_model);
+}
+
+/**
+ * canopy_remote_server_get_protocol:
+ * @self: a server
+ *
+ * Returns: the protocol spoken with clients
+ */
+CanopyRemoteProtocol
+canopy_remote_server_get_protocol (CanopyRemoteServer *self)
+{
+  CanopyRemoteProtocol ret;
+
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), CANOPY_REMOTE_PROTOCOL_PYTHON_CAN);
+
+  g_mutex_lock (&self->mutex);
+  ret = self->protocol;
+  g_mutex_unlock (&self->mutex);
+  return ret;
+}
+
+/**
+ * canopy_remote_server_set_protocol:
+ * @self: a server
+ * @protocol: the protocol for clients that connect afterwards
+ *
+ * Sets [property@Canopy.RemoteServer:protocol].
+ */
+void
+canopy_remote_server_set_protocol (CanopyRemoteServer   *self,
+                                   CanopyRemoteProtocol  protocol)
+{
+  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
+  g_return_if_fail (protocol <= CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
+
+  g_mutex_lock (&self->mutex);
+  if (self->protocol == protocol)
+    {
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+  self->protocol = protocol;
+  g_mutex_unlock (&self->mutex);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
 }

@@ -9,8 +9,9 @@
 # error "Only <canopy.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
+#include "canopy-remote-client.h"
 #include "canopy-version-macros.h"
 
 G_BEGIN_DECLS
@@ -143,5 +144,7 @@ CANOPY_AVAILABLE_IN_ALL
 guint64             canopy_remote_server_get_n_rejected        (CanopyRemoteServer  *self);
 CANOPY_AVAILABLE_IN_ALL
 GPtrArray          *canopy_remote_server_list_clients          (CanopyRemoteServer  *self);
+CANOPY_AVAILABLE_IN_ALL
+GListModel         *canopy_remote_server_get_clients           (CanopyRemoteServer  *self);
 
 G_END_DECLS

@@ -7,9 +7,56 @@
 
 #include <linux/can.h>
 
+#include "canopy-bus-private.h"
 #include "canopy-socketcan-bus.h"
 
 G_BEGIN_DECLS
+
+/* Shared by canopy-socketcan-bus.c (object, control) and
+ * canopy-socketcan-io.c (socket I/O). */
+struct _CanopySocketcanBus
+{
+  CanopyBus      parent_instance;
+
+  char          *interface_name;
+  int            ifindex;
+  int            sock;
+  int            wake_fd;
+
+  /* Threads inside send or recv: shut-down waits for them before it closes
+   * the socket, so that no thread ever uses a closed (or reused) descriptor. */
+  GMutex         users_mutex;
+  GCond          users_cond;
+  guint          n_users;
+
+  GMutex         tasks_mutex;
+  GPtrArray     *tasks;      /* of GWeakRef*, under tasks_mutex */
+
+  guint32        error_mask;
+  int            dropped;    /* the kernel's count, from SO_RXQ_OVFL */
+
+  guint          receive_own_messages : 1;
+  guint          fd_capable : 1;
+};
+
+/* Threads inside send or recv: shut-down waits for them. */
+gboolean   _canopy_socketcan_bus_enter                (CanopySocketcanBus   *self,
+                                                       GError              **error);
+void       _canopy_socketcan_bus_leave                (CanopySocketcanBus   *self);
+/* The CanopyBus vfuncs of the socket's I/O. */
+gboolean   _canopy_socketcan_bus_send                 (CanopyBus            *bus,
+                                                       const CanopyMessage  *msg,
+                                                       double                timeout,
+                                                       GError              **error);
+gboolean   _canopy_socketcan_bus_recv                 (CanopyBus            *bus,
+                                                       CanopyMessage        *msg,
+                                                       double                timeout,
+                                                       GError              **error);
+gboolean   _canopy_socketcan_bus_set_filters          (CanopyBus            *bus,
+                                                       const CanopyFilter   *filters,
+                                                       guint                 n_filters,
+                                                       gboolean             *software,
+                                                       GError              **error);
 
 /* Registers `socketcan`, `socketcan_native` and `socketcan_ctypes`. */
 void       _canopy_socketcan_bus_register             (void);

@@ -6,8 +6,9 @@
 #include "config.h"
 
 #include "canopy-error.h"
-#include "canopy-formats-private.h"
+#include "canopy-log-format-private.h"
 #include "canopy-log-reader-private.h"
+#include "canopy-notify-private.h"
 
 /**
  * CanopyLogReader:
@@ -26,6 +27,9 @@ typedef struct
   guint64  bytes_read;
   guint64  bytes_total;
   guint    finished : 1;
+  CanopyNotifyQueue *notify;
+  GMutex   damage_mutex;
+  GError  *damage;        /* the first damage read past, if any */
 } CanopyLogReaderPrivate;
 
 enum {
@@ -35,12 +39,35 @@ enum {
   PROP_BYTES_READ,
   PROP_BYTES_TOTAL,
   PROP_FRACTION,
+  PROP_DAMAGE,
   N_PROPS
 };
+
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CanopyLogReader, canopy_log_reader, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+canopy_log_reader_constructed (GObject *object)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (CANOPY_LOG_READER (object));
+
+  G_OBJECT_CLASS (canopy_log_reader_parent_class)->constructed (object);
+
+  priv->notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, NULL);
+}
+
+static void
+canopy_log_reader_dispose (GObject *object)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (CANOPY_LOG_READER (object));
+
+  g_clear_pointer (&priv->notify, _canopy_notify_queue_free);
+
+  G_OBJECT_CLASS (canopy_log_reader_parent_class)->dispose (object);
+}
 
 static void
 canopy_log_reader_finalize (GObject *object)
@@ -49,6 +76,8 @@ canopy_log_reader_finalize (GObject *object)
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 
   g_clear_pointer (&priv->path, g_free);
+  g_clear_error (&priv->damage);
+  g_mutex_clear (&priv->damage_mutex);
 
   G_OBJECT_CLASS (canopy_log_reader_parent_class)->finalize (object);
 }
@@ -77,6 +106,10 @@ canopy_log_reader_get_property (GObject    *object,
 
     case PROP_BYTES_TOTAL:
       g_value_set_uint64 (value, canopy_log_reader_get_bytes_total (self));
+      break;
+
+    case PROP_DAMAGE:
+      g_value_take_boxed (value, canopy_log_reader_dup_damage (self));
       break;
 
     case PROP_FRACTION:
@@ -114,6 +147,8 @@ canopy_log_reader_class_init (CanopyLogReaderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = canopy_log_reader_constructed;
+  object_class->dispose = canopy_log_reader_dispose;
   object_class->finalize = canopy_log_reader_finalize;
   object_class->get_property = canopy_log_reader_get_property;
   object_class->set_property = canopy_log_reader_set_property;
@@ -168,6 +203,17 @@ canopy_log_reader_class_init (CanopyLogReaderClass *klass)
                          0.0, 1.0, 0.0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CanopyLogReader:damage:
+   *
+   * The first damage the reader read past without stopping (a corrupt
+   * object skipped to the next intact one), or %NULL. Damage the reader
+   * cannot get past ends canopy_log_reader_next() with a #GError instead.
+   */
+  properties[PROP_DAMAGE] =
+    g_param_spec_boxed ("damage", NULL, NULL, G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -194,7 +240,7 @@ canopy_log_reader_new_for_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _canopy_formats_open_reader (path, error);
+  return _canopy_log_format_open_reader (path, error);
 }
 
 /**
@@ -285,7 +331,7 @@ canopy_log_reader_get_format (CanopyLogReader *self)
 {
   g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
 
-  return _canopy_formats_name_for_type (G_OBJECT_TYPE (self));
+  return _canopy_log_format_name_for_type (G_OBJECT_TYPE (self));
 }
 
 /**
@@ -346,8 +392,66 @@ _canopy_log_reader_set_progress (CanopyLogReader *self,
 {
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
 
-  /* Called per block, not per frame, and read without notification: a
-   * progress bar polls the getters. */
+  /* Called per block, not per frame; notified at most ten times a second
+   * on the context the reader was made on. */
+  if (priv->bytes_total != bytes_total && priv->notify != NULL)
+    _canopy_notify_queue_add (priv->notify, properties[PROP_BYTES_TOTAL]);
+  if (priv->bytes_read != bytes_read && priv->notify != NULL)
+    {
+      _canopy_notify_queue_add (priv->notify, properties[PROP_BYTES_READ]);
+      _canopy_notify_queue_add (priv->notify, properties[PROP_FRACTION]);
+    }
   priv->bytes_read = bytes_read;
   priv->bytes_total = bytes_total;
+}
+
+/* For subclasses that recover from damage (skip to the next intact
+ * object): the damage reaches the caller through
+ * [property@Canopy.LogReader:damage], never through the log. Takes
+ * ownership of @damage; only the first is kept. */
+void
+_canopy_log_reader_report_damage (CanopyLogReader *self,
+                                  GError          *damage)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+  gboolean first;
+
+  g_mutex_lock (&priv->damage_mutex);
+  first = priv->damage == NULL;
+  if (first)
+    priv->damage = damage;
+  g_mutex_unlock (&priv->damage_mutex);
+
+  if (!first)
+    {
+      g_error_free (damage);
+      return;
+    }
+  if (priv->notify != NULL)
+    _canopy_notify_queue_add_urgent (priv->notify, properties[PROP_DAMAGE]);
+}
+
+/**
+ * canopy_log_reader_dup_damage:
+ * @self: a log reader
+ *
+ * See [property@Canopy.LogReader:damage].
+ *
+ * Returns: (transfer full) (nullable): the first damage read past, or %NULL
+ */
+GError *
+canopy_log_reader_dup_damage (CanopyLogReader *self)
+{
+  CanopyLogReaderPrivate *priv;
+  GError *ret = NULL;
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), NULL);
+
+  priv = canopy_log_reader_get_instance_private (self);
+  g_mutex_lock (&priv->damage_mutex);
+  if (priv->damage != NULL)
+    ret = g_error_copy (priv->damage);
+  g_mutex_unlock (&priv->damage_mutex);
+
+  return ret;
 }

@@ -6,8 +6,9 @@
 #include "config.h"
 
 #include "canopy-error.h"
-#include "canopy-formats-private.h"
+#include "canopy-log-format-private.h"
 #include "canopy-log-writer-private.h"
+#include "canopy-notify-private.h"
 
 /**
  * CanopyLogWriter:
@@ -28,6 +29,8 @@ typedef struct
   char    *path;
   GError  *error;
   guint64  written;
+  gboolean written_dirty;
+  CanopyNotifyQueue *notify;
   guint    closed : 1;
 } CanopyLogWriterPrivate;
 
@@ -40,6 +43,8 @@ enum {
 };
 
 static void listener_iface_init (CanopyListenerInterface *iface);
+
+#define NOTIFY_INTERVAL_USEC (G_USEC_PER_SEC / 10)
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE (CanopyLogWriter, canopy_log_writer, G_TYPE_OBJECT,
                                   G_ADD_PRIVATE (CanopyLogWriter)
@@ -87,6 +92,11 @@ write_locked (CanopyLogWriter      *self,
     }
 
   priv->written++;
+  if (!priv->written_dirty && priv->notify != NULL)
+    {
+      priv->written_dirty = TRUE;
+      _canopy_notify_queue_add (priv->notify, properties[PROP_WRITTEN]);
+    }
   return TRUE;
 }
 
@@ -145,17 +155,48 @@ listener_iface_init (CanopyListenerInterface *iface)
   iface->stop = canopy_log_writer_stop;
 }
 
+/* On the writer's context, just before :written is notified. */
+static void
+written_flush (GObject *object)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (CANOPY_LOG_WRITER (object));
+
+  g_mutex_lock (&priv->mutex);
+  priv->written_dirty = FALSE;
+  g_mutex_unlock (&priv->mutex);
+}
+
+static void
+canopy_log_writer_constructed (GObject *object)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (CANOPY_LOG_WRITER (object));
+  CanopyNotifyQueue *notify;
+
+  G_OBJECT_CLASS (canopy_log_writer_parent_class)->constructed (object);
+
+  notify = _canopy_notify_queue_new (object, NULL, NOTIFY_INTERVAL_USEC, written_flush);
+
+  g_mutex_lock (&priv->mutex);
+  priv->notify = notify;
+  g_mutex_unlock (&priv->mutex);
+}
+
 static void
 canopy_log_writer_dispose (GObject *object)
 {
   CanopyLogWriter *self = CANOPY_LOG_WRITER (object);
   CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
 
+  CanopyNotifyQueue *notify;
+
   /* Closing here (not in finalize) so subclasses still have their state
    * when their close vfunc runs. */
   g_mutex_lock (&priv->mutex);
   close_locked (self, NULL);
+  notify = g_steal_pointer (&priv->notify);
   g_mutex_unlock (&priv->mutex);
+
+  g_clear_pointer (&notify, _canopy_notify_queue_free);
 
   G_OBJECT_CLASS (canopy_log_writer_parent_class)->dispose (object);
 }
@@ -226,6 +267,7 @@ canopy_log_writer_class_init (CanopyLogWriterClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = canopy_log_writer_constructed;
   object_class->dispose = canopy_log_writer_dispose;
   object_class->finalize = canopy_log_writer_finalize;
   object_class->get_property = canopy_log_writer_get_property;
@@ -290,7 +332,7 @@ canopy_log_writer_new_for_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return _canopy_formats_open_writer (path, error);
+  return _canopy_log_format_open_writer (path, error);
 }
 
 /**
@@ -430,7 +472,7 @@ canopy_log_writer_get_format (CanopyLogWriter *self)
 {
   g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), NULL);
 
-  return _canopy_formats_name_for_type (G_OBJECT_TYPE (self));
+  return _canopy_log_format_name_for_type (G_OBJECT_TYPE (self));
 }
 
 /**

@@ -784,6 +784,89 @@ test_driver_task (void)
   canopy_cyclic_task_stop (multi);
 }
 
+/* A bus that refuses every frame: the task reports why through its error
+ * property, on the main context, instead of a log line. */
+#define TEST_TYPE_REFUSING_BUS (test_refusing_bus_get_type ())
+G_DECLARE_FINAL_TYPE (TestRefusingBus, test_refusing_bus, TEST, REFUSING_BUS, CanopyBus)
+
+struct _TestRefusingBus
+{
+  CanopyBus parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestRefusingBus, test_refusing_bus, CANOPY_TYPE_BUS)
+
+static gboolean
+refusing_bus_send (CanopyBus            *bus,
+                   const CanopyMessage  *msg,
+                   double                timeout,
+                   GError              **error)
+{
+  g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_IO, "The device is gone");
+  return FALSE;
+}
+
+static void
+test_refusing_bus_class_init (TestRefusingBusClass *klass)
+{
+  CANOPY_BUS_CLASS (klass)->send = refusing_bus_send;
+  CANOPY_BUS_CLASS (klass)->recv = stall_bus_recv;
+}
+
+static void
+test_refusing_bus_init (TestRefusingBus *self)
+{
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_send_error (void)
+{
+  g_autoptr(TestRefusingBus) bus = g_initable_new (TEST_TYPE_REFUSING_BUS, NULL, NULL, NULL);
+  g_autoptr(CanopyCyclicTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) task_error = NULL;
+  guint n_error_notify = 0, n_missed_notify = 0;
+  CanopyMessage msg;
+  gint64 end;
+
+  canopy_message_init (&msg, 0x66, FALSE, NULL, 0);
+  task = canopy_bus_send_periodic (CANOPY_BUS (bus), &msg, 0.002, 0, &error);
+  g_assert_no_error (error);
+  g_signal_connect (task, "notify::error", G_CALLBACK (count_notify), &n_error_notify);
+  g_signal_connect (task, "notify::missed", G_CALLBACK (count_notify), &n_missed_notify);
+
+  /* 50 refused frames in 100 ms: one error, reported once. */
+  end = g_get_monotonic_time () + 100 * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  canopy_cyclic_task_stop (task);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  task_error = canopy_cyclic_task_dup_error (task);
+  g_assert_error (task_error, CANOPY_ERROR, CANOPY_ERROR_IO);
+  g_assert_cmpstr (task_error->message, ==, "The device is gone");
+  g_assert_cmpuint (n_error_notify, ==, 1);
+  g_assert_cmpuint (canopy_cyclic_task_get_sent (task), ==, 0);
+  g_assert_cmpuint (canopy_cyclic_task_get_missed (task), >=, 10);
+  /* Counters notify coalesced (at most ten a second), not per frame. */
+  g_assert_cmpuint (n_missed_notify, >=, 1);
+  g_assert_cmpuint (n_missed_notify, <=, 3);
+
+  /* Starting again starts with a clean slate. */
+  g_assert_true (canopy_cyclic_task_start (task, &error));
+  g_assert_no_error (error);
+  canopy_cyclic_task_stop (task);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -801,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/cyclic/invalid", test_invalid);
   g_test_add_func ("/cyclic/no-burst", test_no_burst);
   g_test_add_func ("/cyclic/driver-task", test_driver_task);
+  g_test_add_func ("/cyclic/send-error", test_send_error);
 
   return g_test_run ();
 }

@@ -17,4 +17,7 @@ void _canopy_log_reader_set_progress (CanopyLogReader *self,
                                       guint64          bytes_read,
                                       guint64          bytes_total);
 
+void _canopy_log_reader_report_damage (CanopyLogReader *self,
+                                       GError          *damage);
+
 G_END_DECLS

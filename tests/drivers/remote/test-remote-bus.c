@@ -1118,6 +1118,68 @@ test_client_bad_channel (void)
   }
 }
 
+static void
+on_client_changed (CanopyRemoteServer *server,
+                   CanopyRemoteClient *client,
+                   gpointer            data)
+{
+  g_ptr_array_add (data, g_strdup (canopy_remote_client_get_address (client)));
+}
+
+static void
+iterate_until (GMainContext *context,
+               GListModel   *model,
+               guint         n_items)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_list_model_get_n_items (model) != n_items && g_get_monotonic_time () < end)
+    g_main_context_iteration (context, FALSE);
+}
+
+/* The server announces clients on its main context, and its model of
+ * clients follows them. */
+static void
+test_client_signals (void)
+{
+  g_autoptr(CanopyRemoteServer) server = start_server ("remote-signals");
+  g_autoptr(GPtrArray) connected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) disconnected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CanopyBus) a = NULL;
+  g_autoptr(CanopyBus) b = NULL;
+  g_autoptr(CanopyRemoteClient) first = NULL;
+  GListModel *clients = canopy_remote_server_get_clients (server);
+
+  g_signal_connect (server, "client-connected", G_CALLBACK (on_client_changed), connected);
+  g_signal_connect (server, "client-disconnected", G_CALLBACK (on_client_changed), disconnected);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 0);
+
+  a = open_client (server);
+  b = open_client (server);
+  iterate_until (NULL, clients, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 2);
+  g_assert_cmpuint (connected->len, ==, 2);
+  g_assert_cmpuint (disconnected->len, ==, 0);
+
+  first = g_list_model_get_item (clients, 0);
+  g_assert_true (g_str_has_prefix (canopy_remote_client_get_address (first), "127.0.0.1:"));
+  g_assert_cmpstr (canopy_remote_client_get_channel_info (first), ==, "Virtual bus channel remote-signals");
+  g_assert_cmpint (canopy_remote_client_get_requested_bitrate (first), ==, 500000);
+  g_assert_cmpint (canopy_remote_client_get_connected_at (first), >, 0);
+
+  canopy_bus_shutdown (a);
+  iterate_until (NULL, clients, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 1);
+  g_assert_cmpuint (disconnected->len, ==, 1);
+  /* The one that left is the one that connected first. */
+  g_assert_cmpstr (disconnected->pdata[0], ==, connected->pdata[0]);
+
+  canopy_bus_shutdown (b);
+  iterate_until (NULL, clients, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 0);
+  g_assert_cmpuint (disconnected->len, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1126,6 +1188,7 @@ main (int   argc,
 
   g_test_add_func ("/remote/bus/round-trip", test_round_trip);
   g_test_add_func ("/remote/bus/multi-client", test_multi_client);
+  g_test_add_func ("/remote/server/client-signals", test_client_signals);
   g_test_add_func ("/remote/bus/filters", test_filters);
   g_test_add_func ("/remote/server/version-mismatch", test_version_mismatch);
   g_test_add_func ("/remote/server/malformed", test_malformed);

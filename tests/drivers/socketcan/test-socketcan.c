@@ -711,6 +711,65 @@ test_controller (void)
   g_assert_cmpuint (canopy_socketcan_bus_get_dropped (sc), ==, 0);
 }
 
+/* The base counts frames; the kernel's count of frames it dropped for a
+ * full receive buffer (SO_RXQ_OVFL) is the bus's `dropped`. */
+static void
+test_statistics (void)
+{
+  g_autoptr(CanopyBus) tx = open_socketcan ("vcan0", NULL, NULL);
+  g_autoptr(CanopyBus) rx = open_socketcan ("vcan0", NULL, NULL);
+  g_autoptr(CanopyBusStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  struct can_frame frame = { .can_id = 0x321, .len = 8 };
+  CanopyMessage msg;
+  guint64 n_read = 0;
+  const guint n_flood = 5000;
+  int raw = raw_socket_open ("vcan0", FALSE);
+
+  canopy_message_init (&msg, 0x123, FALSE, (const guint8 *) "\1\2\3\4", 4);
+  for (guint i = 0; i < 10; i++)
+    g_assert_true (canopy_bus_send (tx, &msg, 1, &error));
+  for (guint i = 0; i < 10; i++)
+    g_assert_true (canopy_bus_recv_into (rx, &msg, 2, &error));
+  g_assert_no_error (error);
+
+  stats = canopy_bus_get_statistics (tx);
+  g_assert_cmpuint (canopy_bus_statistics_get_tx_frames (stats), ==, 10);
+  g_clear_pointer (&stats, canopy_bus_statistics_free);
+  stats = canopy_bus_get_statistics (rx);
+  g_assert_cmpuint (canopy_bus_statistics_get_rx_frames (stats), ==, 10);
+  g_assert_cmpuint (canopy_bus_statistics_get_dropped (stats), ==, 0);
+  /* vcan has no controller. */
+  g_assert_cmpint (canopy_bus_statistics_get_state (stats), ==, CANOPY_BUS_STATE_UNKNOWN);
+  g_clear_pointer (&stats, canopy_bus_statistics_free);
+
+  /* Flood rx while nobody reads it, then drain it. */
+  for (guint i = 0; i < n_flood; i++)
+    {
+      frame.data[0] = (guint8) i;
+      while (write (raw, &frame, CAN_MTU) != CAN_MTU)
+        {
+          g_assert_cmpint (errno, ==, ENOBUFS);
+          g_usleep (100);
+        }
+    }
+  while (canopy_bus_recv_into (rx, &msg, 0, &error))
+    n_read++;
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_read, <, n_flood);
+
+  /* The kernel reports its count with the next frame that arrives. */
+  raw_socket_send (raw, (const struct canfd_frame *) &frame, CAN_MTU);
+  g_assert_true (canopy_bus_recv_into (rx, &msg, 2, &error));
+  g_assert_no_error (error);
+
+  stats = canopy_bus_get_statistics (rx);
+  g_assert_cmpuint (canopy_bus_statistics_get_dropped (stats), ==, n_flood - n_read);
+  g_assert_cmpuint (canopy_bus_statistics_get_rx_frames (stats), ==, 10 + n_read + 1);
+
+  close (raw);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -734,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/socketcan/recv-timeout-and-shutdown", test_recv_timeout_and_shutdown);
   g_test_add_func ("/socketcan/notifier", test_notifier);
   g_test_add_func ("/socketcan/controller", test_controller);
+  g_test_add_func ("/socketcan/statistics", test_statistics);
 
   return g_test_run ();
 }

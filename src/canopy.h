@@ -13,6 +13,7 @@
 #include "canopy-error.h"
 #include "canopy-message.h"
 #include "canopy-filter.h"
+#include "canopy-frame-item.h"
 #include "canopy-bus-statistics.h"
 #include "canopy-bus.h"
 #include "canopy-interface-info.h"
@@ -24,11 +25,16 @@
 #include "canopy-notifier.h"
 #include "canopy-main-context-listener.h"
 #include "canopy-player.h"
+#include "canopy-log-format.h"
+#include "canopy-log-reader.h"
+#include "canopy-log-writer.h"
 
 /* drivers */
 #include "canopy-virtual-bus.h"
 #include "canopy-remote-bus.h"
+#include "canopy-remote-client.h"
 #include "canopy-remote-server.h"
+#include "canopy-remote-enums.h"
 #include "canopy-ixxat-bus.h"
 #include "canopy-kvaser-bus.h"
 #include "canopy-neovi-bus.h"
@@ -40,11 +46,10 @@
 #include "canopy-socketcand-bus.h"
 #if defined (__linux__)
 # include "canopy-socketcan-bus.h"
+# include "canopy-socketcan-enums.h"
 #endif
 
 /* formats */
-#include "canopy-log-reader.h"
-#include "canopy-log-writer.h"
 #include "canopy-printer.h"
 #include "canopy-blf-reader.h"
 #include "canopy-blf-writer.h"

@@ -64,5 +64,7 @@ CANOPY_AVAILABLE_IN_ALL
 guint64          canopy_log_reader_get_bytes_total (CanopyLogReader *self);
 CANOPY_AVAILABLE_IN_ALL
 double           canopy_log_reader_get_fraction   (CanopyLogReader  *self);
+CANOPY_AVAILABLE_IN_ALL
+GError          *canopy_log_reader_dup_damage     (CanopyLogReader  *self);
 
 G_END_DECLS

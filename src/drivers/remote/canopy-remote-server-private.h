@@ -1,0 +1,72 @@
+/* canopy-remote-server-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "canopy-remote-client.h"
+#include "canopy-remote-server.h"
+
+G_BEGIN_DECLS
+
+/* Shared by canopy-remote-server.c (object, settings, client views) and
+ * canopy-remote-server-listen.c (listening, accepting, announcing). */
+
+struct _CanopyRemoteServer
+{
+  GObject          parent_instance;
+
+  char            *interface;
+  char            *channel;
+  GHashTable      *options;
+  guint            bitrate;
+  guint            max_clients;
+  guint            client_queue_size;
+  CanopyRemoteProtocol protocol;
+
+  GMutex           mutex;
+  GCond            clients_cond;
+  GPtrArray       *clients;
+  GPtrArray       *finished;
+  GHashTable      *client_objects;  /* CanopyRemoteConnection → CanopyRemoteClient */
+
+  /* Where client-connected/-disconnected are emitted and the model of
+   * clients changes: the thread-default context the server was made on. */
+  GMainContext    *context;
+  GListStore      *client_model;
+  guint64          n_rejected;
+  gboolean         running;
+
+  GSocketListener *listener;
+  GCancellable    *cancellable;
+  GThread         *accept_thread;
+  char            *host;
+  guint            port;
+};
+
+
+enum {
+  PROP_0,
+  PROP_INTERFACE,
+  PROP_CHANNEL,
+  PROP_OPTIONS,
+  PROP_BITRATE,
+  PROP_MAX_CLIENTS,
+  PROP_CLIENT_QUEUE_SIZE,
+  PROP_PROTOCOL,
+  PROP_RUNNING,
+  PROP_HOST,
+  PROP_PORT,
+  N_PROPS
+};
+
+void _canopy_remote_server_notify              (CanopyRemoteServer *self,
+                                                guint               prop);
+void _canopy_remote_server_emit_client_changed (CanopyRemoteServer *self,
+                                                CanopyRemoteClient *client,
+                                                gboolean            connected);
+
+G_END_DECLS
