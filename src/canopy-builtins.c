@@ -9,7 +9,16 @@
 
 #include "canopy-formats-private.h"
 
+#include "canopy-ixxat-bus-private.h"
+#include "canopy-kvaser-bus-private.h"
+#include "canopy-neovi-bus-private.h"
+#include "canopy-nican-bus-private.h"
+#include "canopy-pcan-bus-private.h"
 #include "canopy-remote-bus-private.h"
+#include "canopy-usb2can-bus-private.h"
+#include "canopy-serial-bus-private.h"
+#include "canopy-slcan-bus-private.h"
+#include "canopy-socketcand-bus-private.h"
 #include "canopy-virtual-bus-private.h"
 #ifdef HAVE_SOCKETCAN
 # include "canopy-socketcan-bus-private.h"
@@ -22,13 +31,6 @@
  * src/drivers/ and one line here; adding a format, a file pair under
  * src/formats/ and one line here. */
 
-static void
-register_unavailable (const char *name,
-                      const char *description,
-                      const char *requirement)
-{
-  _canopy_interface_register (name, NULL, G_TYPE_INVALID, description, requirement);
-}
 
 void
 _canopy_builtins_ensure_registered (void)
@@ -51,15 +53,16 @@ _canopy_builtins_ensure_registered (void)
                                 "Linux SocketCAN", "Linux with a CAN network interface");
   }
 #endif
-  register_unavailable ("kvaser", "Kvaser CANlib", "the Kvaser CANlib library");
-  register_unavailable ("serial", "Serial port CAN adapter", "a serial device path");
-  register_unavailable ("slcan", "Serial-line CAN (Lawicel) adapter", "a serial device path");
-  register_unavailable ("ixxat", "IXXAT VCI", "the IXXAT VCI library");
-  register_unavailable ("pcan", "PEAK-System PCAN", "the PCANBasic library");
-  register_unavailable ("usb2can", "8devices USB2CAN", "the USB2CAN library");
-  register_unavailable ("nican", "National Instruments NI-CAN", "the NI-CAN library");
-  register_unavailable ("neovi", "Intrepid neoVI", "the icsneo library");
+  _canopy_kvaser_bus_register ();
+  _canopy_serial_bus_register ();
+  _canopy_slcan_bus_register ();
+  _canopy_ixxat_bus_register ();
+  _canopy_pcan_bus_register ();
+  _canopy_usb2can_bus_register ();
+  _canopy_nican_bus_register ();
+  _canopy_neovi_bus_register ();
   _canopy_remote_bus_register ();
+  _canopy_socketcand_bus_register ();
 
   /* Log formats: the first whose extension matches a file name wins. */
   _canopy_asc_format_register ();

@@ -58,8 +58,9 @@ main (int   argc,
   g_autoptr(GHashTable) known = NULL;
   g_autoptr(CanopyRemoteServer) server = NULL;
   g_autofree char *host = NULL;
+  g_autofree char *protocol = NULL;
   gint64 bitrate = 0;
-  int port = CANOPY_REMOTE_BUS_DEFAULT_PORT;
+  int port = -1;
   int max_clients = CANOPY_REMOTE_SERVER_DEFAULT_MAX_CLIENTS;
   gint64 next_status = 0;
   GOptionEntry entries[] = {
@@ -71,8 +72,12 @@ main (int   argc,
       "connect). Sharing the bus with the network must be asked for: "
       "-H 0.0.0.0 (or -H :: for IPv6) listens on every interface", "HOST" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
-      "TCP port to listen on (default 54701; 0 lets the system choose one, "
-      "which is printed)", "PORT" },
+      "TCP port to listen on (default 54701, 29536 for socketcand; 0 lets "
+      "the system choose one, which is printed)", "PORT" },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol,
+      "The protocol clients speak: python-can (python-can 2.0's remote "
+      "protocol, the default) or socketcand (the socketcand daemon's, raw "
+      "mode: python-can 4's socketcand interface, SavvyCAN, cangaroo)", "PROTOCOL" },
     { "max-clients", 0, 0, G_OPTION_ARG_INT, &max_clients,
       "How many clients to serve at once (default 32)", "N" },
     { NULL }
@@ -81,7 +86,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
 
   context = canopy_tool_option_context_new ("Remote CAN server: shares one CAN bus with clients over TCP, "
-                                            "speaking python-can's remote protocol.\n"
+                                            "speaking python-can's remote protocol or socketcand's.\n"
                                             "Each client gets its own bus on the server. The server will only "
                                             "serve the given channel; start additional servers at different "
                                             "ports to share more channels.\n\n"
@@ -100,6 +105,13 @@ main (int   argc,
       g_printerr ("canopy-server: bitrate %" G_GINT64_FORMAT " is out of range\n", bitrate);
       return 2;
     }
+  if (protocol != NULL && g_strcmp0 (protocol, "python-can") != 0 && g_strcmp0 (protocol, "socketcand") != 0)
+    {
+      g_printerr ("canopy-server: unknown protocol “%s” (python-can or socketcand)\n", protocol);
+      return 2;
+    }
+  if (port == -1)
+    port = g_strcmp0 (protocol, "socketcand") == 0 ? CANOPY_SOCKETCAND_BUS_DEFAULT_PORT : CANOPY_REMOTE_BUS_DEFAULT_PORT;
   if (port < 0 || port > G_MAXUINT16)
     {
       g_printerr ("canopy-server: port %d is not a TCP port\n", port);
@@ -117,6 +129,8 @@ main (int   argc,
   server = canopy_remote_server_new (bus_options.interface, bus_options.channel, driver_options);
   canopy_remote_server_set_bitrate (server, bitrate);
   canopy_remote_server_set_max_clients (server, max_clients);
+  if (g_strcmp0 (protocol, "socketcand") == 0)
+    canopy_remote_server_set_protocol (server, CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
 
   if (!canopy_remote_server_start (server, host, port, &error))
     return canopy_tool_fail ("canopy-server", error, 1);

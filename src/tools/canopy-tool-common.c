@@ -65,7 +65,9 @@ canopy_tool_add_bus_options (GOptionContext       *context,
       interface_help, "INTERFACE" },
     { "channel", 'c', 0, G_OPTION_ARG_STRING, &bus_options->channel,
       "The channel: an interface name such as can0 or vcan0 for socketcan, "
-      "host:port for remote, a channel name for virtual", "CHANNEL" },
+      "host:port for remote, host:port/bus for socketcand, a serial device for "
+      "slcan and serial, PCAN_USBBUS1 for pcan, a number for kvaser, a channel "
+      "name for virtual", "CHANNEL" },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &bus_options->options,
       "A driver option as in a config file, e.g. -o bitrate=500000 "
       "or -o receive_own_messages=true (repeatable)", "KEY=VALUE" },

@@ -67,6 +67,8 @@ struct _CanopyRemoteConnection
   guint64              bytes_sent;
 
   CanopyRemoteDecoder  decoder;
+  const CanopyRemoteWire *wire;
+  gpointer             wire_state;
 };
 
 static char *
@@ -116,7 +118,7 @@ take_exceptions (CanopyRemoteConnection *c,
 
   while ((text = g_queue_pop_head (&c->exceptions)) != NULL)
     {
-      len += _canopy_remote_encode_text (buf + len, CANOPY_REMOTE_EVENT_REMOTE_EXCEPTION, text);
+      len += c->wire->encode_error (buf + len, text);
       g_free (text);
     }
   return len;
@@ -136,6 +138,7 @@ client_writer_thread (gpointer data)
   while (!closed)
     {
       guint64 n_frames = 0;
+      guint64 n_unsupported = 0;
       gsize len = 0;
       guint n;
 
@@ -154,11 +157,16 @@ client_writer_thread (gpointer data)
                 }
               else
                 {
-                  len += _canopy_remote_encode_message (buf + len, &batch[i]);
-                  n_frames++;
+                  gsize n_bytes = c->wire->encode_frame (buf + len, &batch[i]);
+
+                  if G_LIKELY (n_bytes > 0)
+                    n_frames++;
+                  else
+                    n_unsupported++;
+                  len += n_bytes;
                 }
             }
-          if (len + POP_BATCH * CANOPY_REMOTE_MESSAGE_SIZE > TX_BATCH - TX_RESERVE)
+          if (len + POP_BATCH * c->wire->max_frame_size > TX_BATCH - TX_RESERVE)
             break;
           n = _canopy_message_queue_pop_many (&c->out, batch, POP_BATCH, 0, &closed);
         }
@@ -168,6 +176,13 @@ client_writer_thread (gpointer data)
       if G_UNLIKELY (c->exceptions.length > 0)
         len += take_exceptions (c, buf + len);
       g_mutex_unlock (&c->out.mutex);
+
+      if G_UNLIKELY (n_unsupported > 0)
+        {
+          g_mutex_lock (&c->stats_mutex);
+          c->unsupported += n_unsupported;
+          g_mutex_unlock (&c->stats_mutex);
+        }
 
       if (len == 0)
         continue;
@@ -242,7 +257,6 @@ client_handshake (CanopyRemoteConnection  *c,
                   gsize                   *leftover_len,
                   GError                 **error)
 {
-  CanopyRemoteServer *self = c->server;
   CanopyRemoteEvent *event = g_new (CanopyRemoteEvent, 1);
   g_autoptr(GError) local_error = NULL;
   gboolean have_request = FALSE;
@@ -320,21 +334,14 @@ client_handshake (CanopyRemoteConnection  *c,
               goto out;
             }
 
-          if (!(c->bus = _canopy_remote_server_open_bus (self, c->requested_bitrate, error)))
+          if (!_canopy_remote_connection_open_bus (c, c->requested_bitrate, error))
             goto out;
           if (event->filter_config.n_filters > 0 &&
               !canopy_bus_set_filter_array (c->bus, event->filter_config.filters,
                                             event->filter_config.n_filters, error))
             goto out;
 
-          {
-            g_autofree char *info = canopy_bus_dup_channel_info (c->bus);
-
-            len = _canopy_remote_encode_text (buf + n, CANOPY_REMOTE_EVENT_BUS_RESPONSE, info);
-            g_mutex_lock (&c->stats_mutex);
-            c->channel_info = g_steal_pointer (&info);
-            g_mutex_unlock (&c->stats_mutex);
-          }
+          len = _canopy_remote_encode_text (buf + n, CANOPY_REMOTE_EVENT_BUS_RESPONSE, c->channel_info);
           /* buf has room beyond the chunk read for the answer */
           if (!_canopy_remote_write_all (c->socket, buf + n, len, c->cancellable, &local_error))
             {
@@ -440,6 +447,8 @@ client_process (CanopyRemoteConnection  *c,
 static void
 client_free (CanopyRemoteConnection *c)
 {
+  if (c->wire_state != NULL)
+    c->wire->state_free (c->wire_state);
   g_clear_object (&c->bus);
   g_clear_object (&c->connection);
   g_clear_object (&c->cancellable);
@@ -451,6 +460,13 @@ client_free (CanopyRemoteConnection *c)
   g_free (c->address);
   g_free (c->channel_info);
   g_free (c);
+}
+
+static gsize
+encode_remote_exception (guint8     *buf,
+                         const char *text)
+{
+  return _canopy_remote_encode_text (buf, CANOPY_REMOTE_EVENT_REMOTE_EXCEPTION, text);
 }
 
 static gpointer
@@ -467,7 +483,7 @@ client_thread (gpointer data)
 
   c->writer_thread = g_thread_new ("canopy-server-tx", client_writer_thread, c);
 
-  ok = client_handshake (c, buf, &pos, &len, &error);
+  ok = c->wire->handshake (c, buf, &pos, &len, &error);
   if (!ok)
     {
       if (!g_error_matches (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST))
@@ -480,7 +496,7 @@ client_thread (gpointer data)
       _canopy_remote_server_client_connected (self, c);
       c->bus_thread = g_thread_new ("canopy-server-bus", client_bus_thread, c);
       if (len > 0)
-        ok = client_process (c, buf + pos, len, &reason);
+        ok = c->wire->process (c, buf + pos, len, &reason);
     }
 
   while (ok && !g_atomic_int_get (&c->stop))
@@ -501,7 +517,7 @@ client_thread (gpointer data)
       c->bytes_received += n;
       g_mutex_unlock (&c->stats_mutex);
 
-      ok = client_process (c, buf, n, &reason);
+      ok = c->wire->process (c, buf, n, &reason);
     }
 
   if (reason != NULL)
@@ -534,13 +550,26 @@ client_thread (gpointer data)
   return NULL;
 }
 
+const CanopyRemoteWire _canopy_remote_wire_python_can = {
+  .max_frame_size = CANOPY_REMOTE_MESSAGE_SIZE,
+  .encode_frame = _canopy_remote_encode_message,
+  .encode_error = encode_remote_exception,
+  .handshake = client_handshake,
+  .process = client_process,
+};
+
 CanopyRemoteConnection *
-_canopy_remote_connection_new (CanopyRemoteServer *server,
-                               GSocketConnection  *connection,
-                               guint               queue_size)
+_canopy_remote_connection_new (CanopyRemoteServer     *server,
+                               GSocketConnection      *connection,
+                               const CanopyRemoteWire *wire,
+                               guint                   queue_size)
 {
   CanopyRemoteConnection *c = g_new0 (CanopyRemoteConnection, 1);
   g_autoptr(GSocketAddress) remote = NULL;
+
+  c->wire = wire;
+  if (wire->state_new != NULL)
+    c->wire_state = wire->state_new ();
 
   c->server = server;
   c->connection = g_object_ref (connection);
@@ -605,4 +634,90 @@ _canopy_remote_connection_get_info (CanopyRemoteConnection *c)
   info->frames_dropped += _canopy_message_queue_get_dropped (&c->out);
 
   return info;
+}
+
+GSocket *
+_canopy_remote_connection_get_socket (CanopyRemoteConnection *c)
+{
+  return c->socket;
+}
+
+GCancellable *
+_canopy_remote_connection_get_read_cancellable (CanopyRemoteConnection *c)
+{
+  return c->read_cancellable;
+}
+
+gpointer
+_canopy_remote_connection_get_wire_state (CanopyRemoteConnection *c)
+{
+  return c->wire_state;
+}
+
+const char *
+_canopy_remote_connection_get_address (CanopyRemoteConnection *c)
+{
+  return c->address;
+}
+
+CanopyBus *
+_canopy_remote_connection_get_bus (CanopyRemoteConnection *c)
+{
+  return c->bus;
+}
+
+/* Opens the client's bus on the server as the server is configured. */
+gboolean
+_canopy_remote_connection_open_bus (CanopyRemoteConnection  *c,
+                                    gint32                   requested_bitrate,
+                                    GError                 **error)
+{
+  g_autofree char *info = NULL;
+
+  g_mutex_lock (&c->stats_mutex);
+  c->requested_bitrate = requested_bitrate;
+  g_mutex_unlock (&c->stats_mutex);
+
+  if (!(c->bus = _canopy_remote_server_open_bus (c->server, requested_bitrate, error)))
+    return FALSE;
+
+  info = canopy_bus_dup_channel_info (c->bus);
+  g_mutex_lock (&c->stats_mutex);
+  c->channel_info = g_steal_pointer (&info);
+  g_mutex_unlock (&c->stats_mutex);
+  return TRUE;
+}
+
+gboolean
+_canopy_remote_connection_write (CanopyRemoteConnection  *c,
+                                 const void              *buf,
+                                 gsize                    len,
+                                 GError                 **error)
+{
+  if (!_canopy_remote_write_all (c->socket, buf, len, c->cancellable, error))
+    return FALSE;
+  g_mutex_lock (&c->stats_mutex);
+  c->bytes_sent += len;
+  g_mutex_unlock (&c->stats_mutex);
+  return TRUE;
+}
+
+void
+_canopy_remote_connection_send_exception (CanopyRemoteConnection *c,
+                                          const char             *text)
+{
+  client_send_exception (c, text);
+}
+
+void
+_canopy_remote_connection_count_received (CanopyRemoteConnection *c,
+                                          guint64                 bytes,
+                                          guint64                 frames,
+                                          guint64                 send_errors)
+{
+  g_mutex_lock (&c->stats_mutex);
+  c->bytes_received += bytes;
+  c->frames_received += frames;
+  c->send_errors += send_errors;
+  g_mutex_unlock (&c->stats_mutex);
 }

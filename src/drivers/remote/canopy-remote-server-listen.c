@@ -219,7 +219,10 @@ accept_thread (gpointer data)
           continue;
         }
 
-      c = _canopy_remote_connection_new (self, connection, self->client_queue_size);
+      c = _canopy_remote_connection_new (self, connection,
+                                         self->protocol == CANOPY_REMOTE_PROTOCOL_SOCKETCAND
+                                         ? &_canopy_socketcand_wire : &_canopy_remote_wire_python_can,
+                                         self->client_queue_size);
       g_ptr_array_add (self->clients, c);
       _canopy_remote_connection_start (c);
       g_mutex_unlock (&self->mutex);

@@ -25,6 +25,7 @@ struct _CanopyRemoteServer
   guint            bitrate;
   guint            max_clients;
   guint            client_queue_size;
+  CanopyRemoteProtocol protocol;
 
   GMutex           mutex;
   GCond            clients_cond;
@@ -55,6 +56,7 @@ enum {
   PROP_BITRATE,
   PROP_MAX_CLIENTS,
   PROP_CLIENT_QUEUE_SIZE,
+  PROP_PROTOCOL,
   PROP_RUNNING,
   PROP_HOST,
   PROP_PORT,

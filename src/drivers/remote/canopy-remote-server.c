@@ -12,6 +12,7 @@
 
 #include "canopy-bus.h"
 #include "canopy-error.h"
+#include "canopy-remote-enums.h"
 #include "canopy-remote-server.h"
 
 #include "canopy-remote-client-private.h"
@@ -42,6 +43,11 @@
  * length is one byte), a client must complete its handshake within ten
  * seconds, and at most [property@Canopy.RemoteServer:max-clients] are
  * served at once: the next is told so and disconnected.
+ *
+ * With [property@Canopy.RemoteServer:protocol] set to
+ * %CANOPY_REMOTE_PROTOCOL_SOCKETCAND the server speaks the socketcand
+ * daemon's text protocol instead (raw mode), for python-can 4's
+ * `socketcand` interface, SavvyCAN and cangaroo.
  */
 
 
@@ -165,6 +171,10 @@ canopy_remote_server_get_property (GObject    *object,
     case PROP_MAX_CLIENTS:
       g_value_set_uint (value, canopy_remote_server_get_max_clients (self));
       break;
+    case PROP_PROTOCOL:
+      g_value_set_enum (value, canopy_remote_server_get_protocol (self));
+      break;
+
     case PROP_CLIENT_QUEUE_SIZE:
       g_value_set_uint (value, canopy_remote_server_get_client_queue_size (self));
       break;
@@ -207,6 +217,10 @@ canopy_remote_server_set_property (GObject      *object,
     case PROP_MAX_CLIENTS:
       canopy_remote_server_set_max_clients (self, g_value_get_uint (value));
       break;
+    case PROP_PROTOCOL:
+      canopy_remote_server_set_protocol (self, g_value_get_enum (value));
+      break;
+
     case PROP_CLIENT_QUEUE_SIZE:
       canopy_remote_server_set_client_queue_size (self, g_value_get_uint (value));
       break;
@@ -284,6 +298,16 @@ canopy_remote_server_class_init (CanopyRemoteServerClass *klass)
   properties[PROP_CLIENT_QUEUE_SIZE] =
     g_param_spec_uint ("client-queue-size", NULL, NULL, 1, 16 * 1024 * 1024,
                        CANOPY_REMOTE_SERVER_DEFAULT_QUEUE_SIZE,
+                       (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  /**
+   * CanopyRemoteServer:protocol:
+   *
+   * The protocol spoken with clients that connect afterwards.
+   */
+  properties[PROP_PROTOCOL] =
+    g_param_spec_enum ("protocol", NULL, NULL,
+                       CANOPY_TYPE_REMOTE_PROTOCOL, CANOPY_REMOTE_PROTOCOL_PYTHON_CAN,
                        (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
   /**
@@ -672,4 +696,48 @@ canopy_remote_server_get_clients (CanopyRemoteServer *self)
   g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), NULL);
 
   return G_LIST_MODEL (self->client_model);
+}
+
+/**
+ * canopy_remote_server_get_protocol:
+ * @self: a server
+ *
+ * Returns: the protocol spoken with clients
+ */
+CanopyRemoteProtocol
+canopy_remote_server_get_protocol (CanopyRemoteServer *self)
+{
+  CanopyRemoteProtocol ret;
+
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), CANOPY_REMOTE_PROTOCOL_PYTHON_CAN);
+
+  g_mutex_lock (&self->mutex);
+  ret = self->protocol;
+  g_mutex_unlock (&self->mutex);
+  return ret;
+}
+
+/**
+ * canopy_remote_server_set_protocol:
+ * @self: a server
+ * @protocol: the protocol for clients that connect afterwards
+ *
+ * Sets [property@Canopy.RemoteServer:protocol].
+ */
+void
+canopy_remote_server_set_protocol (CanopyRemoteServer   *self,
+                                   CanopyRemoteProtocol  protocol)
+{
+  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
+  g_return_if_fail (protocol <= CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
+
+  g_mutex_lock (&self->mutex);
+  if (self->protocol == protocol)
+    {
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+  self->protocol = protocol;
+  g_mutex_unlock (&self->mutex);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
 }

@@ -34,6 +34,22 @@ G_BEGIN_DECLS
  */
 #define CANOPY_REMOTE_SERVER_DEFAULT_QUEUE_SIZE 8192
 
+/**
+ * CanopyRemoteProtocol:
+ * @CANOPY_REMOTE_PROTOCOL_PYTHON_CAN: python-can 2.0's binary protocol
+ *   (`canserver`, [class@Canopy.RemoteBus]); default port 54701
+ * @CANOPY_REMOTE_PROTOCOL_SOCKETCAND: the text protocol of the socketcand
+ *   daemon in raw mode, as python-can 4's `socketcand` interface, SavvyCAN
+ *   and cangaroo speak it; default port 29536
+ *
+ * The protocols a [class@Canopy.RemoteServer] speaks with its clients.
+ */
+typedef enum
+{
+  CANOPY_REMOTE_PROTOCOL_PYTHON_CAN,
+  CANOPY_REMOTE_PROTOCOL_SOCKETCAND,
+} CanopyRemoteProtocol;
+
 typedef struct _CanopyRemoteClientInfo CanopyRemoteClientInfo;
 
 /**
@@ -104,6 +120,11 @@ guint               canopy_remote_server_get_client_queue_size (CanopyRemoteServ
 CANOPY_AVAILABLE_IN_ALL
 void                canopy_remote_server_set_client_queue_size (CanopyRemoteServer  *self,
                                                                 guint                queue_size);
+CANOPY_AVAILABLE_IN_ALL
+CanopyRemoteProtocol canopy_remote_server_get_protocol         (CanopyRemoteServer  *self);
+CANOPY_AVAILABLE_IN_ALL
+void                canopy_remote_server_set_protocol          (CanopyRemoteServer  *self,
+                                                                CanopyRemoteProtocol protocol);
 CANOPY_AVAILABLE_IN_ALL
 gboolean            canopy_remote_server_start                 (CanopyRemoteServer  *self,
                                                                 const char          *host,

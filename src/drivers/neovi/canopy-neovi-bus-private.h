@@ -1,0 +1,14 @@
+/* canopy-neovi-bus-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "canopy-neovi-bus.h"
+
+G_BEGIN_DECLS
+
+void _canopy_neovi_bus_register (void);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* canopy-pcan-bus.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined (CANOPY_INSIDE) && !defined (CANOPY_COMPILATION)
+# error "Only <canopy.h> can be included directly."
+#endif
+
+#include "canopy-bus.h"
+
+G_BEGIN_DECLS
+
+#define CANOPY_TYPE_PCAN_BUS (canopy_pcan_bus_get_type ())
+
+/* Written out rather than G_DECLARE_FINAL_TYPE: that needs the class
+ * struct of CanopyBus, which is private to the library. */
+#define CANOPY_PCAN_BUS(obj)    (G_TYPE_CHECK_INSTANCE_CAST ((obj), CANOPY_TYPE_PCAN_BUS, CanopyPcanBus))
+#define CANOPY_IS_PCAN_BUS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), CANOPY_TYPE_PCAN_BUS))
+
+typedef struct _CanopyPcanBus      CanopyPcanBus;
+typedef struct _CanopyPcanBusClass CanopyPcanBusClass;
+
+CANOPY_AVAILABLE_IN_ALL
+GType canopy_pcan_bus_get_type (void) G_GNUC_CONST;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CanopyPcanBus, g_object_unref)
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+/* canopy-socketcand-bus-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "canopy-socketcand-bus.h"
+
+G_BEGIN_DECLS
+
+void _canopy_socketcand_bus_register (void);
+
+G_END_DECLS
