@@ -25,7 +25,8 @@
  * new frames and counts them instead of growing.
  *
  * The channel named `demo` also carries simulated traffic from a handful of
- * ECUs while any bus is open on it.
+ * ECUs while any bus is open on it, and its buses default to a bit rate of
+ * 500 kbit/s so that their statistics show a bus load.
  */
 
 #define RECV_BATCH 64
@@ -277,6 +278,10 @@ canopy_virtual_bus_open (CanopyBus     *bus,
   g_autofree char *info = g_strdup_printf ("Virtual bus channel %s", self->channel_name);
 
   _canopy_bus_set_channel_info (bus, info);
+  /* The simulated ECUs of `demo` stand for a 500 kbit/s powertrain bus:
+   * with that bit rate the statistics show a bus load, as on a real bus. */
+  if (g_str_equal (self->channel_name, "demo") && canopy_bus_get_bitrate (bus) == 0)
+    canopy_bus_set_bitrate (bus, 500000);
   _canopy_message_queue_init (&self->queue, self->queue_size);
   self->channel = channel_acquire (self->channel_name);
 
