@@ -352,7 +352,7 @@ main (int   argc,
   Decoder decoder = { 0 };
   Output out = { 0 };
   CanopyMessage frame;
-  IdCache *cache = g_new (IdCache, ID_CACHE_SIZE);
+  g_autofree IdCache *cache = g_new (IdCache, ID_CACHE_SIZE);
   guint64 n_frames = 0, n_decoded = 0, n_values = 0;
   gint64 started, last_progress = 0;
   GOptionEntry entries[] = {
@@ -451,7 +451,6 @@ main (int   argc,
   if (out.file != stdout ? fclose (out.file) != 0 : fflush (stdout) != 0)
     out.errno_value = out.errno_value ? out.errno_value : errno;
   g_free (out.buf);
-  g_free (cache);
   decoder_clear (&decoder);
 
   if (progress)
