@@ -163,7 +163,7 @@ canopy_statistics_panel_set_id_rows (CanopyStatisticsPanel *self,
 
 /**
  * canopy_statistics_panel_add_sample:
- * @bus_load: 0–1, or negative where the bit rate is unknown
+ * @bus_load: in percent, or negative where the bit rate is unknown
  */
 void
 canopy_statistics_panel_add_sample (CanopyStatisticsPanel *self,
@@ -181,7 +181,7 @@ canopy_statistics_panel_add_sample (CanopyStatisticsPanel *self,
 
   rate = g_strdup_printf ("%'.0f", frame_rate);
   scale = g_strdup_printf (_("scale %'.0f"), canopy_rate_plot_get_scale (self->rate_plot));
-  load = bus_load >= 0 ? g_strdup_printf ("%.1f %%", bus_load * 100.0) : g_strdup (_("unknown bit rate"));
+  load = bus_load >= 0 ? g_strdup_printf ("%.1f %%", bus_load) : g_strdup (_("unknown bit rate"));
   gtk_label_set_text (self->rate_value, rate);
   gtk_label_set_text (self->rate_scale, scale);
   gtk_label_set_text (self->load_value, load);

@@ -59,6 +59,13 @@ enum {
 
 G_DEFINE_FINAL_TYPE (CanopyWindow, canopy_window, GTK_TYPE_APPLICATION_WINDOW)
 
+/* GSettings keys that are window actions (menu items bind them directly). */
+static const char *setting_actions[] = {
+  "time-format", "show-statistics",
+  "show-channel-column", "show-direction-column", "show-flags-column",
+  "show-dlc-column", "show-ascii-column",
+};
+
 static GParamSpec *properties[N_PROPS];
 
 static gboolean
@@ -165,7 +172,9 @@ update_status (CanopyWindow *self)
   statistics = canopy_bus_get_statistics (canopy_connection_get_bus (self->connection));
   n_frames = canopy_bus_statistics_get_rx_frames (statistics) + canopy_bus_statistics_get_tx_frames (statistics);
   rate = canopy_bus_statistics_get_frame_rate (statistics);
-  load = canopy_bus_statistics_get_bus_load (statistics);
+  /* In percent; only meaningful where the bus knows its bit rate. */
+  load = canopy_bus_get_bitrate (canopy_connection_get_bus (self->connection)) > 0
+         ? canopy_bus_statistics_get_bus_load (statistics) : -1.0;
   dropped = canopy_bus_statistics_get_dropped (statistics) +
             canopy_capture_store_get_n_dropped (CANOPY_CAPTURE_STORE (canopy_connection_get_trace (self->connection)));
   state = state_name (canopy_bus_statistics_get_state (statistics));
@@ -174,7 +183,7 @@ update_status (CanopyWindow *self)
   set_label_printf (self->frames_label, _("Frames: %s"), frames);
   set_label_printf (self->rate_label, _("Frames/s: %'.0f"), rate);
   if (load >= 0)
-    set_label_printf (self->load_label, _("Bus load: %.1f %%"), load * 100.0);
+    set_label_printf (self->load_label, _("Bus load: %.1f %%"), load);
   else
     set_label_printf (self->load_label, _("Bus load: %s"), "–");
   errors = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_bus_statistics_get_error_frames (statistics));
@@ -270,6 +279,8 @@ connect_ready (GObject      *source,
 
   show_banner (self, NULL);
   set_connection (self, connection);
+  /* One line for whoever started Canopy from a terminal. */
+  g_print (_("Canopy: connected to %s\n"), canopy_connection_get_title (connection));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -566,6 +577,12 @@ canopy_window_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->document);
 
+  /* A settings action can outlive the window's action group, which does not
+   * disconnect from its actions when it is finalized: removing them does, so
+   * a later change of the key (from another window) reaches no dead group. */
+  for (guint i = 0; i < G_N_ELEMENTS (setting_actions); i++)
+    g_action_map_remove_action (G_ACTION_MAP (self), setting_actions[i]);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CANOPY_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -681,12 +698,6 @@ canopy_window_class_init (CanopyWindowClass *klass)
 static void
 canopy_window_init (CanopyWindow *self)
 {
-  static const char *setting_actions[] = {
-    "time-format", "show-statistics",
-    "show-channel-column", "show-direction-column", "show-flags-column",
-    "show-dlc-column", "show-ascii-column",
-  };
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
 #if DEVELOPMENT_BUILD

@@ -115,6 +115,54 @@ test_open_log_and_copy (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkColumnViewColumn *
+column_titled (CanopyTraceView *view,
+               const char      *title)
+{
+  GtkColumnView *column_view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW));
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+/* Column choices and the time format live in GSettings: every window
+ * follows them, and they outlive the window. */
+static void
+test_columns_remembered (void)
+{
+  GSettings *settings = canopy_application_get_settings (app);
+  CanopyWindow *window = canopy_window_new (app);
+  CanopyTraceView *view = trace_view_of (window);
+  g_autofree char *format = NULL;
+
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (view, "ASCII")));
+  g_settings_set_boolean (settings, "show-ascii-column", FALSE);
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (view, "ASCII")));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = canopy_window_new (app);
+  view = trace_view_of (window);
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (view, "ASCII")));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (view, "Data")));
+
+  /* The menu's radio items are the setting's action. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "time-format", g_variant_new_string ("delta"));
+  g_object_get (view, "time-format", &format, NULL);
+  g_assert_cmpstr (format, ==, "delta");
+  g_assert_cmpstr (g_settings_get_string (settings, "time-format"), ==, "delta");
+
+  g_settings_reset (settings, "show-ascii-column");
+  g_settings_reset (settings, "time-format");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 has_frames (gpointer data)
 {
@@ -162,6 +210,7 @@ main (int   argc,
 
   g_test_add_func ("/app/window/open-log-and-copy", test_open_log_and_copy);
   g_test_add_func ("/app/window/live-follows", test_live_follows);
+  g_test_add_func ("/app/window/columns-remembered", test_columns_remembered);
 
   return g_test_run ();
 }
