@@ -139,4 +139,17 @@ drivers_test_exchange_fd_frames (CanopyBus *a,
     }
 }
 
+/* A classic-only bus refuses a CAN FD frame with CANOPY_ERROR_UNSUPPORTED
+ * and stays usable. */
+static inline void
+drivers_test_assert_fd_refused (CanopyBus *bus)
+{
+  g_autoptr(GError) error = NULL;
+  CanopyMessage msg = { .arbitration_id = 0x123, .flags = CANOPY_MESSAGE_FD | CANOPY_MESSAGE_BRS, .dlc = 12,
+                        .channel = -1 };
+
+  g_assert_false (canopy_bus_send (bus, &msg, 1.0, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED);
+}
+
 G_END_DECLS
