@@ -212,27 +212,30 @@ icsneoGetMessages (gpointer object, icsSpyMessage *msgs, int *n, int *errors)
   return d->unplugged ? 0 : 1;
 }
 
+/* A network's rate, nominal or CAN FD data phase, if the device has it. */
+static int
+set_rate (int *rates,
+          int  network,
+          int  bitrate,
+          int  max)
+{
+  if (network < 0 || network >= 64 || bitrate <= 0 || bitrate > max)
+    return 0;
+  rates[network] = bitrate;
+  return 1;
+}
+
 EXPORT int CALL
 icsneoSetBitRate (gpointer object, int bitrate, int network)
 {
-  Device *d = object;
-
-  if (network < 0 || network >= 64 || bitrate <= 0 || bitrate > 1000000)
-    return 0;
-  d->bitrate[network] = bitrate;
-  return 1;
+  return set_rate (((Device *) object)->bitrate, network, bitrate, 1000000);
 }
 
 #ifndef NO_CAN_FD
 EXPORT int CALL
 icsneoSetFDBitRate (gpointer object, int bitrate, int network)
 {
-  Device *d = object;
-
-  if (network < 0 || network >= 64 || bitrate <= 0 || bitrate > 10000000)
-    return 0;
-  d->fd_bitrate[network] = bitrate;
-  return 1;
+  return set_rate (((Device *) object)->fd_bitrate, network, bitrate, 10000000);
 }
 #endif
 
