@@ -98,4 +98,58 @@ drivers_test_exchange_frames (CanopyBus *a,
     }
 }
 
+/* @a sends a CAN FD frame of every length (0–8, then the DLC codes 9–15:
+ * 12 … 64 bytes), with and without bit rate switch and error state
+ * indicator, standard and extended; @b receives each intact, in order,
+ * with its flags. */
+static inline void
+drivers_test_exchange_fd_frames (CanopyBus *a,
+                                 CanopyBus *b)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 64; i++)
+    {
+      guint length = canopy_dlc_to_length (i % 16);
+      CanopyMessage msg = { .channel = -1, .dlc = length };
+
+      msg.arbitration_id = (i & 16) ? 0x1ABCDE00 + i : 0x200 + i;
+      msg.flags = CANOPY_MESSAGE_FD | ((i & 16) ? CANOPY_MESSAGE_EXTENDED : 0) |
+                  ((i & 32) ? CANOPY_MESSAGE_BRS : 0) | ((i & 48) == 16 ? CANOPY_MESSAGE_ESI : 0);
+      for (guint k = 0; k < length; k++)
+        msg.data[k] = (guint8) (i * 7 + k);
+      g_assert_true (canopy_bus_send (a, &msg, 1.0, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < 64; i++)
+    {
+      guint length = canopy_dlc_to_length (i % 16);
+      CanopyMessage got;
+
+      g_assert_true (canopy_bus_recv_into (b, &got, 2.0, &error));
+      g_assert_no_error (error);
+      g_assert_cmphex (got.arbitration_id, ==, (i & 16) ? 0x1ABCDE00 + i : 0x200 + i);
+      g_assert_true (got.flags & CANOPY_MESSAGE_FD);
+      g_assert_cmpint (!!(got.flags & CANOPY_MESSAGE_EXTENDED), ==, !!(i & 16));
+      g_assert_cmpint (!!(got.flags & CANOPY_MESSAGE_BRS), ==, !!(i & 32));
+      g_assert_cmpint (!!(got.flags & CANOPY_MESSAGE_ESI), ==, (i & 48) == 16);
+      g_assert_cmpuint (got.dlc, ==, length);
+      for (guint k = 0; k < length; k++)
+        g_assert_cmphex (got.data[k], ==, (guint8) (i * 7 + k));
+    }
+}
+
+/* A classic-only bus refuses a CAN FD frame with CANOPY_ERROR_UNSUPPORTED
+ * and stays usable. */
+static inline void
+drivers_test_assert_fd_refused (CanopyBus *bus)
+{
+  g_autoptr(GError) error = NULL;
+  CanopyMessage msg = { .arbitration_id = 0x123, .flags = CANOPY_MESSAGE_FD | CANOPY_MESSAGE_BRS, .dlc = 12,
+                        .channel = -1 };
+
+  g_assert_false (canopy_bus_send (bus, &msg, 1.0, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED);
+}
+
 G_END_DECLS

@@ -9,9 +9,12 @@
 
 G_BEGIN_DECLS
 
-/* The part of IXXAT's VCI V3 C API (vcinpl.h) the ixxat driver calls,
- * declared from HMS's documentation: HRESULT codes, CANMSG and the device
- * information it enumerates. */
+/* The part of IXXAT's VCI C API the ixxat driver calls, declared from
+ * HMS's documentation: HRESULT codes, CANMSG and the device information it
+ * enumerates (VCI V3, vcinpl.h), and for CAN FD VCI V4's vcinpl2.h, whose
+ * library exports the same entry-point names with wider arguments:
+ * CANBTP bit timings, CANMSG2 with 64 data bytes, CANCAPABILITIES2 and
+ * CANLINESTATUS2. */
 
 #ifdef G_OS_WIN32
 # define CANOPY_VCI_CALL __stdcall
@@ -43,6 +46,16 @@ typedef gpointer CanopyVciHandle;
 #define CANOPY_CAN_MSGFLAGS_RTR       0x40u
 #define CANOPY_CAN_MSGFLAGS_EXT       0x80u
 
+/* VCI V4: extended operating modes, filter modes, bit timing modes and
+ * the CAN FD bits of CANMSGINFO's second byte (bAddFlags, bFlags2). */
+#define CANOPY_CAN_EXMODE_EXTDATALEN  0x01u
+#define CANOPY_CAN_EXMODE_FASTDATA    0x02u
+#define CANOPY_CAN_FILTER_PASS        0x02u
+#define CANOPY_CAN_BTMODE_BITRATE     0x00u   /* dwBPS is the bit rate, not a prescaler */
+#define CANOPY_CAN_MSGFLAGS2_EDL      0x04u
+#define CANOPY_CAN_MSGFLAGS2_FDR      0x08u
+#define CANOPY_CAN_MSGFLAGS2_ESI      0x10u
+
 #define CANOPY_CAN_STATUS_OVRRUN      0x02u
 #define CANOPY_CAN_STATUS_ERRLIM      0x04u
 #define CANOPY_CAN_STATUS_BUSOFF      0x08u
@@ -57,6 +70,30 @@ typedef struct
   guint8  accept;
   guint8  data[8];
 } CanopyVciCanMsg;
+
+/* CANMSG2 (VCI V4). */
+typedef struct
+{
+  guint32 time;
+  guint32 reserved;
+  guint32 id;
+  guint8  type;
+  guint8  add_flags;
+  guint8  flags;
+  guint8  accept;
+  guint8  data[64];
+} CanopyVciCanMsg2;
+
+/* CANBTP (VCI V4): one bit timing, nominal or data phase. */
+typedef struct
+{
+  guint32 mode;
+  guint32 bps;
+  guint16 ts1;
+  guint16 ts2;
+  guint16 sjw;
+  guint16 tdo;
+} CanopyVciBitTiming;
 
 typedef struct
 {
@@ -93,6 +130,37 @@ typedef struct
   guint32 status;
 } CanopyVciLineStatus;
 
+/* CANCAPABILITIES2 (VCI V4). */
+typedef struct
+{
+  guint16            ctrl_type;
+  guint16            bus_coupling;
+  guint32            features;
+  guint32            can_clock_freq;
+  CanopyVciBitTiming sdr_range_min, sdr_range_max;
+  CanopyVciBitTiming fdr_range_min, fdr_range_max;
+  guint32            tsc_clock_freq;
+  guint32            tsc_divisor;
+  guint32            cms_clock_freq;
+  guint32            cms_divisor;
+  guint32            cms_max_ticks;
+  guint32            dtx_clock_freq;
+  guint32            dtx_divisor;
+  guint32            dtx_max_ticks;
+} CanopyVciCapabilities2;
+
+/* CANLINESTATUS2 (VCI V4). */
+typedef struct
+{
+  guint8             op_mode;
+  guint8             ex_mode;
+  guint8             bus_load;
+  guint8             reserved;
+  CanopyVciBitTiming sdr;
+  CanopyVciBitTiming fdr;
+  guint32            status;
+} CanopyVciLineStatus2;
+
 typedef struct
 {
   CanopyVciResult (CANOPY_VCI_CALL *initialize)          (void);
@@ -114,6 +182,17 @@ typedef struct
   CanopyVciResult (CANOPY_VCI_CALL *channel_activate)    (CanopyVciHandle, int);
   CanopyVciResult (CANOPY_VCI_CALL *channel_read_message) (CanopyVciHandle, guint32, CanopyVciCanMsg *);
   CanopyVciResult (CANOPY_VCI_CALL *channel_send_message) (CanopyVciHandle, guint32, CanopyVciCanMsg *);
+
+  /* The same names in VCI V4's library, bound instead of the five above
+   * when the bus opens for CAN FD. */
+  CanopyVciResult (CANOPY_VCI_CALL *control_initialize2) (CanopyVciHandle, guint8, guint8, guint8, guint8, guint32,
+                                                         guint32, CanopyVciBitTiming *, CanopyVciBitTiming *);
+  CanopyVciResult (CANOPY_VCI_CALL *control_get_caps2)   (CanopyVciHandle, CanopyVciCapabilities2 *);
+  CanopyVciResult (CANOPY_VCI_CALL *control_get_status2) (CanopyVciHandle, CanopyVciLineStatus2 *);
+  CanopyVciResult (CANOPY_VCI_CALL *channel_initialize2) (CanopyVciHandle, guint16, guint16, guint16, guint16, guint32,
+                                                         guint8);
+  CanopyVciResult (CANOPY_VCI_CALL *channel_read_message2) (CanopyVciHandle, guint32, CanopyVciCanMsg2 *);
+  CanopyVciResult (CANOPY_VCI_CALL *channel_send_message2) (CanopyVciHandle, guint32, CanopyVciCanMsg2 *);
 } CanopyIxxatApi;
 
 G_END_DECLS

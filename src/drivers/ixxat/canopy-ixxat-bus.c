@@ -32,6 +32,14 @@
  * (10000 … 1000000, default 500000), `unique_hardware_id` (python-can's
  * `UniqueHardwareId`; the first adapter found otherwise).
  *
+ * CAN FD: the option `fd` (python-can's name) opens the line through VCI
+ * V4's library (`vcinpl2.dll`; the option `library` or the variable
+ * `CANOPY_IXXAT_FD_LIBRARY` names another file), which exports the same
+ * entry points with CAN FD arguments: canControlInitialize() takes the
+ * nominal and the data bit timing (`bitrate`, and `data_bitrate`, default
+ * 2000000), messages are CANMSG2 with up to 64 bytes and the EDL, FDR (bit
+ * rate switch) and ESI flags. Without VCI V4 the bus does not open.
+ *
  * Receiving waits in canChannelReadMessage(), in slices of a tenth of a
  * second so that shutdown() is never kept waiting. Timestamps (the
  * controller's ticks at dwClockFreq / dwTscDivisor) are turned into Unix
@@ -51,6 +59,8 @@ struct _CanopyIxxatBus
   char                *unique_id;
   char                *library_path;
   guint                bitrate;
+  guint                data_bitrate;
+  gboolean             fd;
 
   GModule             *module;
   CanopyIxxatApi       api;
@@ -85,6 +95,18 @@ static const char * const library_names[] = {
 #endif
   NULL
 };
+
+/* VCI V4, for CAN FD. */
+static const char * const fd_library_names[] = {
+#if defined(G_OS_WIN32)
+  "vcinpl2.dll",
+#else
+  "libvcinpl2.so",
+#endif
+  NULL
+};
+
+#define DEFAULT_DATA_BITRATE 2000000
 
 /* BTR0/BTR1 of the SJA1000-compatible controller, as VCI documents them. */
 static const struct {
@@ -126,14 +148,26 @@ status_error_frame (guint32        status,
   _canopy_error_frame_init (msg, classes, controller, timestamp_ns);
 }
 
+/* The fields CANMSG and CANMSG2 share, so that one conversion serves both. */
+typedef struct
+{
+  guint32       time;
+  guint32       id;
+  guint8        type;
+  guint8        add_flags;
+  guint8        flags;
+  const guint8 *data;
+} VciFrame;
+
 /* Converts a received VCI message; FALSE for messages that carry no frame
  * (information, timer overruns). */
 static gboolean
-convert (CanopyIxxatBus        *self,
-         const CanopyVciCanMsg *m,
-         CanopyMessage         *msg)
+convert (CanopyIxxatBus *self,
+         const VciFrame *m,
+         CanopyMessage  *msg)
 {
   gint64 timestamp_ns = _canopy_vendor_clock_unix_ns (&self->clock, m->time);
+  guint code = m->flags & CANOPY_CAN_MSGFLAGS_DLC;
 
   memset (msg, 0, sizeof *msg);
   msg->channel = CANOPY_CHANNEL_NONE;
@@ -145,7 +179,15 @@ convert (CanopyIxxatBus        *self,
       msg->arbitration_id = m->id & ((m->flags & CANOPY_CAN_MSGFLAGS_EXT) ? 0x1FFFFFFFu : 0x7FFu);
       msg->flags = ((m->flags & CANOPY_CAN_MSGFLAGS_EXT) ? CANOPY_MESSAGE_EXTENDED : 0) |
                    ((m->flags & CANOPY_CAN_MSGFLAGS_RTR) ? CANOPY_MESSAGE_REMOTE : 0);
-      msg->dlc = MIN (m->flags & CANOPY_CAN_MSGFLAGS_DLC, 8);
+      if (self->fd && (m->add_flags & CANOPY_CAN_MSGFLAGS2_EDL))
+        {
+          msg->flags |= CANOPY_MESSAGE_FD |
+                        ((m->add_flags & CANOPY_CAN_MSGFLAGS2_FDR) ? CANOPY_MESSAGE_BRS : 0) |
+                        ((m->add_flags & CANOPY_CAN_MSGFLAGS2_ESI) ? CANOPY_MESSAGE_ESI : 0);
+          msg->dlc = canopy_dlc_to_length (code);
+        }
+      else
+        msg->dlc = MIN (code, 8);
       if (!(m->flags & CANOPY_CAN_MSGFLAGS_RTR))
         memcpy (msg->data, m->data, msg->dlc);
       return TRUE;
@@ -173,11 +215,27 @@ ixxat_read (gpointer        driver,
             GError        **error)
 {
   CanopyIxxatBus *self = driver;
-  CanopyVciCanMsg m = { 0 };
-  CanopyVciResult result = self->api.channel_read_message (self->channel, wait_ms, &m);
+  CanopyVciResult result;
+  VciFrame frame;
 
-  if (result == CANOPY_VCI_OK)
-    return convert (self, &m, msg) ? CANOPY_VENDOR_READ_FRAME : CANOPY_VENDOR_READ_NONE;
+  if (self->fd)
+    {
+      CanopyVciCanMsg2 m = { 0 };
+
+      result = self->api.channel_read_message2 (self->channel, wait_ms, &m);
+      frame = (VciFrame) { m.time, m.id, m.type, m.add_flags, m.flags, m.data };
+      if (result == CANOPY_VCI_OK)
+        return convert (self, &frame, msg) ? CANOPY_VENDOR_READ_FRAME : CANOPY_VENDOR_READ_NONE;
+    }
+  else
+    {
+      CanopyVciCanMsg m = { 0 };
+
+      result = self->api.channel_read_message (self->channel, wait_ms, &m);
+      frame = (VciFrame) { m.time, m.id, m.type, m.add_flags, m.flags, m.data };
+      if (result == CANOPY_VCI_OK)
+        return convert (self, &frame, msg) ? CANOPY_VENDOR_READ_FRAME : CANOPY_VENDOR_READ_NONE;
+    }
   if (result == CANOPY_VCI_E_TIMEOUT || result == CANOPY_VCI_E_RXQUEUE_EMPTY)
     return CANOPY_VENDOR_READ_NONE;
   set_vci_error (self, error, CANOPY_ERROR_CONNECTION_LOST, "reading failed", result);
@@ -200,27 +258,50 @@ canopy_ixxat_bus_send (CanopyBus            *bus,
                        GError              **error)
 {
   CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
-  CanopyVciCanMsg m = { 0 };
+  gboolean fd_frame = (msg->flags & CANOPY_MESSAGE_FD) != 0;
+  guint32 wait_ms = timeout < 0 ? G_MAXUINT32 : (guint32) (timeout * 1000);
+  guint8 flags;
   CanopyVciResult result;
 
   if (!_canopy_bus_check_open (bus, error))
     return FALSE;
-  if (msg->flags & (CANOPY_MESSAGE_ERROR | CANOPY_MESSAGE_FD) || msg->dlc > 8)
+  if ((msg->flags & CANOPY_MESSAGE_ERROR) || (fd_frame && !self->fd))
     {
       g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
-                           "IXXAT VCI V3 sends classic data and remote frames only");
+                           fd_frame ? "IXXAT: this bus was not opened for CAN FD (option fd)"
+                                    : "IXXAT sends data and remote frames only");
+      return FALSE;
+    }
+  if (fd_frame ? !canopy_length_is_valid (msg->dlc) : msg->dlc > 8)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT, "IXXAT: %u bytes is not a %s length",
+                   msg->dlc, fd_frame ? "CAN FD" : "classic CAN");
       return FALSE;
     }
 
-  m.id = msg->arbitration_id;
-  m.type = CANOPY_CAN_MSGTYPE_DATA;
-  m.flags = msg->dlc | ((msg->flags & CANOPY_MESSAGE_EXTENDED) ? CANOPY_CAN_MSGFLAGS_EXT : 0) |
-            ((msg->flags & CANOPY_MESSAGE_REMOTE) ? CANOPY_CAN_MSGFLAGS_RTR : 0);
-  memcpy (m.data, msg->data, msg->dlc);
+  flags = (fd_frame ? canopy_length_to_dlc (msg->dlc) : msg->dlc) |
+          ((msg->flags & CANOPY_MESSAGE_EXTENDED) ? CANOPY_CAN_MSGFLAGS_EXT : 0) |
+          ((msg->flags & CANOPY_MESSAGE_REMOTE) ? CANOPY_CAN_MSGFLAGS_RTR : 0);
 
   /* Waits for room in the transmit FIFO, as long as the caller allows. */
-  result = self->api.channel_send_message (self->channel, timeout < 0 ? G_MAXUINT32 : (guint32) (timeout * 1000),
-                                           &m);
+  if (self->fd)
+    {
+      CanopyVciCanMsg2 m = { .id = msg->arbitration_id, .type = CANOPY_CAN_MSGTYPE_DATA, .flags = flags };
+
+      if (fd_frame)
+        m.add_flags = CANOPY_CAN_MSGFLAGS2_EDL |
+                      ((msg->flags & CANOPY_MESSAGE_BRS) ? CANOPY_CAN_MSGFLAGS2_FDR : 0) |
+                      ((msg->flags & CANOPY_MESSAGE_ESI) ? CANOPY_CAN_MSGFLAGS2_ESI : 0);
+      memcpy (m.data, msg->data, msg->dlc);
+      result = self->api.channel_send_message2 (self->channel, wait_ms, &m);
+    }
+  else
+    {
+      CanopyVciCanMsg m = { .id = msg->arbitration_id, .type = CANOPY_CAN_MSGTYPE_DATA, .flags = flags };
+
+      memcpy (m.data, msg->data, msg->dlc);
+      result = self->api.channel_send_message (self->channel, wait_ms, &m);
+    }
   if (result == CANOPY_VCI_OK)
     return TRUE;
   if (result == CANOPY_VCI_E_TIMEOUT || result == CANOPY_VCI_E_TXQUEUE_FULL)
@@ -259,12 +340,18 @@ canopy_ixxat_bus_update_statistics (CanopyBus           *bus,
 {
   CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
   CanopyVciLineStatus status = { 0 };
+  CanopyVciLineStatus2 status2 = { 0 };
+  guint32 line_status;
 
-  if (self->control == NULL || self->api.control_get_status (self->control, &status) != CANOPY_VCI_OK)
+  if (self->control == NULL)
     return;
-  if (status.status & CANOPY_CAN_STATUS_BUSOFF)
+  if (self->fd ? self->api.control_get_status2 (self->control, &status2) != CANOPY_VCI_OK
+               : self->api.control_get_status (self->control, &status) != CANOPY_VCI_OK)
+    return;
+  line_status = self->fd ? status2.status : status.status;
+  if (line_status & CANOPY_CAN_STATUS_BUSOFF)
     _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_BUS_OFF);
-  else if (status.status & CANOPY_CAN_STATUS_ERRLIM)
+  else if (line_status & CANOPY_CAN_STATUS_ERRLIM)
     _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_ERROR_WARNING);
   else
     _canopy_bus_statistics_set_state (stats, CANOPY_BUS_STATE_ERROR_ACTIVE);
@@ -278,10 +365,12 @@ canopy_ixxat_bus_configure (CanopyBus   *bus,
 {
   CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
   const char *unique_id = NULL;
-  guint64 bitrate, line;
+  guint64 bitrate, data_bitrate, line;
   char *end = NULL;
 
-  if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXUINT, &bitrate, error))
+  if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXUINT, &bitrate, error) ||
+      !_canopy_options_get_uint (options, "data_bitrate", DEFAULT_DATA_BITRATE, G_MAXUINT, &data_bitrate, error) ||
+      !_canopy_options_get_boolean (options, "fd", FALSE, &self->fd, error))
     return FALSE;
 
   line = channel != NULL && *channel ? g_ascii_strtoull (channel, &end, 10) : 0;
@@ -301,6 +390,7 @@ canopy_ixxat_bus_configure (CanopyBus   *bus,
 
   self->line = line;
   self->bitrate = bitrate;
+  self->data_bitrate = data_bitrate;
   g_free (self->unique_id);
   self->unique_id = g_strdup (unique_id);
   g_free (self->library_path);
@@ -312,7 +402,22 @@ static gboolean
 load_library (CanopyIxxatBus  *self,
               GError         **error)
 {
+  /* VCI V4's library exports the same names with CAN FD arguments: which
+   * declaration a name is bound to depends on the library asked for. */
+  const gboolean fd = self->fd;
   const CanopyVendorSymbol symbols[] = {
+    { "canControlInitialize",
+      fd ? (gpointer *) &self->api.control_initialize2 : (gpointer *) &self->api.control_initialize, FALSE },
+    { "canControlGetCaps",
+      fd ? (gpointer *) &self->api.control_get_caps2 : (gpointer *) &self->api.control_get_caps, FALSE },
+    { "canControlGetStatus",
+      fd ? (gpointer *) &self->api.control_get_status2 : (gpointer *) &self->api.control_get_status, FALSE },
+    { "canChannelInitialize",
+      fd ? (gpointer *) &self->api.channel_initialize2 : (gpointer *) &self->api.channel_initialize, FALSE },
+    { "canChannelReadMessage",
+      fd ? (gpointer *) &self->api.channel_read_message2 : (gpointer *) &self->api.channel_read_message, FALSE },
+    { "canChannelSendMessage",
+      fd ? (gpointer *) &self->api.channel_send_message2 : (gpointer *) &self->api.channel_send_message, FALSE },
     { "vciInitialize", (gpointer *) &self->api.initialize, FALSE },
     { "vciEnumDeviceOpen", (gpointer *) &self->api.enum_device_open, FALSE },
     { "vciEnumDeviceClose", (gpointer *) &self->api.enum_device_close, FALSE },
@@ -321,22 +426,72 @@ load_library (CanopyIxxatBus  *self,
     { "vciDeviceClose", (gpointer *) &self->api.device_close, FALSE },
     { "canControlOpen", (gpointer *) &self->api.control_open, FALSE },
     { "canControlClose", (gpointer *) &self->api.control_close, FALSE },
-    { "canControlInitialize", (gpointer *) &self->api.control_initialize, FALSE },
     { "canControlStart", (gpointer *) &self->api.control_start, FALSE },
-    { "canControlGetCaps", (gpointer *) &self->api.control_get_caps, FALSE },
-    { "canControlGetStatus", (gpointer *) &self->api.control_get_status, FALSE },
     { "canControlSetAccFilter", (gpointer *) &self->api.control_set_acc_filter, FALSE },
     { "canChannelOpen", (gpointer *) &self->api.channel_open, FALSE },
     { "canChannelClose", (gpointer *) &self->api.channel_close, FALSE },
-    { "canChannelInitialize", (gpointer *) &self->api.channel_initialize, FALSE },
     { "canChannelActivate", (gpointer *) &self->api.channel_activate, FALSE },
-    { "canChannelReadMessage", (gpointer *) &self->api.channel_read_message, FALSE },
-    { "canChannelSendMessage", (gpointer *) &self->api.channel_send_message, FALSE },
   };
 
-  self->module = _canopy_vendor_library_open ("ixxat", self->library_path, "CANOPY_IXXAT_LIBRARY", library_names,
+  self->module = _canopy_vendor_library_open ("ixxat", self->library_path,
+                                              fd ? "CANOPY_IXXAT_FD_LIBRARY" : "CANOPY_IXXAT_LIBRARY",
+                                              fd ? fd_library_names : library_names,
                                               symbols, G_N_ELEMENTS (symbols), error);
+  if (self->module == NULL && fd)
+    g_prefix_error (error, "CAN FD (option fd) needs IXXAT VCI V4 (vcinpl2): ");
   return self->module != NULL;
+}
+
+/* VCI V3: the tick rate of the stamps, then the SJA1000 bit timing. */
+static CanopyVciResult
+initialize_classic (CanopyIxxatBus *self,
+                    guint           step)
+{
+  CanopyVciCapabilities caps = { 0 };
+
+  if (self->api.control_get_caps (self->control, &caps) == CANOPY_VCI_OK && caps.clock_freq > 0)
+    _canopy_vendor_clock_init (&self->clock, 1e9 * MAX (caps.tsc_divisor, 1) / caps.clock_freq);
+
+  return self->api.control_initialize (self->control,
+                                       CANOPY_CAN_OPMODE_STANDARD | CANOPY_CAN_OPMODE_EXTENDED |
+                                       CANOPY_CAN_OPMODE_ERRFRAME,
+                                       bitrates[step].btr0, bitrates[step].btr1);
+}
+
+/* A CANBTP given as a bit rate: the segments are relative, in hundredths
+ * of a quantum, the form python-can's presets use, with the sample point at
+ * 80 % and (for the data phase) the transceiver delay compensation there. */
+static CanopyVciBitTiming
+bit_timing (guint    bitrate,
+            gboolean data_phase)
+{
+  return (CanopyVciBitTiming) {
+    .mode = CANOPY_CAN_BTMODE_BITRATE,
+    .bps = bitrate,
+    .ts1 = data_phase ? 1600 : 6400,
+    .ts2 = data_phase ? 400 : 1600,
+    .sjw = data_phase ? 400 : 1600,
+    .tdo = data_phase ? 1600 : 0,
+  };
+}
+
+/* VCI V4: the stamps' tick rate from CANCAPABILITIES2, then the nominal
+ * and data bit timings, both kinds of identifiers passing. */
+static CanopyVciResult
+initialize_fd (CanopyIxxatBus *self)
+{
+  CanopyVciCapabilities2 caps = { 0 };
+  CanopyVciBitTiming nominal = bit_timing (self->bitrate, FALSE);
+  CanopyVciBitTiming data = bit_timing (self->data_bitrate, TRUE);
+
+  if (self->api.control_get_caps2 (self->control, &caps) == CANOPY_VCI_OK && caps.tsc_clock_freq > 0)
+    _canopy_vendor_clock_init (&self->clock, 1e9 * MAX (caps.tsc_divisor, 1) / caps.tsc_clock_freq);
+
+  return self->api.control_initialize2 (self->control,
+                                        CANOPY_CAN_OPMODE_STANDARD | CANOPY_CAN_OPMODE_EXTENDED |
+                                        CANOPY_CAN_OPMODE_ERRFRAME,
+                                        CANOPY_CAN_EXMODE_EXTDATALEN | CANOPY_CAN_EXMODE_FASTDATA,
+                                        CANOPY_CAN_FILTER_PASS, CANOPY_CAN_FILTER_PASS, 0, 0, &nominal, &data);
 }
 
 /* The first adapter, or the one with the asked unique hardware id. */
@@ -375,7 +530,6 @@ canopy_ixxat_bus_open (CanopyBus     *bus,
 {
   CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
   CanopyVciDeviceInfo info;
-  CanopyVciCapabilities caps = { 0 };
   g_autofree char *description = NULL;
   CanopyVciResult result;
   int step = -1;
@@ -385,7 +539,17 @@ canopy_ixxat_bus_open (CanopyBus     *bus,
   for (guint i = 0; i < G_N_ELEMENTS (bitrates); i++)
     if (bitrates[i].bitrate == self->bitrate)
       step = i;
-  if (step < 0)
+  /* VCI V4 takes any bit rate in bit/s; V3 only the controller's presets. */
+  if (self->fd && (self->bitrate < 10000 || self->bitrate > 1000000 ||
+                   self->data_bitrate < self->bitrate || self->data_bitrate > 12000000))
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "IXXAT CAN FD: %u bit/s nominal (10000 … 1000000) with %u bit/s data "
+                   "(the nominal rate … 12000000) is not a bit timing",
+                   self->bitrate, self->data_bitrate);
+      return FALSE;
+    }
+  if (!self->fd && step < 0)
     {
       g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
                    "IXXAT has no bit timing for %u bit/s (10000, 20000, 50000, 100000, 125000, 250000, "
@@ -406,14 +570,7 @@ canopy_ixxat_bus_open (CanopyBus     *bus,
       return FALSE;
     }
 
-  /* The tick rate of the stamps. */
-  if (self->api.control_get_caps (self->control, &caps) == CANOPY_VCI_OK && caps.clock_freq > 0)
-    _canopy_vendor_clock_init (&self->clock, 1e9 * MAX (caps.tsc_divisor, 1) / caps.clock_freq);
-
-  if ((result = self->api.control_initialize (self->control,
-                                              CANOPY_CAN_OPMODE_STANDARD | CANOPY_CAN_OPMODE_EXTENDED |
-                                              CANOPY_CAN_OPMODE_ERRFRAME,
-                                              bitrates[step].btr0, bitrates[step].btr1)) != CANOPY_VCI_OK)
+  if ((result = self->fd ? initialize_fd (self) : initialize_classic (self, step)) != CANOPY_VCI_OK)
     {
       set_vci_error (self, error, CANOPY_ERROR_INVALID_ARGUMENT, "cannot set the bit rate", result);
       return FALSE;
@@ -425,17 +582,25 @@ canopy_ixxat_bus_open (CanopyBus     *bus,
 
   if ((result = self->api.control_start (self->control, TRUE)) != CANOPY_VCI_OK ||
       (result = self->api.channel_open (self->device, self->line, FALSE, &self->channel)) != CANOPY_VCI_OK ||
-      (result = self->api.channel_initialize (self->channel, FIFO_SIZE, 1, FIFO_SIZE, 1)) != CANOPY_VCI_OK ||
+      (result = self->fd ? self->api.channel_initialize2 (self->channel, FIFO_SIZE, 1, FIFO_SIZE, 1, 0,
+                                                           CANOPY_CAN_FILTER_PASS)
+                         : self->api.channel_initialize (self->channel, FIFO_SIZE, 1, FIFO_SIZE, 1)) != CANOPY_VCI_OK ||
       (result = self->api.channel_activate (self->channel, TRUE)) != CANOPY_VCI_OK)
     {
       set_vci_error (self, error, CANOPY_ERROR_IO, "cannot start", result);
       return FALSE;
     }
   canopy_bus_set_bitrate (bus, self->bitrate);
+  if (self->fd)
+    canopy_bus_set_data_bitrate (bus, self->data_bitrate);
 
   info.description[sizeof info.description - 1] = '\0';
-  description = g_strdup_printf ("IXXAT %s (%s) CAN line %u, %u bit/s", info.description, info.unique_hardware_id,
-                                 self->line, self->bitrate);
+  if (self->fd)
+    description = g_strdup_printf ("IXXAT %s (%s) CAN line %u, CAN FD %u/%u bit/s", info.description,
+                                   info.unique_hardware_id, self->line, self->bitrate, self->data_bitrate);
+  else
+    description = g_strdup_printf ("IXXAT %s (%s) CAN line %u, %u bit/s", info.description,
+                                   info.unique_hardware_id, self->line, self->bitrate);
   _canopy_bus_set_channel_info (bus, description);
   return TRUE;
 }
@@ -534,6 +699,6 @@ void
 _canopy_ixxat_bus_register (void)
 {
   _canopy_interface_register ("ixxat", NULL, CANOPY_TYPE_IXXAT_BUS,
-                              "HMS IXXAT adapters (VCI V3)",
-                              "IXXAT's VCI library (vcinpl.dll); channel: the CAN line, 0, 1, …");
+                              "HMS IXXAT adapters (VCI V3; CAN FD through VCI V4)",
+                              "IXXAT's VCI library (vcinpl.dll; vcinpl2.dll with fd); channel: the CAN line, 0, 1, …");
 }

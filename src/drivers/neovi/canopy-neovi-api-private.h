@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 
 #define CANOPY_ICS_NETID_HSCAN           1
 #define CANOPY_ICS_PROTOCOL_CAN          1
+#define CANOPY_ICS_PROTOCOL_CANFD        30
 #define CANOPY_ICS_MAX_MESSAGES          20000
 /* icsneoGetTimeStampForMsg() counts seconds from 2007-01-01 UTC. */
 #define CANOPY_ICS_EPOCH_UNIX            G_GINT64_CONSTANT (1167609600)
@@ -33,6 +34,13 @@ G_BEGIN_DECLS
 #define CANOPY_ICS_STATUS_CAN_ERROR_PASSIVE 0x020u
 #define CANOPY_ICS_STATUS_LOST_ARBITRATION  0x080u
 #define CANOPY_ICS_STATUS_CAN_BUS_OFF       0x200u
+#define CANOPY_ICS_STATUS_CANFD             0x20000000u
+
+/* StatusBitField3 of a CAN FD message (SPY_PROTOCOL_CANFD). */
+#define CANOPY_ICS_STATUS3_CANFD_ESI        0x01u
+#define CANOPY_ICS_STATUS3_CANFD_IDE        0x02u
+#define CANOPY_ICS_STATUS3_CANFD_FDF        0x08u
+#define CANOPY_ICS_STATUS3_CANFD_BRS        0x10u
 
 typedef struct
 {
@@ -64,7 +72,12 @@ typedef struct
   gint16   description_id;
   guint32  arb_id_or_header;
   guint8   data[8];
-  guint8   ack_bytes[8];        /* or StatusBitField3/4 */
+  /* AckBytes[8] for other protocols; CAN FD uses them as StatusBitField3
+   * and StatusBitField4. */
+  guint32  status_bit_field3;
+  guint32  status_bit_field4;
+  /* With extra_data_ptr_enabled, the payload (more than 8 bytes of CAN FD):
+   * on receive the library's, valid until the next icsneoGetMessages(). */
   gpointer extra_data_ptr;
   guint8   misc_data;
   guint8   reserved[3];
@@ -80,6 +93,7 @@ typedef struct
   int (CANOPY_ICS_CALL *get_messages)       (gpointer, CanopyIcsSpyMessage *, int *, int *);
   int (CANOPY_ICS_CALL *wait_for_rx)        (gpointer, unsigned int);
   int (CANOPY_ICS_CALL *set_bit_rate)       (gpointer, int, int);
+  int (CANOPY_ICS_CALL *set_fd_bit_rate)    (gpointer, int, int);   /* optional: CAN FD libraries only */
   int (CANOPY_ICS_CALL *get_time_stamp)     (gpointer, CanopyIcsSpyMessage *, double *);
 } CanopyNeoviApi;
 

@@ -37,8 +37,13 @@
  * tenth of a second so that shutdown() is never kept waiting, and takes
  * every message the device holds in one call. Timestamps come from
  * icsneoGetTimeStampForMsg() (seconds since 2007) in Unix time. Messages
- * with error status become error frames; filters apply here. Classic CAN
- * only.
+ * with error status become error frames; filters apply here.
+ *
+ * CAN FD (python-can's options `fd` and `data_bitrate`): the data phase
+ * rate is set with icsneoSetFDBitRate(), which a library without CAN FD
+ * does not export (the bus then does not open). CAN FD frames travel as
+ * SPY_PROTOCOL_CANFD messages with the FDF, BRS and ESI bits of
+ * StatusBitField3, payloads beyond 8 bytes through ExtraDataPtr.
  */
 
 
@@ -50,6 +55,8 @@ struct _CanopyNeoviBus
   int                   serial;
   char                 *library_path;
   guint                 bitrate;
+  guint                 data_bitrate;
+  gboolean              fd;
   gboolean              receive_own_messages;
 
   GModule              *module;
@@ -98,7 +105,10 @@ convert (CanopyNeoviBus            *self,
   guint32 status = m->status_bit_field;
   double seconds = 0;
 
-  if (m->network_id != self->network || m->protocol != CANOPY_ICS_PROTOCOL_CAN)
+  gboolean fd_frame = m->protocol == CANOPY_ICS_PROTOCOL_CANFD;
+  const guint8 *payload = m->data;
+
+  if (m->network_id != self->network || (m->protocol != CANOPY_ICS_PROTOCOL_CAN && !fd_frame))
     return FALSE;
   if ((status & CANOPY_ICS_STATUS_TX_MSG) && !self->receive_own_messages)
     return FALSE;
@@ -134,9 +144,26 @@ convert (CanopyNeoviBus            *self,
   msg->flags = ((status & CANOPY_ICS_STATUS_XTD_FRAME) ? CANOPY_MESSAGE_EXTENDED : 0) |
                ((status & CANOPY_ICS_STATUS_REMOTE_FRAME) ? CANOPY_MESSAGE_REMOTE : 0) |
                ((status & CANOPY_ICS_STATUS_TX_MSG) ? CANOPY_MESSAGE_TX : 0);
+  if (fd_frame)
+    {
+      msg->flags |= CANOPY_MESSAGE_FD |
+                    ((m->status_bit_field3 & CANOPY_ICS_STATUS3_CANFD_BRS) ? CANOPY_MESSAGE_BRS : 0) |
+                    ((m->status_bit_field3 & CANOPY_ICS_STATUS3_CANFD_ESI) ? CANOPY_MESSAGE_ESI : 0);
+      /* A length between the CAN FD steps is the step's, zero-padded. */
+      msg->dlc = canopy_dlc_to_length (canopy_length_to_dlc (MIN (m->number_bytes_data, 64)));
+      if (m->extra_data_ptr_enabled && m->extra_data_ptr != NULL)
+        payload = m->extra_data_ptr;
+      else if (m->number_bytes_data > 8)
+        {
+          /* A long payload the library did not hand over is no frame. */
+          return FALSE;
+        }
+      memcpy (msg->data, payload, MIN (m->number_bytes_data, msg->dlc));
+      return TRUE;
+    }
   msg->dlc = MIN (m->number_bytes_data, 8);
   if (!(status & CANOPY_ICS_STATUS_REMOTE_FRAME))
-    memcpy (msg->data, m->data, msg->dlc);
+    memcpy (msg->data, payload, msg->dlc);
   return TRUE;
 }
 
@@ -188,13 +215,21 @@ canopy_neovi_bus_send (CanopyBus            *bus,
 {
   CanopyNeoviBus *self = CANOPY_NEOVI_BUS (bus);
   CanopyIcsSpyMessage m = { 0 };
+  gboolean fd_frame = (msg->flags & CANOPY_MESSAGE_FD) != 0;
 
   if (!_canopy_bus_check_open (bus, error))
     return FALSE;
-  if (msg->flags & (CANOPY_MESSAGE_ERROR | CANOPY_MESSAGE_FD) || msg->dlc > 8)
+  if ((msg->flags & CANOPY_MESSAGE_ERROR) || (fd_frame && !self->fd))
     {
       g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
-                           "neoVI sends classic data and remote frames only");
+                           fd_frame ? "neoVI: this bus was not opened for CAN FD (option fd)"
+                                    : "neoVI sends data and remote frames only");
+      return FALSE;
+    }
+  if (fd_frame ? !canopy_length_is_valid (msg->dlc) : msg->dlc > 8)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT, "neoVI: %u bytes is not a %s length",
+                   msg->dlc, fd_frame ? "CAN FD" : "classic CAN");
       return FALSE;
     }
 
@@ -204,7 +239,23 @@ canopy_neovi_bus_send (CanopyBus            *bus,
   m.number_bytes_data = msg->dlc;
   m.network_id = self->network;
   m.protocol = CANOPY_ICS_PROTOCOL_CAN;
-  memcpy (m.data, msg->data, msg->dlc);
+  if (fd_frame)
+    {
+      m.protocol = CANOPY_ICS_PROTOCOL_CANFD;
+      m.status_bit_field |= CANOPY_ICS_STATUS_CANFD;
+      m.status_bit_field3 = CANOPY_ICS_STATUS3_CANFD_FDF |
+                            ((msg->flags & CANOPY_MESSAGE_EXTENDED) ? CANOPY_ICS_STATUS3_CANFD_IDE : 0) |
+                            ((msg->flags & CANOPY_MESSAGE_BRS) ? CANOPY_ICS_STATUS3_CANFD_BRS : 0) |
+                            ((msg->flags & CANOPY_MESSAGE_ESI) ? CANOPY_ICS_STATUS3_CANFD_ESI : 0);
+    }
+  if (msg->dlc > 8)
+    {
+      /* icsneoTxMessages() copies the payload before it returns. */
+      m.extra_data_ptr_enabled = 1;
+      m.extra_data_ptr = (gpointer) msg->data;
+    }
+  else
+    memcpy (m.data, msg->data, msg->dlc);
 
   if (self->api.tx_messages (self->device, &m, self->network, 1) != 1)
     {
@@ -241,10 +292,12 @@ canopy_neovi_bus_configure (CanopyBus   *bus,
                             GError     **error)
 {
   CanopyNeoviBus *self = CANOPY_NEOVI_BUS (bus);
-  guint64 bitrate, serial, network;
+  guint64 bitrate, data_bitrate, serial, network;
   char *end = NULL;
 
   if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXINT, &bitrate, error) ||
+      !_canopy_options_get_uint (options, "data_bitrate", 0, G_MAXINT, &data_bitrate, error) ||
+      !_canopy_options_get_boolean (options, "fd", FALSE, &self->fd, error) ||
       !_canopy_options_get_uint (options, "serial", 0, G_MAXINT, &serial, error) ||
       !_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &self->receive_own_messages, error))
     return FALSE;
@@ -260,6 +313,7 @@ canopy_neovi_bus_configure (CanopyBus   *bus,
   self->network = network;
   self->serial = serial;
   self->bitrate = bitrate;
+  self->data_bitrate = data_bitrate;
   g_free (self->library_path);
   self->library_path = g_strdup (options ? g_hash_table_lookup (options, "library") : NULL);
   return TRUE;
@@ -281,6 +335,7 @@ canopy_neovi_bus_open (CanopyBus     *bus,
     { "icsneoWaitForRxMessagesWithTimeOut", (gpointer *) &self->api.wait_for_rx, FALSE },
     { "icsneoSetBitRate", (gpointer *) &self->api.set_bit_rate, FALSE },
     { "icsneoGetTimeStampForMsg", (gpointer *) &self->api.get_time_stamp, FALSE },
+    { "icsneoSetFDBitRate", (gpointer *) &self->api.set_fd_bit_rate, TRUE },
   };
   CanopyIcsNeoDevice devices[16];
   g_autofree char *info = NULL;
@@ -293,6 +348,13 @@ canopy_neovi_bus_open (CanopyBus     *bus,
                                               symbols, G_N_ELEMENTS (symbols), error);
   if (self->module == NULL)
     return FALSE;
+  if (self->fd && self->api.set_fd_bit_rate == NULL)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED,
+                   "neovi: CAN FD (option fd) needs icsneoSetFDBitRate, which %s does not export "
+                   "(an icsneo40 library without CAN FD)", g_module_name (self->module));
+      return FALSE;
+    }
 
   /* Every device type (0xFFFFFFFF), then the one asked for. */
   if (self->api.find_neo_devices (0xFFFFFFFFu, devices, &n) != 1)
@@ -328,9 +390,20 @@ canopy_neovi_bus_open (CanopyBus     *bus,
         }
       canopy_bus_set_bitrate (bus, self->bitrate);
     }
+  if (self->fd && self->data_bitrate != 0)
+    {
+      if (self->api.set_fd_bit_rate (self->device, self->data_bitrate, self->network) != 1)
+        {
+          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                       "neoVI %d: network %d refused a CAN FD data rate of %u bit/s", self->serial, self->network,
+                       self->data_bitrate);
+          return FALSE;
+        }
+      canopy_bus_set_data_bitrate (bus, self->data_bitrate);
+    }
 
   self->rx = g_new (CanopyIcsSpyMessage, CANOPY_ICS_MAX_MESSAGES);
-  info = g_strdup_printf ("neoVI %d network %d", self->serial, self->network);
+  info = g_strdup_printf ("neoVI %d network %d%s", self->serial, self->network, self->fd ? ", CAN FD" : "");
   _canopy_bus_set_channel_info (bus, info);
   return TRUE;
 }
@@ -426,6 +499,6 @@ void
 _canopy_neovi_bus_register (void)
 {
   _canopy_interface_register ("neovi", NULL, CANOPY_TYPE_NEOVI_BUS,
-                              "Intrepid neoVI and ValueCAN devices (icsneo40)",
+                              "Intrepid neoVI and ValueCAN devices (icsneo40; CAN FD with fd)",
                               "Intrepid's icsneo40.dll or libicsneo's libicsneolegacy.so; channel: the network id, 1 …");
 }

@@ -37,6 +37,9 @@
  * frames with the Windows system time, turned into Unix time. Filters apply
  * here: the board's one code and mask per identifier kind are fixed when it
  * opens.
+ *
+ * Classic CAN only: the NI-CAN Frame API has no CAN FD (NI's CAN FD boards
+ * speak NI-XNET, another API), so CAN FD frames are refused with an error.
  */
 
 #define DEFAULT_BITRATE 500000
@@ -384,6 +387,6 @@ void
 _canopy_nican_bus_register (void)
 {
   _canopy_interface_register ("nican", NULL, CANOPY_TYPE_NICAN_BUS,
-                              "National Instruments NI-CAN boards",
+                              "National Instruments NI-CAN boards (classic CAN only)",
                               "NI-CAN's nican.dll; channel CAN0, CAN1, …");
 }

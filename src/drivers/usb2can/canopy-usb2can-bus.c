@@ -37,6 +37,9 @@
  * microsecond stamps are turned into Unix time with an offset taken at the
  * first frame. Status messages become error frames with the controller
  * state. Filters apply here (the library has none that python-can uses).
+ *
+ * Classic CAN only: CANAL's message carries at most 8 data bytes and has
+ * no CAN FD flags, so CAN FD frames are refused with an error.
  */
 
 #define DEFAULT_BITRATE 500000
@@ -415,7 +418,7 @@ void
 _canopy_usb2can_bus_register (void)
 {
   _canopy_interface_register ("usb2can", NULL, CANOPY_TYPE_USB2CAN_BUS,
-                              "8devices USB2CAN (CANAL)",
+                              "8devices USB2CAN (CANAL; classic CAN only)",
                               "8devices' usb2can.dll (on Linux the adapter is a socketcan device); "
                               "channel: the adapter's serial number");
 }

@@ -6,6 +6,10 @@
  * result codes and structure layouts of vcinpl.h that the ixxat driver
  * uses. Two adapters (HW000001, HW000002) with one CAN line each, on one
  * simulated cable. ixxat_sim_*() let a test look inside and cause trouble.
+ *
+ * Built a second time with VCI_V4 defined, it is VCI V4's vcinpl2 for
+ * CAN FD: the same names taking CANBTP bit timings, CANMSG2 with 64 data
+ * bytes, CANCAPABILITIES2 and CANLINESTATUS2.
  */
 
 #include <string.h>
@@ -26,6 +30,22 @@
 #define VCI_E_NO_MORE_ITEMS  ((gint32) 0xE001000Fu)
 #define VCI_E_UNEXPECTED     ((gint32) 0xE0010001u)
 
+#ifdef VCI_V4
+typedef struct
+{
+  guint32 dwTime;
+  guint32 dwReserved;
+  guint32 dwMsgId;
+  guint8  bType, bFlags2, bFlags, bAccept;
+  guint8  abData[64];
+} CANMSG;       /* CANMSG2 */
+
+typedef struct
+{
+  guint32 dwMode, dwBPS;
+  guint16 wTS1, wTS2, wSJW, wTDO;
+} CANBTP;
+#else
 typedef struct
 {
   guint32 dwTime;
@@ -33,6 +53,7 @@ typedef struct
   guint8  bType, bAddFlags, bFlags, bAccept;
   guint8  abData[8];
 } CANMSG;
+#endif
 
 typedef struct
 {
@@ -47,6 +68,23 @@ typedef struct
   guint16 DriverReleaseVersion;
 } VCIDEVICEINFO;
 
+#ifdef VCI_V4
+typedef struct
+{
+  guint16 wCtrlType, wBusCoupling;
+  guint32 dwFeatures, dwCanClkFreq;
+  CANBTP  sSdrRangeMin, sSdrRangeMax, sFdrRangeMin, sFdrRangeMax;
+  guint32 dwTscClkFreq, dwTscDivisor, dwCmsClkFreq, dwCmsDivisor, dwCmsMaxTicks, dwDtxClkFreq, dwDtxDivisor,
+          dwDtxMaxTicks;
+} CANCAPABILITIES;      /* CANCAPABILITIES2 */
+
+typedef struct
+{
+  guint8  bOpMode, bExMode, bBusLoad, bReserved;
+  CANBTP  sBtpSdr, sBtpFdr;
+  guint32 dwStatus;
+} CANLINESTATUS;        /* CANLINESTATUS2 */
+#else
 typedef struct
 {
   guint16 wCtrlType, wBusCoupling;
@@ -58,6 +96,7 @@ typedef struct
   guint8  bOpMode, bBtReg0, bBtReg1, bBusLoad;
   guint32 dwStatus;
 } CANLINESTATUS;
+#endif
 
 typedef struct
 {
@@ -69,6 +108,10 @@ typedef struct
   gboolean    active;
   gboolean    unplugged;
   guint8      mode, btr0, btr1;
+#ifdef VCI_V4
+  guint8      ex_mode;
+  CANBTP      nominal, data;
+#endif
   guint32     status;
   GQueue      queue;
 } Adapter;
@@ -144,6 +187,23 @@ canControlClose (gpointer control)
   return VCI_OK;
 }
 
+#ifdef VCI_V4
+EXPORT gint32 CALL
+canControlInitialize (gpointer control, guint8 mode, guint8 ex_mode, guint8 sf_mode, guint8 ef_mode,
+                      guint32 sf_ids, guint32 ef_ids, CANBTP *nominal, CANBTP *data)
+{
+  Adapter *a = control;
+
+  if (nominal == NULL || (ex_mode & 0x02 && data == NULL))
+    return VCI_E_INVALIDARG;
+  a->mode = mode;
+  a->ex_mode = ex_mode;
+  a->nominal = *nominal;
+  if (data != NULL)
+    a->data = *data;
+  return VCI_OK;
+}
+#else
 EXPORT gint32 CALL
 canControlInitialize (gpointer control, guint8 mode, guint8 btr0, guint8 btr1)
 {
@@ -154,6 +214,7 @@ canControlInitialize (gpointer control, guint8 mode, guint8 btr0, guint8 btr1)
   a->btr1 = btr1;
   return VCI_OK;
 }
+#endif
 
 EXPORT gint32 CALL
 canControlStart (gpointer control, int start)
@@ -166,7 +227,11 @@ EXPORT gint32 CALL
 canControlGetCaps (gpointer control, CANCAPABILITIES *caps)
 {
   memset (caps, 0, sizeof *caps);
+#ifdef VCI_V4
+  caps->dwTscClkFreq = 8000000;    /* ticks of 2 µs: 8 MHz / 16 */
+#else
   caps->dwClockFreq = 8000000;     /* ticks of 2 µs: 8 MHz / 16 */
+#endif
   caps->dwTscDivisor = 16;
   return VCI_OK;
 }
@@ -178,8 +243,14 @@ canControlGetStatus (gpointer control, CANLINESTATUS *status)
 
   memset (status, 0, sizeof *status);
   status->bOpMode = a->mode;
+#ifdef VCI_V4
+  status->bExMode = a->ex_mode;
+  status->sBtpSdr = a->nominal;
+  status->sBtpFdr = a->data;
+#else
   status->bBtReg0 = a->btr0;
   status->bBtReg1 = a->btr1;
+#endif
   status->dwStatus = a->status;
   return VCI_OK;
 }
@@ -211,7 +282,16 @@ canChannelClose (gpointer channel)
   return VCI_OK;
 }
 
+#ifdef VCI_V4
+EXPORT gint32 CALL
+canChannelInitialize (gpointer channel, guint16 rx, guint16 rxt, guint16 tx, guint16 txt, guint32 filter_size,
+                      guint8 filter_mode)
+{
+  return filter_mode == 0x02 ? VCI_OK : VCI_E_INVALIDARG;   /* CAN_FILTER_PASS: every frame reaches the driver */
+}
+#else
 EXPORT gint32 CALL canChannelInitialize (gpointer channel, guint16 rx, guint16 rxt, guint16 tx, guint16 txt) { return VCI_OK; }
+#endif
 
 EXPORT gint32 CALL
 canChannelActivate (gpointer channel, int enable)
@@ -273,6 +353,12 @@ canChannelSendMessage (gpointer channel, guint32 timeout, CANMSG *msg)
   g_mutex_lock (&lock);
   if (!a->active || !a->started || a->unplugged)
     ret = VCI_E_UNEXPECTED;
+#ifdef VCI_V4
+  /* A CAN FD frame needs the controller in CAN FD mode, and a bit rate
+   * switch its fast data rate. */
+  else if (((msg->bFlags2 & 0x04) && !(a->ex_mode & 0x01)) || ((msg->bFlags2 & 0x08) && !(a->ex_mode & 0x02)))
+    ret = VCI_E_INVALIDARG;
+#endif
   else
     for (int i = 0; i < 2; i++)
       if (&adapters[i] != a && adapters[i].active)
@@ -339,3 +425,17 @@ ixxat_sim_unplug (const char *unique_id)
   g_cond_broadcast (&cond);
   g_mutex_unlock (&lock);
 }
+
+#ifdef VCI_V4
+/* The bit timings canControlInitialize() was given, and its extended mode. */
+EXPORT void
+ixxat_sim_get_fd_timing (const char *unique_id,
+                         guint32    *nominal_bps,
+                         guint32    *data_bps,
+                         guint8     *ex_mode)
+{
+  *nominal_bps = by_id (unique_id)->nominal.dwBPS;
+  *data_bps = by_id (unique_id)->data.dwBPS;
+  *ex_mode = by_id (unique_id)->ex_mode;
+}
+#endif

@@ -7,6 +7,12 @@
  * numbers 100001 and 100002) whose HS-CAN networks share one simulated
  * cable; a device also reports what it sent (SPY_STATUS_TX_MSG), as real
  * ones do. neovi_sim_*() let a test look inside and cause trouble.
+ *
+ * CAN FD as icsneo40 does it: icsneoSetFDBitRate(), SPY_PROTOCOL_CANFD
+ * messages with StatusBitField3, payloads beyond 8 bytes through
+ * ExtraDataPtr (the sender's, copied before icsneoTxMessages() returns;
+ * on receive the library's own, valid until the next icsneoGetMessages()).
+ * Built with NO_CAN_FD it is an older library without icsneoSetFDBitRate.
  */
 
 #include <string.h>
@@ -35,7 +41,7 @@ typedef struct
   gint16   DescriptionID;
   guint32  ArbIDOrHeader;
   guint8   Data[8];
-  guint8   AckBytes[8];
+  guint32  StatusBitField3, StatusBitField4;   /* AckBytes[8] */
   gpointer ExtraDataPtr;
   guint8   MiscData;
   guint8   Reserved[3];
@@ -47,8 +53,17 @@ typedef struct
   gboolean open;
   gboolean unplugged;
   int      bitrate[64];
+  int      fd_bitrate[64];
   GQueue   queue;
+  guint8  (*rx_payloads)[64];   /* what ExtraDataPtr points at after icsneoGetMessages() */
 } Device;
+
+/* A queued message and the payload its ExtraDataPtr carried. */
+typedef struct
+{
+  icsSpyMessage msg;
+  guint8        payload[64];
+} Queued;
 
 static GMutex lock;
 static GCond cond;
@@ -94,6 +109,7 @@ icsneoClosePort (gpointer object, int *errors)
   g_mutex_lock (&lock);
   d->open = FALSE;
   g_queue_clear_full (&d->queue, g_free);
+  g_clear_pointer (&d->rx_payloads, g_free);
   g_cond_broadcast (&cond);
   g_mutex_unlock (&lock);
   *errors = 0;
@@ -107,12 +123,16 @@ deliver (Device              *d,
          const icsSpyMessage *msg,
          guint32              extra_status)
 {
-  icsSpyMessage *copy = g_memdup2 (msg, sizeof *msg);
+  Queued *copy = g_new0 (Queued, 1);
   gint64 us = g_get_real_time () - ICS_EPOCH_US;
 
-  copy->StatusBitField |= extra_status;
-  copy->TimeHardware = (guint32) us;
-  copy->TimeHardware2 = (guint32) (us >> 32);
+  copy->msg = *msg;
+  if (msg->ExtraDataPtrEnabled && msg->ExtraDataPtr != NULL)
+    memcpy (copy->payload, msg->ExtraDataPtr, MIN (msg->NumberBytesData, 64));
+  copy->msg.ExtraDataPtr = NULL;
+  copy->msg.StatusBitField |= extra_status;
+  copy->msg.TimeHardware = (guint32) us;
+  copy->msg.TimeHardware2 = (guint32) (us >> 32);
   g_queue_push_tail (&d->queue, copy);
   g_cond_broadcast (&cond);
 }
@@ -170,12 +190,20 @@ icsneoGetMessages (gpointer object, icsSpyMessage *msgs, int *n, int *errors)
 {
   Device *d = object;
   int count = 0;
-  icsSpyMessage *m;
+  Queued *m;
 
   g_mutex_lock (&lock);
+  if (d->rx_payloads == NULL)
+    d->rx_payloads = g_malloc (20000 * sizeof *d->rx_payloads);
   while (count < 20000 && (m = g_queue_pop_head (&d->queue)) != NULL)
     {
-      msgs[count++] = *m;
+      msgs[count] = m->msg;
+      if (m->msg.ExtraDataPtrEnabled)
+        {
+          memcpy (d->rx_payloads[count], m->payload, sizeof m->payload);
+          msgs[count].ExtraDataPtr = d->rx_payloads[count];
+        }
+      count++;
       g_free (m);
     }
   g_mutex_unlock (&lock);
@@ -184,16 +212,32 @@ icsneoGetMessages (gpointer object, icsSpyMessage *msgs, int *n, int *errors)
   return d->unplugged ? 0 : 1;
 }
 
+/* A network's rate, nominal or CAN FD data phase, if the device has it. */
+static int
+set_rate (int *rates,
+          int  network,
+          int  bitrate,
+          int  max)
+{
+  if (network < 0 || network >= 64 || bitrate <= 0 || bitrate > max)
+    return 0;
+  rates[network] = bitrate;
+  return 1;
+}
+
 EXPORT int CALL
 icsneoSetBitRate (gpointer object, int bitrate, int network)
 {
-  Device *d = object;
-
-  if (network < 0 || network >= 64 || bitrate <= 0 || bitrate > 1000000)
-    return 0;
-  d->bitrate[network] = bitrate;
-  return 1;
+  return set_rate (((Device *) object)->bitrate, network, bitrate, 1000000);
 }
+
+#ifndef NO_CAN_FD
+EXPORT int CALL
+icsneoSetFDBitRate (gpointer object, int bitrate, int network)
+{
+  return set_rate (((Device *) object)->fd_bitrate, network, bitrate, 10000000);
+}
+#endif
 
 EXPORT int CALL
 icsneoGetTimeStampForMsg (gpointer object, icsSpyMessage *msg, double *seconds)
@@ -216,6 +260,12 @@ EXPORT int
 neovi_sim_get_bitrate (int serial, int network)
 {
   return by_serial (serial)->bitrate[network];
+}
+
+EXPORT int
+neovi_sim_get_fd_bitrate (int serial, int network)
+{
+  return by_serial (serial)->fd_bitrate[network];
 }
 
 EXPORT gboolean

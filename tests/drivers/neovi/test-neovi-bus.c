@@ -15,6 +15,7 @@
 #include "drivers-test-util.h"
 
 static int      (*sim_get_bitrate)  (int, int);
+static int      (*sim_get_fd_bitrate) (int, int);
 static gboolean (*sim_is_open)      (int);
 static void     (*sim_inject_error) (int, guint32);
 static void     (*sim_unplug)       (int);
@@ -127,6 +128,71 @@ test_bad_arguments (void)
   g_assert_nonnull (strstr (error->message, "/nonexistent/icsneo40.dll"));
 }
 
+static void
+test_fd (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyBus) a = drivers_test_open_bus ("neovi", "1", &error, "serial", "100001", "fd", "true",
+                                                  "bitrate", "500000", "data_bitrate", "5000000", NULL);
+  g_autoptr(CanopyBus) b = drivers_test_open_bus ("neovi", "1", &error, "serial", "100002", "fd", "true", NULL);
+  g_autofree char *info = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sim_get_bitrate (100001, 1), ==, 500000);
+  g_assert_cmpint (sim_get_fd_bitrate (100001, 1), ==, 5000000);
+  g_assert_cmpuint (canopy_bus_get_data_bitrate (a), ==, 5000000);
+  info = canopy_bus_dup_channel_info (a);
+  g_assert_cmpstr (info, ==, "neoVI 100001 network 1, CAN FD");
+
+  drivers_test_exchange_fd_frames (a, b);
+  /* Classic frames still pass on a CAN FD network. */
+  drivers_test_exchange_frames (a, b);
+}
+
+static void
+test_fd_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyBus) bus = NULL;
+  CanopyMessage msg = { .arbitration_id = 0x10, .flags = CANOPY_MESSAGE_FD, .dlc = 12, .channel = -1 };
+
+  /* A CAN FD frame on a bus not opened for it. */
+  bus = drivers_test_open_bus ("neovi", "1", &error, "serial", "100001", NULL);
+  g_assert_no_error (error);
+  g_assert_false (canopy_bus_send (bus, &msg, 1.0, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_clear_object (&bus);
+
+  /* A length that is no DLC code. */
+  bus = drivers_test_open_bus ("neovi", "1", &error, "serial", "100001", "fd", "true", NULL);
+  g_assert_no_error (error);
+  msg.dlc = 33;
+  g_assert_false (canopy_bus_send (bus, &msg, 1.0, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&bus);
+
+  /* A data rate the device refuses. */
+  bus = drivers_test_open_bus ("neovi", "1", &error, "serial", "100001", "fd", "true",
+                               "data_bitrate", "20000000", NULL);
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A library without icsneoSetFDBitRate. */
+  bus = drivers_test_open_bus ("neovi", "1", &error, "serial", "100001", "fd", "true",
+                               "library", g_getenv ("CANOPY_NEOVI_CLASSIC_SIM"), NULL);
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "CAN FD"));
+  g_assert_nonnull (strstr (error->message, "icsneoSetFDBitRate"));
+  g_clear_error (&error);
+
+  /* ... which still opens classic CAN. */
+  bus = drivers_test_open_bus ("neovi", "1", &error, "serial", "100001",
+                               "library", g_getenv ("CANOPY_NEOVI_CLASSIC_SIM"), NULL);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +204,7 @@ main (int   argc,
   sim = g_module_open (g_getenv ("CANOPY_NEOVI_LIBRARY"), G_MODULE_BIND_LOCAL);
   g_assert_nonnull (sim);
   g_assert_true (g_module_symbol (sim, "neovi_sim_get_bitrate", (gpointer *) &sim_get_bitrate));
+  g_assert_true (g_module_symbol (sim, "neovi_sim_get_fd_bitrate", (gpointer *) &sim_get_fd_bitrate));
   g_assert_true (g_module_symbol (sim, "neovi_sim_is_open", (gpointer *) &sim_is_open));
   g_assert_true (g_module_symbol (sim, "neovi_sim_inject_error", (gpointer *) &sim_inject_error));
   g_assert_true (g_module_symbol (sim, "neovi_sim_unplug", (gpointer *) &sim_unplug));
@@ -147,6 +214,8 @@ main (int   argc,
   g_test_add_func ("/neovi/bus/error-frames", test_error_frames);
   g_test_add_func ("/neovi/bus/shutdown-and-unplug", test_shutdown_and_unplug);
   g_test_add_func ("/neovi/bus/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/neovi/bus/fd", test_fd);
+  g_test_add_func ("/neovi/bus/fd-refused", test_fd_refused);
 
   return g_test_run ();
 }
