@@ -28,6 +28,7 @@
 #include "canopy-log-format.h"
 #include "canopy-log-reader.h"
 #include "canopy-log-writer.h"
+#include "canopy-rotating-writer.h"
 #include "canopy-log-summary.h"
 #include "canopy-log-document.h"
 #include "canopy-log-converter.h"

@@ -41,6 +41,7 @@ typedef struct
   gboolean written_dirty;
   CanopyNotifyQueue *notify;
   gint64   last_flush_us;
+  const char *format_name;
   guint    closed : 1;
 } CanopyLogWriterPrivate;
 
@@ -583,7 +584,12 @@ canopy_log_writer_get_path (CanopyLogWriter *self)
 const char *
 canopy_log_writer_get_format (CanopyLogWriter *self)
 {
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+
   g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), NULL);
+
+  if (priv->format_name != NULL)
+    return priv->format_name;
 
   return _canopy_log_format_name_for_type (G_OBJECT_TYPE (self));
 }
@@ -610,6 +616,34 @@ canopy_log_writer_get_written (CanopyLogWriter *self)
 }
 
 /**
+ * canopy_log_writer_get_size:
+ * @self: a log writer
+ *
+ * How many bytes the file holds so far, counting those still buffered for
+ * it, as python-can's `file_size()`: exact for plain text formats, an
+ * estimate where data is still to be compressed (BLF counts its pending
+ * log containers uncompressed, gzip counts what reached the file) or
+ * queued for a database. Cheap: no system call.
+ *
+ * Returns: the size in bytes, or 0 where the format does not know it
+ */
+guint64
+canopy_log_writer_get_size (CanopyLogWriter *self)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+  guint64 size = 0;
+
+  g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), 0);
+
+  g_mutex_lock (&priv->mutex);
+  if (!priv->closed)
+    size = _canopy_log_writer_encode_size (self);
+  g_mutex_unlock (&priv->mutex);
+
+  return size;
+}
+
+/**
  * canopy_log_writer_dup_error:
  * @self: a log writer
  *
@@ -631,4 +665,59 @@ canopy_log_writer_dup_error (CanopyLogWriter *self)
   g_mutex_unlock (&priv->mutex);
 
   return error;
+}
+
+gboolean
+_canopy_log_writer_encode (CanopyLogWriter      *self,
+                           const CanopyMessage  *msg,
+                           GError              **error)
+{
+  return CANOPY_LOG_WRITER_GET_CLASS (self)->write (self, msg, error);
+}
+
+gboolean
+_canopy_log_writer_encode_event (CanopyLogWriter  *self,
+                                 const char       *text,
+                                 gint64            timestamp_ns,
+                                 GError          **error)
+{
+  CanopyLogWriterClass *klass = CANOPY_LOG_WRITER_GET_CLASS (self);
+
+  return klass->log_event == NULL || klass->log_event (self, text, timestamp_ns, error);
+}
+
+gboolean
+_canopy_log_writer_encode_flush (CanopyLogWriter  *self,
+                                 GError          **error)
+{
+  CanopyLogWriterClass *klass = CANOPY_LOG_WRITER_GET_CLASS (self);
+
+  return klass->flush == NULL || klass->flush (self, error);
+}
+
+guint64
+_canopy_log_writer_encode_size (CanopyLogWriter *self)
+{
+  CanopyLogWriterClass *klass = CANOPY_LOG_WRITER_GET_CLASS (self);
+
+  return klass->get_size != NULL ? klass->get_size (self) : 0;
+}
+
+void
+_canopy_log_writer_notify_locked (CanopyLogWriter *self,
+                                  GParamSpec      *pspec)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+
+  if (priv->notify != NULL)
+    _canopy_notify_queue_add_urgent (priv->notify, pspec);
+}
+
+void
+_canopy_log_writer_set_format_name (CanopyLogWriter *self,
+                                    const char      *name)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+
+  priv->format_name = name;
 }

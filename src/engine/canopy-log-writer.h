@@ -28,6 +28,9 @@ G_DECLARE_DERIVABLE_TYPE (CanopyLogWriter, canopy_log_writer, CANOPY, LOG_WRITER
  * @flush: optional: make everything written so far readable in the file
  *   (containers, headers, buffers, transactions), as if the writer were
  *   closed, without closing it
+ * @get_size: optional: how many bytes the file holds so far, counting those
+ *   still buffered for it (python-can's `file_size()`); called with the base
+ *   mutex held, so it must be cheap: a sum of counters, no system call
  *
  * The base class serialises calls (one mutex), counts frames, keeps the
  * first error, implements #CanopyListener and makes closing idempotent;
@@ -54,9 +57,11 @@ struct _CanopyLogWriterClass
    * readers accept, so that a killed process loses nothing older. */
   gboolean (*flush)     (CanopyLogWriter     *self,
                          GError             **error);
+  /* Optional: bytes in the file so far, buffered ones included. Cheap. */
+  guint64  (*get_size)  (CanopyLogWriter     *self);
 
   /*< private >*/
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 
@@ -88,6 +93,8 @@ CANOPY_AVAILABLE_IN_ALL
 const char      *canopy_log_writer_get_format   (CanopyLogWriter     *self);
 CANOPY_AVAILABLE_IN_ALL
 guint64          canopy_log_writer_get_written  (CanopyLogWriter     *self);
+CANOPY_AVAILABLE_IN_ALL
+guint64          canopy_log_writer_get_size     (CanopyLogWriter     *self);
 CANOPY_AVAILABLE_IN_ALL
 GError          *canopy_log_writer_dup_error    (CanopyLogWriter     *self);
 

@@ -339,6 +339,14 @@ canopy_asc_writer_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_asc_writer_parent_class)->finalize (object);
 }
 
+static guint64
+canopy_asc_writer_get_size (CanopyLogWriter *writer)
+{
+  CanopyAscWriter *self = CANOPY_ASC_WRITER (writer);
+
+  return self->out != NULL ? _canopy_text_output_get_size (self->out) : 0;
+}
+
 static void
 canopy_asc_writer_class_init (CanopyAscWriterClass *klass)
 {
@@ -349,6 +357,7 @@ canopy_asc_writer_class_init (CanopyAscWriterClass *klass)
   writer_class->write = canopy_asc_writer_write;
   writer_class->log_event = canopy_asc_writer_log_event;
   writer_class->close = canopy_asc_writer_close;
+  writer_class->get_size = canopy_asc_writer_get_size;
   writer_class->flush = canopy_asc_writer_flush;
 }
 

@@ -78,6 +78,7 @@ struct _CanopyBlfWriter
   guint            n_slots;
   guint            head;      /* oldest submitted slot */
   guint            n_pending; /* submitted, not yet written */
+  guint64          pending_bytes; /* their uncompressed bytes */
   BlfWriteSlot    *cur;       /* being filled */
 
   int              level;
@@ -216,6 +217,7 @@ retire_oldest (CanopyBlfWriter  *self,
 
   self->head = (self->head + 1) % self->n_slots;
   self->n_pending--;
+  self->pending_bytes -= slot->ulen;
   slot->ulen = 0;
   g_atomic_int_set (&slot->state, SLOT_FREE);
 
@@ -239,6 +241,7 @@ submit_current (CanopyBlfWriter  *self,
     }
 
   self->n_pending++;
+  self->pending_bytes += slot->ulen;
   slot->level = self->level;
   g_atomic_int_set (&slot->state, SLOT_QUEUED);
   if (self->pool != NULL)
@@ -427,6 +430,17 @@ canopy_blf_writer_flush (CanopyLogWriter  *writer,
     return TRUE;
 
   return write_out_all (self, error);
+}
+
+/* As python-can's BLFWriter.file_size(): the file so far plus the objects
+ * not yet compressed, counted uncompressed (an upper bound). */
+static guint64
+canopy_blf_writer_get_size (CanopyLogWriter *writer)
+{
+  CanopyBlfWriter *self = CANOPY_BLF_WRITER (writer);
+
+  return MAX (self->file_size, BLF_FILE_HEADER_SIZE) + self->pending_bytes +
+         (self->cur != NULL ? self->cur->ulen : 0);
 }
 
 static gboolean
@@ -646,6 +660,7 @@ canopy_blf_writer_class_init (CanopyBlfWriterClass *klass)
   writer_class->log_event = canopy_blf_writer_log_event;
   writer_class->close = canopy_blf_writer_close;
   writer_class->flush = canopy_blf_writer_flush;
+  writer_class->get_size = canopy_blf_writer_get_size;
 
   /**
    * CanopyBlfWriter:compression-level:

@@ -173,6 +173,14 @@ canopy_candump_writer_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_candump_writer_parent_class)->finalize (object);
 }
 
+static guint64
+canopy_candump_writer_get_size (CanopyLogWriter *writer)
+{
+  CanopyCandumpWriter *self = CANOPY_CANDUMP_WRITER (writer);
+
+  return self->out != NULL ? _canopy_text_output_get_size (self->out) : 0;
+}
+
 static void
 canopy_candump_writer_class_init (CanopyCandumpWriterClass *klass)
 {
@@ -182,6 +190,7 @@ canopy_candump_writer_class_init (CanopyCandumpWriterClass *klass)
   object_class->finalize = canopy_candump_writer_finalize;
   writer_class->write = canopy_candump_writer_write;
   writer_class->close = canopy_candump_writer_close;
+  writer_class->get_size = canopy_candump_writer_get_size;
   writer_class->flush = canopy_candump_writer_flush;
 }
 

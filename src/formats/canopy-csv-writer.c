@@ -150,6 +150,14 @@ canopy_csv_writer_finalize (GObject *object)
   G_OBJECT_CLASS (canopy_csv_writer_parent_class)->finalize (object);
 }
 
+static guint64
+canopy_csv_writer_get_size (CanopyLogWriter *writer)
+{
+  CanopyCsvWriter *self = CANOPY_CSV_WRITER (writer);
+
+  return self->out != NULL ? _canopy_text_output_get_size (self->out) : 0;
+}
+
 static void
 canopy_csv_writer_class_init (CanopyCsvWriterClass *klass)
 {
@@ -159,6 +167,7 @@ canopy_csv_writer_class_init (CanopyCsvWriterClass *klass)
   object_class->finalize = canopy_csv_writer_finalize;
   writer_class->write = canopy_csv_writer_write;
   writer_class->close = canopy_csv_writer_close;
+  writer_class->get_size = canopy_csv_writer_get_size;
   writer_class->flush = canopy_csv_writer_flush;
 }
 

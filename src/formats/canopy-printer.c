@@ -28,6 +28,7 @@ struct _CanopyPrinter
 {
   CanopyLogWriter  parent_instance;
   FILE            *file;
+  guint64          size;
 };
 
 G_DEFINE_FINAL_TYPE (CanopyPrinter, canopy_printer, CANOPY_TYPE_LOG_WRITER)
@@ -62,8 +63,15 @@ canopy_printer_write (CanopyLogWriter      *writer,
       set_errno_error (self, errno, error);
       return FALSE;
     }
+  self->size += len;
 
   return TRUE;
+}
+
+static guint64
+canopy_printer_get_size (CanopyLogWriter *writer)
+{
+  return CANOPY_PRINTER (writer)->size;
 }
 
 static gboolean
@@ -99,6 +107,7 @@ canopy_printer_class_init (CanopyPrinterClass *klass)
 
   writer_class->write = canopy_printer_write;
   writer_class->close = canopy_printer_close;
+  writer_class->get_size = canopy_printer_get_size;
 }
 
 static void

@@ -36,6 +36,13 @@
 #define MAX_TIME_BETWEEN_WRITES_US G_USEC_PER_SEC
 #define QUEUE_SIZE                 (1 << 15)
 #define BATCH_SIZE                 1024
+/* What a row of the messages table costs in the file, measured: a cell
+ * (record header, ts, id, flags, dlc, rowid) and its share of the b-tree,
+ * plus the data bytes. canopy_log_writer_get_size() is this times the rows
+ * written, on top of the two pages of an empty database: counting rows
+ * costs nothing, asking SQLite would cost a query on the writer thread. */
+#define ROW_SIZE_ESTIMATE          24
+#define EMPTY_DATABASE_SIZE        8192
 
 struct _CanopySqliteWriter
 {
@@ -44,6 +51,7 @@ struct _CanopySqliteWriter
   sqlite3         *db;
   sqlite3_stmt    *insert;
   GThread         *thread;
+  guint64          size_estimate;
 
   GMutex           mutex;
   GCond            cond;
@@ -218,6 +226,8 @@ canopy_sqlite_writer_write (CanopyLogWriter      *writer,
   else
     {
       self->queue[(self->head + self->count) % QUEUE_SIZE] = *msg;
+      self->size_estimate += ROW_SIZE_ESTIMATE +
+        ((msg->flags & CANOPY_MESSAGE_REMOTE) ? 0 : MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA));
       if (self->count++ == 0)
         g_cond_broadcast (&self->cond);
     }
@@ -225,6 +235,19 @@ canopy_sqlite_writer_write (CanopyLogWriter      *writer,
   g_mutex_unlock (&self->mutex);
 
   return ret;
+}
+
+static guint64
+canopy_sqlite_writer_get_size (CanopyLogWriter *writer)
+{
+  CanopySqliteWriter *self = CANOPY_SQLITE_WRITER (writer);
+  guint64 size;
+
+  g_mutex_lock (&self->mutex);
+  size = EMPTY_DATABASE_SIZE + self->size_estimate;
+  g_mutex_unlock (&self->mutex);
+
+  return size;
 }
 
 static gboolean
@@ -292,6 +315,7 @@ canopy_sqlite_writer_class_init (CanopySqliteWriterClass *klass)
   object_class->finalize = canopy_sqlite_writer_finalize;
   writer_class->write = canopy_sqlite_writer_write;
   writer_class->close = canopy_sqlite_writer_close;
+  writer_class->get_size = canopy_sqlite_writer_get_size;
 }
 
 static void

@@ -71,6 +71,9 @@ gboolean          _canopy_text_output_flush   (CanopyTextOutput  *self,
  * written is in the file, readable, should the process be killed. */
 gboolean          _canopy_text_output_sync    (CanopyTextOutput  *self,
                                                GError           **error);
+/* Bytes of the file so far (canopy_log_writer_get_size()): exact for plain
+ * text, what reached the file for gzip. */
+guint64           _canopy_text_output_get_size (CanopyTextOutput *self);
 /* Flushes, finishes the gzip stream and closes; frees in any case. */
 gboolean          _canopy_text_output_close   (CanopyTextOutput  *self,
                                                GError           **error);

@@ -416,6 +416,7 @@ struct _CanopyTextOutput
   char       *buf;
   gsize       len;
   char       *zbuf;
+  guint64     disk_bytes;  /* what reached the file */
 };
 
 static gboolean
@@ -503,6 +504,7 @@ compress (CanopyTextOutput  *self,
       if (bytes_written > 0 &&
           fwrite (self->zbuf, 1, bytes_written, self->file) != bytes_written)
         return set_write_error (self, errno, error);
+      self->disk_bytes += bytes_written;
 
       data += bytes_read;
       len -= bytes_read;
@@ -548,6 +550,7 @@ _canopy_text_output_flush (CanopyTextOutput  *self,
 
   if (fwrite (self->buf, 1, len, self->file) != len)
     return set_write_error (self, errno, error);
+  self->disk_bytes += len;
 
   return TRUE;
 }
@@ -613,6 +616,14 @@ _canopy_text_output_printf (CanopyTextOutput  *self,
   va_end (args);
 
   return _canopy_text_output_write (self, text, -1, error);
+}
+
+guint64
+_canopy_text_output_get_size (CanopyTextOutput *self)
+{
+  /* Plain text: exact. Compressed: what the compressor let out so far;
+   * the buffered text is not counted, its compressed size is unknown. */
+  return self->disk_bytes + (self->compressor == NULL ? self->len : 0);
 }
 
 gboolean

@@ -60,6 +60,8 @@ main (int   argc,
   guint64 logged = 0;
   gint64 deadline = 0;
   gboolean per_id = FALSE;
+  gint64 rotate_size = 0;
+  double rotate_time = 0;
   gint64 last_flush = g_get_monotonic_time ();
   GOptionEntry entries[] = {
     { "file_name", 'f', 0, G_OPTION_ARG_FILENAME, &log_file,
@@ -75,6 +77,12 @@ main (int   argc,
       "Exit after logging this many frames", "COUNT" },
     { "duration", 'T', 0, G_OPTION_ARG_DOUBLE, &duration,
       "Exit after this many seconds", "SECONDS" },
+    { "rotate-size", 0, 0, G_OPTION_ARG_INT64, &rotate_size,
+      "With -f: once a file holds this many bytes, go on in a numbered file "
+      "(LOG-001.EXT, LOG-002.EXT, …)", "BYTES" },
+    { "rotate-time", 0, 0, G_OPTION_ARG_DOUBLE, &rotate_time,
+      "With -f: once a file spans this many seconds of frames, go on in a "
+      "numbered file (with --rotate-size, whichever comes first)", "SECONDS" },
     { "per-id", 0, 0, G_OPTION_ARG_NONE, &per_id,
       "Show one line per identifier (count, period, data with the changed bytes "
       "marked), refreshed on a terminal, like cansniffer", NULL },
@@ -106,6 +114,16 @@ main (int   argc,
 
   if (!(filters = canopy_tool_parse_filters (filter_args, &error)))
     return canopy_tool_fail ("canopy-logger", error, 2);
+
+  if (rotate_size < 0 || rotate_time < 0 || rotate_time > 9e9 ||
+      ((rotate_size > 0 || rotate_time > 0) && log_file == NULL))
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           rotate_size < 0 || rotate_time < 0 || rotate_time > 9e9
+                           ? "--rotate-size and --rotate-time take a positive number"
+                           : "--rotate-size and --rotate-time split a log file: give one with -f");
+      return canopy_tool_fail ("canopy-logger", error, 2);
+    }
 
   if (dbc_file != NULL)
     {
@@ -142,7 +160,9 @@ main (int   argc,
     }
 
   /* As python-can's Logger: the extension chooses the format. */
-  if (log_file != NULL)
+  if (log_file != NULL && (rotate_size > 0 || rotate_time > 0))
+    writer = CANOPY_LOG_WRITER (canopy_rotating_writer_new (log_file, rotate_size, rotate_time, &error));
+  else if (log_file != NULL)
     writer = canopy_log_writer_new_for_file (log_file, &error);
   else
     writer = CANOPY_LOG_WRITER (canopy_printer_new (NULL, &error));
@@ -195,7 +215,10 @@ main (int   argc,
   if (error != NULL)
     return canopy_tool_fail ("canopy-logger", error, 1);
 
-  if (bus_options.verbosity > 0)
+  if (bus_options.verbosity > 0 && CANOPY_IS_ROTATING_WRITER (writer))
+    g_printerr ("Logged %" G_GUINT64_FORMAT " frames in %u files\n", logged,
+                canopy_rotating_writer_get_n_files (CANOPY_ROTATING_WRITER (writer)));
+  else if (bus_options.verbosity > 0)
     g_printerr ("Logged %" G_GUINT64_FORMAT " frames\n", logged);
 
   return 0;

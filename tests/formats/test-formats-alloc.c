@@ -97,6 +97,55 @@ test_no_per_frame_allocation (void)
 #endif
 }
 
+/* The rotating writer checks size and time on every frame: with limits
+ * not reached, a frame costs no more allocation than in the plain writer
+ * (none for text formats). Rotating allocates (a name, a writer), once
+ * per file. */
+static void
+test_rotating_no_per_frame_allocation (void)
+{
+#ifdef COUNT_ALLOCATIONS
+  g_autofree char *dir = test_tmpdir ();
+  g_autoptr(GArray) frames = test_make_frames (WARM_UP + COUNTED, TRUE, TRUE);
+  static const char * const names[] = { "r.asc", "r.csv", "r.log", "r.asc.gz", "r.blf", "r.db" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CanopyRotatingWriter) writer = NULL;
+      CanopyLogWriter *log;
+      gint writes;
+
+      writer = canopy_rotating_writer_new (path, G_GUINT64_CONSTANT (1) << 40, 1e6, &error);
+      g_assert_no_error (error);
+      log = CANOPY_LOG_WRITER (writer);
+      for (guint j = 0; j < WARM_UP; j++)
+        g_assert_true (canopy_log_writer_write (log, &g_array_index (frames, CanopyMessage, j), &error));
+      allocations = 0;
+      trap = g_getenv ("ALLOC_TRAP") != NULL;
+      for (guint j = WARM_UP; j < frames->len; j++)
+        g_assert_true (canopy_log_writer_write (log, &g_array_index (frames, CanopyMessage, j), &error));
+      writes = allocations;
+      trap = FALSE;
+      g_assert_true (canopy_log_writer_close (log, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (canopy_rotating_writer_get_n_files (writer), ==, 1);
+
+      g_test_message ("rotating %s: %d allocations writing %u frames", names[i], writes, COUNTED);
+      g_assert_cmpint (writes, <, COUNTED / 50);
+      if (!g_str_has_suffix (names[i], ".blf") && !g_str_has_suffix (names[i], ".db"))
+        g_assert_cmpint (writes, ==, 0);
+
+      g_unlink (path);
+    }
+
+  test_rmdir (dir);
+#else
+  g_test_skip ("allocation counting needs glibc");
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -104,6 +153,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/formats/no-per-frame-allocation", test_no_per_frame_allocation);
+  g_test_add_func ("/formats/rotating/no-per-frame-allocation", test_rotating_no_per_frame_allocation);
 
   return g_test_run ();
 }
