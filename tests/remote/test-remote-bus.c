@@ -657,6 +657,9 @@ test_slow_client (void)
   CanopyRemoteClientInfo *slow_info = NULL;
 
   canopy_remote_server_set_client_queue_size (server, 256);
+  /* The server waits this long for a client that stopped reading before
+   * it drops frames for it. */
+  canopy_remote_server_set_stall_timeout (server, 0.2);
   g_assert_true (canopy_remote_server_start (server, NULL, 0, &error));
   g_assert_no_error (error);
 

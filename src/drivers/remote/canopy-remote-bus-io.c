@@ -205,6 +205,24 @@ _canopy_remote_bus_writer_thread (gpointer data)
   return NULL;
 }
 
+/* The caller holds self->rx.mutex. A full receive queue stops the reader
+ * rather than drop: the server's stream waits in the socket, and TCP
+ * slows the server (and the clients sending through it) down. The queue
+ * is polled because its readers signal nobody when they take frames; this
+ * happens only while the application is behind. */
+static void
+wait_for_room_locked (CanopyRemoteBus *self)
+{
+  while (self->rx.count == self->rx.capacity && !self->rx.closed &&
+         !g_cancellable_is_cancelled (self->cancellable) &&
+         !canopy_bus_is_shut_down (CANOPY_BUS (self)))
+    {
+      g_mutex_unlock (&self->rx.mutex);
+      g_usleep (RX_POLL_US);
+      g_mutex_lock (&self->rx.mutex);
+    }
+}
+
 /* Handles the events of one chunk received after the handshake. Returns
  * FALSE when the stream ends or cannot be trusted. */
 static gboolean
@@ -243,7 +261,11 @@ process_input (CanopyRemoteBus *self,
         {
         case CANOPY_REMOTE_EVENT_CAN_MESSAGE:
           if (_canopy_bus_accepts (CANOPY_BUS (self), &event.message))
-            _canopy_message_queue_push_locked (&self->rx, &event.message);
+            {
+              if G_UNLIKELY (self->rx.count == self->rx.capacity)
+                wait_for_room_locked (self);
+              _canopy_message_queue_push_locked (&self->rx, &event.message);
+            }
           break;
 
         case CANOPY_REMOTE_EVENT_REMOTE_EXCEPTION:

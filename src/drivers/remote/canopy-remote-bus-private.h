@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 
 #define TX_CAPACITY        (64 * 1024)
 #define RX_CHUNK           (64 * 1024)
+#define RX_POLL_US         200
 #define MAX_PENDING_ERRORS 64
 #define HANDSHAKE_TIMEOUT  5
 #define CLOSE_TIMEOUT_US   (G_USEC_PER_SEC)

@@ -31,5 +31,8 @@ void                    _canopy_remote_server_client_connected  (CanopyRemoteSer
                                                                  CanopyRemoteConnection  *connection);
 void                    _canopy_remote_server_connection_closed (CanopyRemoteServer      *self,
                                                                  CanopyRemoteConnection  *connection);
+void                    _canopy_remote_server_client_dropped    (CanopyRemoteServer      *self,
+                                                                 CanopyRemoteConnection  *connection,
+                                                                 guint64                  dropped);
 
 G_END_DECLS

@@ -126,6 +126,60 @@ _canopy_remote_server_client_connected (CanopyRemoteServer     *self,
   post_client_change (self, client, TRUE);
 }
 
+typedef struct
+{
+  CanopyRemoteClient *client;
+  guint64             dropped;
+} DroppedChange;
+
+static void
+dropped_change_free (gpointer data)
+{
+  DroppedChange *change = data;
+
+  g_object_unref (change->client);
+  g_free (change);
+}
+
+static gboolean
+apply_dropped_change (gpointer data)
+{
+  DroppedChange *change = data;
+
+  _canopy_remote_client_set_dropped (change->client, change->dropped);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by a connection's bus thread, at most ten times a second. */
+void
+_canopy_remote_server_client_dropped (CanopyRemoteServer     *self,
+                                      CanopyRemoteConnection *c,
+                                      guint64                 dropped)
+{
+  DroppedChange *change;
+  CanopyRemoteClient *client;
+  GSource *source;
+
+  g_mutex_lock (&self->mutex);
+  client = g_hash_table_lookup (self->client_objects, c);
+  if (client != NULL)
+    g_object_ref (client);
+  g_mutex_unlock (&self->mutex);
+
+  if (client == NULL)
+    return;
+
+  change = g_new0 (DroppedChange, 1);
+  change->client = client;
+  change->dropped = dropped;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, apply_dropped_change, change, dropped_change_free);
+  g_source_set_static_name (source, "[canopy] remote client dropped");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 /* Called by a connection's thread as it ends: the server joins it later. */
 void
 _canopy_remote_server_connection_closed (CanopyRemoteServer     *self,

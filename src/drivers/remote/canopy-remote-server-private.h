@@ -25,6 +25,11 @@ struct _CanopyRemoteServer
   guint            bitrate;
   guint            max_clients;
   guint            client_queue_size;
+  gint64           handshake_timeout_us;
+  gint64           stall_timeout_us;
+  /* Frames all clients sent on their buses (atomic, wraps): see in_flight()
+   * in canopy-remote-connection.c. */
+  guint            relayed;
 
   GMutex           mutex;
   GCond            clients_cond;
@@ -55,6 +60,8 @@ enum {
   PROP_BITRATE,
   PROP_MAX_CLIENTS,
   PROP_CLIENT_QUEUE_SIZE,
+  PROP_HANDSHAKE_TIMEOUT,
+  PROP_STALL_TIMEOUT,
   PROP_RUNNING,
   PROP_HOST,
   PROP_PORT,
