@@ -43,7 +43,13 @@ _canopy_builtins_ensure_registered (void)
 #ifdef HAVE_SOCKETCAN
   _canopy_socketcan_bus_register ();
 #else
-  register_unavailable ("socketcan", "Linux SocketCAN", "Linux with a CAN network interface");
+  {
+    /* The same names as on Linux, so that a config file reads alike. */
+    static const char * const socketcan_aliases[] = { "socketcan_native", "socketcan_ctypes", NULL };
+
+    _canopy_interface_register ("socketcan", socketcan_aliases, G_TYPE_INVALID,
+                                "Linux SocketCAN", "Linux with a CAN network interface");
+  }
 #endif
   register_unavailable ("kvaser", "Kvaser CANlib", "the Kvaser CANlib library");
   register_unavailable ("serial", "Serial port CAN adapter", "a serial device path");

@@ -22,4 +22,15 @@ gboolean _canopy_options_get_uint    (GHashTable  *options,
                                       guint64     *value,
                                       GError     **error);
 
+/* The `queue_size` option of a driver with a receive queue: at least one
+ * frame, at most CANOPY_OPTIONS_MAX_QUEUE_SIZE. @driver names the driver in
+ * the message. */
+#define CANOPY_OPTIONS_MAX_QUEUE_SIZE (16 * 1024 * 1024)
+
+gboolean _canopy_options_get_queue_size (GHashTable  *options,
+                                         guint        default_value,
+                                         const char  *driver,
+                                         guint       *value,
+                                         GError     **error);
+
 G_END_DECLS

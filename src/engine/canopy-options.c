@@ -81,3 +81,27 @@ _canopy_options_get_uint (GHashTable  *options,
   *value = parsed;
   return TRUE;
 }
+
+gboolean
+_canopy_options_get_queue_size (GHashTable  *options,
+                                guint        default_value,
+                                const char  *driver,
+                                guint       *value,
+                                GError     **error)
+{
+  guint64 queue_size;
+
+  if (!_canopy_options_get_uint (options, "queue_size", default_value,
+                                 CANOPY_OPTIONS_MAX_QUEUE_SIZE, &queue_size, error))
+    return FALSE;
+
+  if (queue_size == 0)
+    {
+      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
+                   "Option queue_size: a %s bus needs room for at least one frame", driver);
+      return FALSE;
+    }
+
+  *value = (guint) queue_size;
+  return TRUE;
+}

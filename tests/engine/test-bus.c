@@ -92,6 +92,9 @@ test_registry_names (void)
   g_assert_true (canopy_interface_info_lookup ("socketcan_ctypes") == info);
   g_assert_null (canopy_interface_info_lookup ("no-such-bus"));
 
+  /* Known everywhere, even where the driver cannot be built. */
+  g_assert_true (canopy_interface_info_get_available (info) == (canopy_interface_info_get_bus_type (info) != G_TYPE_INVALID));
+
   info = canopy_interface_info_lookup ("virtual");
   g_assert_true (canopy_interface_info_get_bus_type (info) == CANOPY_TYPE_VIRTUAL_BUS);
 

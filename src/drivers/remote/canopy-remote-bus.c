@@ -200,7 +200,7 @@ canopy_remote_bus_class_init (CanopyRemoteBusClass *klass)
    */
   properties[PROP_QUEUE_SIZE] =
     g_param_spec_uint ("queue-size", NULL, NULL,
-                       1, 16 * 1024 * 1024, CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE,
+                       1, CANOPY_OPTIONS_MAX_QUEUE_SIZE, CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -422,18 +422,11 @@ canopy_remote_bus_configure (CanopyBus   *bus,
                              GError     **error)
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
-  guint64 queue_size;
+  guint queue_size;
 
-  if (!_canopy_options_get_uint (options, "queue_size", CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE,
-                                 16 * 1024 * 1024, &queue_size, error))
+  if (!_canopy_options_get_queue_size (options, CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE, "remote",
+                                       &queue_size, error))
     return FALSE;
-
-  if (queue_size == 0)
-    {
-      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                           "Option queue_size: a remote bus needs room for at least one frame");
-      return FALSE;
-    }
 
   g_free (self->channel);
   self->channel = g_strdup (channel);

@@ -404,7 +404,7 @@ read_sysfs_counter (const char *interface_name,
  *
  * Reads the interface's frame counters and, for a real CAN controller, its
  * error counters and state changes
- * ([field@Canopy.SocketcanStatistics.has_controller_statistics] says
+ * (the `has_controller_statistics` field says
  * whether those are there).
  *
  * Returns: %TRUE if @stats was filled

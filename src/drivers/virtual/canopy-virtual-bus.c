@@ -253,19 +253,12 @@ canopy_virtual_bus_configure (CanopyBus   *bus,
 {
   CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
   gboolean receive_own_messages;
-  guint64 queue_size;
+  guint queue_size;
 
   if (!_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &receive_own_messages, error) ||
-      !_canopy_options_get_uint (options, "queue_size", CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
-                                 16 * 1024 * 1024, &queue_size, error))
+      !_canopy_options_get_queue_size (options, CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE, "virtual",
+                                       &queue_size, error))
     return FALSE;
-
-  if (queue_size == 0)
-    {
-      g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                           "Option queue_size: a virtual bus needs room for at least one frame");
-      return FALSE;
-    }
 
   g_free (self->channel_name);
   self->channel_name = g_strdup (channel != NULL ? channel : "demo");
@@ -421,7 +414,7 @@ canopy_virtual_bus_class_init (CanopyVirtualBusClass *klass)
    */
   properties[PROP_QUEUE_SIZE] =
     g_param_spec_uint ("queue-size", NULL, NULL,
-                       1, 16 * 1024 * 1024, CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
+                       1, CANOPY_OPTIONS_MAX_QUEUE_SIZE, CANOPY_VIRTUAL_BUS_DEFAULT_QUEUE_SIZE,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 

@@ -30,7 +30,7 @@ typedef struct
 static char *
 helper_path (void)
 {
-  return g_test_build_filename (G_TEST_DIST, "blf", "pycan-blf.py", NULL);
+  return g_test_build_filename (G_TEST_DIST, "pycan-blf.py", NULL);
 }
 
 static char *
