@@ -48,12 +48,12 @@
 #define FLOW_SLICE         32
 /* How long a full queue is polled before the next look: only under
  * overload, never per frame. */
-#define FLOW_POLL_US       200
+#define FLOW_POLL_US       50
 #define REPORT_INTERVAL_US (G_USEC_PER_SEC / 10)
 /* Frames other clients may have sent to a client's bus that its bus thread
  * has not taken yet: the bus's own queue is not ours to look at (a virtual
  * bus holds 65536, a SocketCAN socket's buffer far fewer). */
-#define MAX_IN_FLIGHT      2048
+#define MAX_IN_FLIGHT      8192
 
 struct _CanopyRemoteConnection
 {
