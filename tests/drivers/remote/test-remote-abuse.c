@@ -14,9 +14,10 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <gio/gnetworking.h>
 
 #include <canopy.h>
+
+#include "remote-test-raw.h"
 
 static CanopyRemoteServer *
 start_server (const char *channel,
@@ -42,25 +43,6 @@ open_client (CanopyRemoteServer *server)
 
   g_assert_no_error (error);
   return bus;
-}
-
-static GSocket *
-raw_connect (CanopyRemoteServer *server,
-             int                 rcvbuf)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, canopy_remote_server_get_port (server));
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  if (rcvbuf > 0)
-    g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, rcvbuf, NULL);
-  g_socket_set_timeout (socket, 20);
-  g_assert_true (g_socket_connect (socket, address, NULL, &error));
-  g_assert_no_error (error);
-  return socket;
 }
 
 /* Sends what the server takes; it may close on us half way, which is fine. */
@@ -193,7 +175,7 @@ test_many_clients (void)
 
   /* The 65th is told there is no room, politely. */
   {
-    g_autoptr(GSocket) extra = raw_connect (server, 0);
+    g_autoptr(GSocket) extra = raw_connect (canopy_remote_server_get_port (server), 0);
 
     g_assert_cmpfloat (raw_wait_closed (extra), <, 5);
     g_assert_cmpuint (canopy_remote_server_get_n_rejected (server), ==, 1);
@@ -210,7 +192,7 @@ test_garbage (void)
 
   for (guint round = 0; round < 20; round++)
     {
-      g_autoptr(GSocket) raw = raw_connect (server, 0);
+      g_autoptr(GSocket) raw = raw_connect (canopy_remote_server_get_port (server), 0);
       gsize len = 1 + g_rand_int_range (rand, 0, 64 * 1024);
       g_autofree guint8 *bytes = g_malloc (len);
 
@@ -248,7 +230,7 @@ test_oversized_and_cut (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GSocket) raw = raw_connect (server, 0);
+      g_autoptr(GSocket) raw = raw_connect (canopy_remote_server_get_port (server), 0);
 
       if (cases[i].handshake)
         raw_handshake (raw);
@@ -259,7 +241,7 @@ test_oversized_and_cut (void)
 
   for (gsize cut = 1; cut < sizeof message; cut++)
     {
-      g_autoptr(GSocket) raw = raw_connect (server, 0);
+      g_autoptr(GSocket) raw = raw_connect (canopy_remote_server_get_port (server), 0);
 
       raw_handshake (raw);
       raw_send (raw, message, cut);
@@ -305,7 +287,7 @@ test_never_reads (void)
   g_signal_connect (server, "client-connected", G_CALLBACK (on_client_connected), &seen);
 
   /* Handshakes, then never reads a byte. */
-  deaf = raw_connect (server, 4096);
+  deaf = raw_connect (canopy_remote_server_get_port (server), 4096);
   raw_handshake (deaf);
   a = open_client (server);
   b = open_client (server);
@@ -343,7 +325,7 @@ test_trickled_handshake (void)
   /* Every slot taken by a client that sends one byte every 0.3 s: each
    * read comes well within the 1 s deadline, the handshake never does. */
   for (guint i = 0; i < 8; i++)
-    g_ptr_array_add (slow, raw_connect (server, 0));
+    g_ptr_array_add (slow, raw_connect (canopy_remote_server_get_port (server), 0));
   for (guint byte = 0; byte < sizeof hello && g_get_monotonic_time () - start < 3 * G_USEC_PER_SEC; byte++)
     {
       for (guint i = 0; i < slow->len; i++)
