@@ -11,7 +11,9 @@
  * Throughput is measured twice: with the sender keeping at most WINDOW
  * frames in flight (no frame may be lost: the sustainable rate), and
  * flat out (frames the bounded queues dropped are reported). Round-trip
- * latency: A sends, B answers, A receives the answer.
+ * latency: A sends, B answers, A receives the answer; its peer, in the
+ * same run, is a plain TCP relay over the same four hops
+ * (bench-tcp-relay.c).
  */
 
 #include "config.h"
@@ -20,6 +22,8 @@
 #include <stdlib.h>
 
 #include <canopy.h>
+
+#include "bench-tcp-relay.h"
 
 #define WINDOW 4096
 
@@ -237,6 +241,7 @@ main (int   argc,
       ;
   }
   latency (a, b, n_rtt);
+  bench_tcp_relay_latency (n_rtt);
 
   canopy_bus_shutdown (a);
   canopy_bus_shutdown (b);

@@ -47,6 +47,28 @@ report_clients (CanopyRemoteServer *server,
       }
 }
 
+/* Always said, verbose or not: frames lost for a client that stopped
+ * reading (the server waits for every client that reads, however slowly). */
+static void
+on_client_dropped (CanopyRemoteClient *client,
+                   GParamSpec         *pspec,
+                   gpointer            user_data)
+{
+  if (canopy_remote_client_get_dropped (client) == 0)
+    return;
+  g_print ("Client %s stopped reading: %" G_GUINT64_FORMAT " frames dropped for it so far\n",
+           canopy_remote_client_get_address (client), canopy_remote_client_get_dropped (client));
+  fflush (stdout);
+}
+
+static void
+on_client_connected (CanopyRemoteServer *server,
+                     CanopyRemoteClient *client,
+                     gpointer            user_data)
+{
+  g_signal_connect (client, "notify::dropped", G_CALLBACK (on_client_dropped), NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -132,6 +154,8 @@ main (int   argc,
   if (g_strcmp0 (protocol, "socketcand") == 0)
     canopy_remote_server_set_protocol (server, CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
 
+  g_signal_connect (server, "client-connected", G_CALLBACK (on_client_connected), NULL);
+
   if (!canopy_remote_server_start (server, host, port, &error))
     return canopy_tool_fail ("canopy-server", error, 1);
 
@@ -147,6 +171,9 @@ main (int   argc,
   while (!canopy_tool_interrupted ())
     {
       g_usleep (G_USEC_PER_SEC / 20);
+      /* The server tells about its clients on this context. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
 
       if (bus_options.verbosity > 0 && g_get_monotonic_time () >= next_status)
         {

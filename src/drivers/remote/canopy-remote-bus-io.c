@@ -97,6 +97,8 @@ tx_append (CanopyRemoteBus  *self,
            GError          **error)
 {
   gint64 deadline = 0;
+  gboolean alone;
+  gint64 now;
 
   g_mutex_lock (&self->tx_mutex);
 
@@ -133,6 +135,31 @@ tx_append (CanopyRemoteBus  *self,
 
       if (!signalled && TX_CAPACITY - self->tx_len < len)
         timeout = 0;
+    }
+
+  /* A frame alone (nothing queued, the writer asleep, no other frame just
+   * before): send it from this thread, without blocking, and spare the
+   * round trip a thread wake-up. Frames in a burst go to the writer, in
+   * batches. The writer cannot start a batch meanwhile (it needs tx_mutex),
+   * so order is kept; what the socket does not take now is queued. */
+  now = g_get_monotonic_time ();
+  alone = now - self->last_append_us > INLINE_SEND_GAP_US;
+  self->last_append_us = now;
+  if (alone && self->tx_len == 0 && self->writer_waiting && !self->tx_stop && !self->tx_failed)
+    {
+      gssize n = g_socket_send_with_blocking (self->socket, (const char *) data, len, FALSE,
+                                              NULL, NULL);
+
+      if (n == (gssize) len)
+        {
+          g_mutex_unlock (&self->tx_mutex);
+          return TRUE;
+        }
+      if (n > 0)
+        {
+          data += n;
+          len -= n;
+        }
     }
 
   memcpy (self->tx_buf + self->tx_len, data, len);
@@ -205,6 +232,24 @@ _canopy_remote_bus_writer_thread (gpointer data)
   return NULL;
 }
 
+/* The caller holds self->rx.mutex. A full receive queue stops the reader
+ * rather than drop: the server's stream waits in the socket, and TCP
+ * slows the server (and the clients sending through it) down. The queue
+ * is polled because its readers signal nobody when they take frames; this
+ * happens only while the application is behind. */
+static void
+wait_for_room_locked (CanopyRemoteBus *self)
+{
+  while (self->rx.count == self->rx.capacity && !self->rx.closed &&
+         !g_cancellable_is_cancelled (self->cancellable) &&
+         !canopy_bus_is_shut_down (CANOPY_BUS (self)))
+    {
+      g_mutex_unlock (&self->rx.mutex);
+      g_usleep (RX_POLL_US);
+      g_mutex_lock (&self->rx.mutex);
+    }
+}
+
 /* Handles the events of one chunk received after the handshake. Returns
  * FALSE when the stream ends or cannot be trusted. */
 static gboolean
@@ -243,7 +288,11 @@ process_input (CanopyRemoteBus *self,
         {
         case CANOPY_REMOTE_EVENT_CAN_MESSAGE:
           if (_canopy_bus_accepts (CANOPY_BUS (self), &event.message))
-            _canopy_message_queue_push_locked (&self->rx, &event.message);
+            {
+              if G_UNLIKELY (self->rx.count == self->rx.capacity)
+                wait_for_room_locked (self);
+              _canopy_message_queue_push_locked (&self->rx, &event.message);
+            }
           break;
 
         case CANOPY_REMOTE_EVENT_REMOTE_EXCEPTION:

@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 
 #define TX_CAPACITY        (64 * 1024)
 #define RX_CHUNK           (64 * 1024)
+#define RX_POLL_US         50
+/* A frame sent this long after the one before is sent at once, by the
+ * caller (see tx_append()). */
+#define INLINE_SEND_GAP_US 20
 #define MAX_PENDING_ERRORS 64
 #define HANDSHAKE_TIMEOUT  5
 #define CLOSE_TIMEOUT_US   (G_USEC_PER_SEC)
@@ -54,6 +58,7 @@ struct _CanopyRemoteBus
   gsize                tx_len;
   guint                room_waiters;
   gboolean             writer_waiting;
+  gint64               last_append_us;
   gboolean             tx_stop;
   gboolean             tx_failed;
   gboolean             writer_done;

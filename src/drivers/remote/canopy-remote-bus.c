@@ -40,7 +40,10 @@
  * Sent frames are queued in a bounded buffer that a writer thread sends in
  * batches, so a fast sender does not pay a system call per frame; a receive
  * thread fills a bounded queue of %CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE
- * frames (option `queue_size`) and counts what it drops.
+ * frames (option `queue_size`). When that queue is full the thread stops
+ * reading the socket instead of dropping frames, so TCP flow control slows
+ * the server down; the server drops frames for a client only once it has
+ * stopped reading altogether (see [property@Canopy.RemoteServer:stall-timeout]).
  */
 
 struct _CanopyRemoteBusClass
@@ -498,7 +501,9 @@ canopy_remote_bus_get_server_address (CanopyRemoteBus *self)
  * @self: a remote bus
  *
  * Returns: how many received frames were dropped because the receive queue
- *   was full
+ *   was full: always 0 now that the receive thread waits for room instead
+ *   (a client that does not read is dropped for by the server, see
+ *   [property@Canopy.RemoteClient:dropped])
  */
 guint64
 canopy_remote_bus_get_dropped (CanopyRemoteBus *self)

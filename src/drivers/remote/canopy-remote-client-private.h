@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
-CanopyRemoteClient *_canopy_remote_client_new (const CanopyRemoteClientInfo *info);
+CanopyRemoteClient *_canopy_remote_client_new         (const CanopyRemoteClientInfo *info);
+void                _canopy_remote_client_set_dropped (CanopyRemoteClient           *self,
+                                                       guint64                       dropped);
 
 G_END_DECLS

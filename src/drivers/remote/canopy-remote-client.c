@@ -26,6 +26,7 @@ struct _CanopyRemoteClient
   char    *channel_info;
   gint32   requested_bitrate;
   gint64   connected_at_ns;
+  guint64  dropped;
 };
 
 enum {
@@ -34,6 +35,7 @@ enum {
   PROP_CHANNEL_INFO,
   PROP_REQUESTED_BITRATE,
   PROP_CONNECTED_AT,
+  PROP_DROPPED,
   N_PROPS
 };
 
@@ -76,6 +78,10 @@ canopy_remote_client_get_property (GObject    *object,
 
     case PROP_CONNECTED_AT:
       g_value_set_int64 (value, canopy_remote_client_get_connected_at (self));
+      break;
+
+    case PROP_DROPPED:
+      g_value_set_uint64 (value, canopy_remote_client_get_dropped (self));
       break;
 
     default:
@@ -122,6 +128,19 @@ canopy_remote_client_class_init (CanopyRemoteClientClass *klass)
   properties[PROP_CONNECTED_AT] =
     g_param_spec_int64 ("connected-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
 
+  /**
+   * CanopyRemoteClient:dropped:
+   *
+   * Frames the server could not send to the client: frames the protocol
+   * cannot carry (CAN FD frames longer than 8 bytes), and frames that found
+   * the client's queue full after it had stopped reading for the server's
+   * [property@Canopy.RemoteServer:stall-timeout]. A client that reads, however
+   * slowly, loses nothing: it slows the senders down instead. Changes on
+   * the server's main context, at most ten times a second.
+   */
+  properties[PROP_DROPPED] =
+    g_param_spec_uint64 ("dropped", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -139,6 +158,7 @@ _canopy_remote_client_new (const CanopyRemoteClientInfo *info)
   self->channel_info = g_strdup (info->channel_info);
   self->requested_bitrate = info->requested_bitrate;
   self->connected_at_ns = info->connected_at_ns;
+  self->dropped = info->frames_dropped;
 
   return self;
 }
@@ -193,4 +213,29 @@ canopy_remote_client_get_connected_at (CanopyRemoteClient *self)
 {
   g_return_val_if_fail (CANOPY_IS_REMOTE_CLIENT (self), 0);
   return self->connected_at_ns;
+}
+
+/**
+ * canopy_remote_client_get_dropped:
+ * @self: a client
+ *
+ * Returns: how many frames the server dropped for the client (see
+ *   [property@Canopy.RemoteClient:dropped])
+ */
+guint64
+canopy_remote_client_get_dropped (CanopyRemoteClient *self)
+{
+  g_return_val_if_fail (CANOPY_IS_REMOTE_CLIENT (self), 0);
+  return self->dropped;
+}
+
+/* On the server's main context. */
+void
+_canopy_remote_client_set_dropped (CanopyRemoteClient *self,
+                                   guint64             dropped)
+{
+  if (self->dropped == dropped)
+    return;
+  self->dropped = dropped;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROPPED]);
 }

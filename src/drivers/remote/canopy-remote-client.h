@@ -28,5 +28,7 @@ CANOPY_AVAILABLE_IN_ALL
 gint32      canopy_remote_client_get_requested_bitrate (CanopyRemoteClient *self);
 CANOPY_AVAILABLE_IN_ALL
 gint64      canopy_remote_client_get_connected_at      (CanopyRemoteClient *self);
+CANOPY_AVAILABLE_IN_ALL
+guint64     canopy_remote_client_get_dropped           (CanopyRemoteClient *self);
 
 G_END_DECLS

@@ -61,6 +61,12 @@ CanopyRemoteClientInfo *_canopy_remote_connection_get_info      (CanopyRemoteCon
 /* For wire protocols. */
 GSocket                *_canopy_remote_connection_get_socket        (CanopyRemoteConnection  *connection);
 GCancellable           *_canopy_remote_connection_get_read_cancellable (CanopyRemoteConnection *connection);
+gint64                  _canopy_remote_connection_handshake_deadline (CanopyRemoteConnection *connection);
+gssize                  _canopy_remote_connection_handshake_receive (CanopyRemoteConnection  *connection,
+                                                                     guint8                  *buf,
+                                                                     gsize                    size,
+                                                                     gint64                   deadline,
+                                                                     GError                 **error);
 gpointer                _canopy_remote_connection_get_wire_state    (CanopyRemoteConnection  *connection);
 const char             *_canopy_remote_connection_get_address       (CanopyRemoteConnection  *connection);
 CanopyBus              *_canopy_remote_connection_get_bus           (CanopyRemoteConnection  *connection);
@@ -86,5 +92,8 @@ void                    _canopy_remote_server_client_connected  (CanopyRemoteSer
                                                                  CanopyRemoteConnection  *connection);
 void                    _canopy_remote_server_connection_closed (CanopyRemoteServer      *self,
                                                                  CanopyRemoteConnection  *connection);
+void                    _canopy_remote_server_client_dropped    (CanopyRemoteServer      *self,
+                                                                 CanopyRemoteConnection  *connection,
+                                                                 guint64                  dropped);
 
 G_END_DECLS

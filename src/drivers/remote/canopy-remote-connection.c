@@ -17,21 +17,46 @@
 #include "canopy-message-queue-private.h"
 #include "canopy-remote-connection-private.h"
 #include "canopy-remote-protocol-private.h"
+#include "canopy-remote-server-private.h"
 
 /* One client of a CanopyRemoteServer. Three threads: this connection's
  * own reads the socket and sends on the client's bus; a bus thread reads
  * the bus into a bounded queue; a writer sends that queue to the socket in
- * batches. The queue decouples a slow client from everyone else. */
+ * batches.
+ *
+ * Flow control, so that the bridge loses nothing: before it sends frames
+ * from its client, a reader waits until every other client's queue is at
+ * most half full (see wait_for_room()); while it waits it does not read its
+ * socket, so TCP slows the sending client down. The bus thread, too, waits
+ * for room rather than drop. The one exception is a client that stops
+ * reading: when its queue is full and it has taken no byte for the server's
+ * stall-timeout, it is marked stalled. Nobody waits for a stalled client,
+ * and frames that find its queue full are dropped and counted (for it
+ * alone, in CanopyRemoteClient:dropped), until it reads again and its queue
+ * drains to a quarter. */
 
 #define ERROR_MARKER       0x80000000u
 #define RX_CHUNK           (64 * 1024)
 #define TX_BATCH           (64 * 1024)
 #define TX_RESERVE         (8 * 1024)
 #define MAX_PENDING_ERRORS 16
-#define HANDSHAKE_TIMEOUT  10
 #define SEND_TIMEOUT       1.0
 #define BUS_POLL_TIMEOUT   0.25
 #define FLUSH_TIMEOUT_US   (2 * G_USEC_PER_SEC)
+/* Frames sent between two looks at the other clients' queues: the most a
+ * sender can put into a queue beyond half full before it looks again. */
+#define FLOW_SLICE         32
+/* How long a full queue is polled before the next look: only under
+ * overload, never per frame. */
+#define FLOW_POLL_US       50
+#define REPORT_INTERVAL_US (G_USEC_PER_SEC / 10)
+/* Frames other clients may have sent to a client's bus that its bus thread
+ * has not taken yet: the bus's own queue is not ours to look at (a virtual
+ * bus holds 65536, a SocketCAN socket's buffer far fewer). */
+#define MAX_IN_FLIGHT      8192
+/* A frame this long after the one before goes out at once (see
+ * send_alone_locked()). */
+#define INLINE_SEND_GAP_US 20
 
 struct _CanopyRemoteConnection
 {
@@ -50,18 +75,44 @@ struct _CanopyRemoteConnection
   char                *channel_info;
   gint32               requested_bitrate;
   gint64               connected_at_ns;
+  gint64               handshake_timeout_us;
+  gint64               stall_timeout_us;
   int                  stop;
 
-  /* out.mutex also guards exceptions and writer_done */
+  /* out.mutex also guards exceptions, writer_done, stalled and
+   * last_progress_us: when the writer last took frames or the client
+   * last took bytes. */
   CanopyMessageQueue   out;
   GQueue               exceptions;
   GCond                writer_cond;
   gboolean             writer_done;
+  gboolean             stalled;
+  gint64               last_progress_us;
+
+  /* Frames in flight to this client's bus (see in_flight()): all atomic.
+   * relayed_base is the server's relayed count when the bus opened. A
+   * client with filters cannot be counted so (frames it does not want never
+   * arrive) and is held up by its queue alone. */
+  guint                relayed_base;
+  guint                own_sent;
+  guint                pulled;
+  int                  filtered;
+
+  /* Reader thread only: frames sent since it last looked for room. */
+  guint                frames_since_look;
+
+  /* Bus thread only, under out.mutex: when it queued the last frame. */
+  gint64               last_frame_us;
+
+  /* Bus thread only: the drop count last reported, and when. */
+  guint64              reported_dropped;
+  gint64               next_report_us;
 
   GMutex               stats_mutex;
   guint64              frames_received;
   guint64              frames_sent;
   guint64              unsupported;
+  guint64              bus_dropped;
   guint64              send_errors;
   guint64              bytes_received;
   guint64              bytes_sent;
@@ -124,6 +175,183 @@ take_exceptions (CanopyRemoteConnection *c,
   return len;
 }
 
+/* The caller holds c->out.mutex. Whether other threads must wait for room
+ * in @c's queue: it holds @mark frames or more and @c is not stalled. A
+ * client whose queue is that full and that took nothing for the stall
+ * timeout while someone waited (since @waiting_since) is marked stalled
+ * here, and nobody waits for it any more. */
+/* Frames other clients sent since @c's bus opened that its bus thread has
+ * not taken yet. Frames of other programs on the bus make it low, never
+ * high, so it never holds a sender up for ever. Wrapping arithmetic. */
+static gint
+in_flight (CanopyRemoteConnection *c)
+{
+  guint relayed = (guint) g_atomic_int_get (&c->server->relayed);
+  gint n = (gint) (relayed - (guint) g_atomic_int_get (&c->relayed_base) -
+                   (guint) g_atomic_int_get (&c->own_sent) - (guint) g_atomic_int_get (&c->pulled));
+
+  return g_atomic_int_get (&c->filtered) ? 0 : MAX (n, 0);
+}
+
+static gboolean
+is_congested_locked (CanopyRemoteConnection *c,
+                     guint                   mark,
+                     gint64                  waiting_since,
+                     gint64                  now)
+{
+  if (c->stalled || c->out.closed || (c->out.count < mark && in_flight (c) < MAX_IN_FLIGHT))
+    return FALSE;
+
+  /* Only a wait as long as the stall timeout with no progress at all
+   * counts: a writer that was idle long before the queue filled is not
+   * stalled. */
+  if (now - MAX (c->last_progress_us, waiting_since) > c->stall_timeout_us)
+    {
+      c->stalled = TRUE;
+      g_debug ("Client %s stopped reading: frames for it are dropped until it reads again",
+               c->address);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Before a reader sends frames of its client's: waits until no other
+ * client's queue is more than half full. Meanwhile the reader does not
+ * read its socket, so TCP flow control slows the sending client down. */
+static void
+wait_for_room (CanopyRemoteConnection *c)
+{
+  CanopyRemoteServer *server = c->server;
+  gint64 since = g_get_monotonic_time ();
+
+  while (!g_atomic_int_get (&c->stop))
+    {
+      gint64 now = g_get_monotonic_time ();
+      gboolean congested = FALSE;
+
+      /* Connections leave the list before they are freed, under this lock. */
+      g_mutex_lock (&server->mutex);
+      for (guint i = 0; i < server->clients->len && !congested; i++)
+        {
+          CanopyRemoteConnection *other = server->clients->pdata[i];
+
+          if (other == c)
+            continue;
+          g_mutex_lock (&other->out.mutex);
+          congested = is_congested_locked (other, MAX (other->out.capacity / 2, 1), since, now);
+          g_mutex_unlock (&other->out.mutex);
+        }
+      g_mutex_unlock (&server->mutex);
+
+      if (!congested)
+        return;
+      g_usleep (FLOW_POLL_US);
+    }
+}
+
+/* The caller holds c->out.mutex. A frame alone (queue empty, the writer
+ * asleep in it, no frame just before) goes out from the bus thread at
+ * once, sparing the round trip a thread wake-up; frames in a burst go to
+ * the writer in batches. The writer cannot take the lock to start a batch
+ * meanwhile, so order is kept. Returns FALSE to queue the frame instead. */
+static gboolean
+send_alone_locked (CanopyRemoteConnection *c,
+                   const CanopyMessage    *msg,
+                   gint64                  now)
+{
+  guint8 buf[256];  /* room for any wire's frame (max_frame_size) */
+  gboolean alone = now - c->last_frame_us > INLINE_SEND_GAP_US;
+  gsize len;
+  gssize n;
+
+  c->last_frame_us = now;
+  if (!alone || c->out.count > 0 || c->out.waiters == 0 || c->out.closed ||
+      c->exceptions.length > 0 || c->stalled)
+    return FALSE;
+
+  g_assert (c->wire->max_frame_size <= sizeof buf);
+  len = c->wire->encode_frame (buf, msg);
+  n = g_socket_send_with_blocking (c->socket, (const char *) buf, len, FALSE, NULL, NULL);
+  if (n <= 0)
+    return FALSE;
+  /* An empty socket buffer that takes part of one frame: rare enough to
+   * finish blocking; a failure is the writer's to find. */
+  if ((gsize) n < len)
+    _canopy_remote_write_all (c->socket, buf + n, len - n, c->cancellable, NULL);
+  c->last_progress_us = now;
+
+  g_mutex_lock (&c->stats_mutex);
+  c->frames_sent++;
+  c->bytes_sent += len;
+  g_mutex_unlock (&c->stats_mutex);
+  return TRUE;
+}
+
+/* The bus thread's push: waits for room while the client reads, drops
+ * (and counts) only when it is stalled. */
+static void
+queue_frame (CanopyRemoteConnection *c,
+             const CanopyMessage    *msg)
+{
+  gint64 since = g_get_monotonic_time ();
+  gboolean wake;
+
+  g_mutex_lock (&c->out.mutex);
+  if (send_alone_locked (c, msg, since))
+    {
+      g_mutex_unlock (&c->out.mutex);
+      return;
+    }
+  while (c->out.count == c->out.capacity &&
+         is_congested_locked (c, c->out.capacity, since, g_get_monotonic_time ()) &&
+         !g_atomic_int_get (&c->stop))
+    {
+      g_mutex_unlock (&c->out.mutex);
+      g_usleep (FLOW_POLL_US);
+      g_mutex_lock (&c->out.mutex);
+    }
+  _canopy_message_queue_append_locked (&c->out, msg, &wake);
+  g_mutex_unlock (&c->out.mutex);
+
+  if (wake)
+    _canopy_message_queue_wake (&c->out);
+}
+
+/* Every byte the client takes is progress: a slow reader is not a stalled
+ * one. A stalled client that read its queue down to a quarter is waited
+ * for again. */
+static void
+note_progress (CanopyRemoteConnection *c)
+{
+  g_mutex_lock (&c->out.mutex);
+  c->last_progress_us = g_get_monotonic_time ();
+  if G_UNLIKELY (c->stalled && c->out.count <= c->out.capacity / 4)
+    {
+      c->stalled = FALSE;
+      g_debug ("Client %s reads again", c->address);
+    }
+  g_mutex_unlock (&c->out.mutex);
+}
+
+static gboolean
+send_batch (CanopyRemoteConnection  *c,
+            const guint8            *data,
+            gsize                    len,
+            GError                 **error)
+{
+  while (len > 0)
+    {
+      gssize n = g_socket_send_with_blocking (c->socket, (const char *) data, len, TRUE,
+                                              c->cancellable, error);
+      if (n < 0)
+        return FALSE;
+      data += n;
+      len -= n;
+      note_progress (c);
+    }
+  return TRUE;
+}
+
 #define POP_BATCH 256
 
 static gpointer
@@ -171,8 +399,10 @@ client_writer_thread (gpointer data)
           n = _canopy_message_queue_pop_many (&c->out, batch, POP_BATCH, 0, &closed);
         }
 
-      /* A marker dropped from a full queue leaves its text behind. */
+      /* A marker dropped from a full queue leaves its text behind. Taking
+       * frames is progress too (see is_congested_locked()). */
       g_mutex_lock (&c->out.mutex);
+      c->last_progress_us = g_get_monotonic_time ();
       if G_UNLIKELY (c->exceptions.length > 0)
         len += take_exceptions (c, buf + len);
       g_mutex_unlock (&c->out.mutex);
@@ -187,7 +417,7 @@ client_writer_thread (gpointer data)
       if (len == 0)
         continue;
 
-      if (!_canopy_remote_write_all (c->socket, buf, len, c->cancellable, &error))
+      if (!send_batch (c, buf, len, &error))
         break;
 
       g_mutex_lock (&c->stats_mutex);
@@ -207,6 +437,42 @@ client_writer_thread (gpointer data)
   return NULL;
 }
 
+/* Bus thread only: what the client's bus dropped itself (frames that other
+ * programs sent while the client was stalled) counts too. */
+static guint64
+count_dropped (CanopyRemoteConnection *c)
+{
+  g_autoptr(CanopyBusStatistics) stats = canopy_bus_get_statistics (c->bus);
+  guint64 dropped;
+
+  g_mutex_lock (&c->stats_mutex);
+  c->bus_dropped = canopy_bus_statistics_get_dropped (stats);
+  dropped = c->unsupported + c->bus_dropped;
+  g_mutex_unlock (&c->stats_mutex);
+
+  return dropped + _canopy_message_queue_get_dropped (&c->out);
+}
+
+/* At most ten times a second, and once more at the end: the server tells
+ * CanopyRemoteClient:dropped on its main context. */
+static void
+report_dropped (CanopyRemoteConnection *c,
+                gboolean                now)
+{
+  guint64 dropped;
+  gint64 time;
+
+  time = g_get_monotonic_time ();
+  if (!now && time < c->next_report_us)
+    return;
+  c->next_report_us = time + REPORT_INTERVAL_US;
+  dropped = count_dropped (c);
+  if (dropped == c->reported_dropped)
+    return;
+  c->reported_dropped = dropped;
+  _canopy_remote_server_client_dropped (c->server, c, dropped);
+}
+
 static gpointer
 client_bus_thread (gpointer data)
 {
@@ -216,6 +482,8 @@ client_bus_thread (gpointer data)
   while (!g_atomic_int_get (&c->stop))
     {
       g_autoptr(GError) error = NULL;
+
+      report_dropped (c, FALSE);
 
       if (!canopy_bus_recv_into (c->bus, &msg, BUS_POLL_TIMEOUT, &error))
         {
@@ -233,6 +501,8 @@ client_bus_thread (gpointer data)
           break;
         }
 
+      g_atomic_int_inc (&c->pulled);
+
       if G_UNLIKELY (msg.dlc > 8)
         {
           g_mutex_lock (&c->stats_mutex);
@@ -241,10 +511,63 @@ client_bus_thread (gpointer data)
           continue;
         }
 
-      _canopy_message_queue_push (&c->out, &msg);
+      queue_frame (c, &msg);
     }
 
+  report_dropped (c, TRUE);
+
   return NULL;
+}
+
+/* The time by which a client that just connected must have finished its
+ * handshake, whatever the protocol. */
+gint64
+_canopy_remote_connection_handshake_deadline (CanopyRemoteConnection *c)
+{
+  return g_get_monotonic_time () + c->handshake_timeout_us;
+}
+
+/* Receives the next piece of a handshake, up to @size bytes, before
+ * @deadline. Returns the bytes received (the caller counts them), or 0 or
+ * -1 with @error set (the client went away, the deadline passed, or the
+ * server stops). */
+gssize
+_canopy_remote_connection_handshake_receive (CanopyRemoteConnection  *c,
+                                             guint8                  *buf,
+                                             gsize                    size,
+                                             gint64                   deadline,
+                                             GError                 **error)
+{
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gint64 remaining = deadline - g_get_monotonic_time ();
+      gssize n = -1;
+
+      if (remaining <= 0)
+        g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out");
+      else if (g_socket_condition_timed_wait (c->socket, G_IO_IN, remaining, c->read_cancellable,
+                                              &local_error))
+        n = g_socket_receive_with_blocking (c->socket, (char *) buf, size, FALSE,
+                                            c->read_cancellable, &local_error);
+      if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        continue;
+
+      if (n > 0)
+        return n;
+
+      if (n == 0)
+        g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
+                     "The client closed the connection during the handshake");
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_TIMED_OUT,
+                     "Handshake error: not complete after %.1f s",
+                     c->handshake_timeout_us / (double) G_USEC_PER_SEC);
+      else
+        g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
+                     "Handshake error: %s", local_error->message);
+      return n;
+    }
 }
 
 /* Reads events until the handshake is complete. Leftover bytes (frames a
@@ -261,26 +584,20 @@ client_handshake (CanopyRemoteConnection  *c,
   g_autoptr(GError) local_error = NULL;
   gboolean have_request = FALSE;
   gboolean ok = FALSE;
+  gint64 deadline;
   gsize len;
 
-  g_socket_set_timeout (c->socket, HANDSHAKE_TIMEOUT);
+  /* One deadline for the whole handshake: a client that trickles it a
+   * byte at a time must not hold a slot for ever. */
+  deadline = _canopy_remote_connection_handshake_deadline (c);
 
   for (;;)
     {
-      gssize n = g_socket_receive (c->socket, (char *) buf, RX_CHUNK, c->read_cancellable,
-                                   &local_error);
+      gssize n = _canopy_remote_connection_handshake_receive (c, buf, RX_CHUNK, deadline, error);
       gsize pos = 0;
 
       if (n <= 0)
-        {
-          if (n == 0)
-            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
-                         "The client closed the connection during the handshake");
-          else
-            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
-                         "Handshake error: %s", local_error->message);
-          goto out;
-        }
+        goto out;
 
       g_mutex_lock (&c->stats_mutex);
       c->bytes_received += n;
@@ -336,6 +653,8 @@ client_handshake (CanopyRemoteConnection  *c,
 
           if (!_canopy_remote_connection_open_bus (c, c->requested_bitrate, error))
             goto out;
+          g_atomic_int_set (&c->relayed_base, g_atomic_int_get (&c->server->relayed));
+          g_atomic_int_set (&c->filtered, event->filter_config.n_filters > 0);
           if (event->filter_config.n_filters > 0 &&
               !canopy_bus_set_filter_array (c->bus, event->filter_config.filters,
                                             event->filter_config.n_filters, error))
@@ -358,7 +677,6 @@ client_handshake (CanopyRemoteConnection  *c,
     }
 
 out:
-  g_socket_set_timeout (c->socket, 0);
   g_free (event);
   return ok;
 }
@@ -408,11 +726,18 @@ client_process (CanopyRemoteConnection  *c,
       switch (ev->type)
         {
         case CANOPY_REMOTE_EVENT_CAN_MESSAGE:
+          if (c->frames_since_look++ % FLOW_SLICE == 0)
+            wait_for_room (c);
           n_frames++;
           if (!canopy_bus_send (c->bus, &ev->message, SEND_TIMEOUT, &error))
             {
               n_errors++;
               client_send_exception (c, error->message);
+            }
+          else
+            {
+              g_atomic_int_inc (&c->own_sent);
+              g_atomic_int_inc (&c->server->relayed);
             }
           break;
 
@@ -420,6 +745,8 @@ client_process (CanopyRemoteConnection  *c,
           if (!canopy_bus_set_filter_array (c->bus, ev->filter_config.filters,
                                             ev->filter_config.n_filters, &error))
             client_send_exception (c, error->message);
+          else
+            g_atomic_int_set (&c->filtered, ev->filter_config.n_filters > 0);
           break;
 
         case CANOPY_REMOTE_EVENT_CONNECTION_CLOSED:
@@ -580,6 +907,10 @@ _canopy_remote_connection_new (CanopyRemoteServer     *server,
   remote = g_socket_connection_get_remote_address (c->connection, NULL);
   c->address = remote != NULL ? format_address (remote) : g_strdup ("unknown");
   _canopy_message_queue_init (&c->out, queue_size);
+  c->handshake_timeout_us = server->handshake_timeout_us;
+  c->stall_timeout_us = server->stall_timeout_us;
+  c->last_progress_us = g_get_monotonic_time ();
+  c->filtered = TRUE;  /* not counted until its bus opens */
   g_queue_init (&c->exceptions);
   g_cond_init (&c->writer_cond);
   g_mutex_init (&c->stats_mutex);
@@ -626,7 +957,7 @@ _canopy_remote_connection_get_info (CanopyRemoteConnection *c)
   info->requested_bitrate = c->requested_bitrate;
   info->frames_received = c->frames_received;
   info->frames_sent = c->frames_sent;
-  info->frames_dropped = c->unsupported;
+  info->frames_dropped = c->unsupported + c->bus_dropped;
   info->send_errors = c->send_errors;
   info->bytes_received = c->bytes_received;
   info->bytes_sent = c->bytes_sent;

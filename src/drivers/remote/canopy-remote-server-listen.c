@@ -90,25 +90,36 @@ apply_client_change (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Never runs @func in the caller's thread, even when it owns the context:
+ * the caller is a connection thread holding no lock the handlers may need. */
+static void
+post_to_context (CanopyRemoteServer *self,
+                 GSourceFunc         func,
+                 gpointer            data,
+                 GDestroyNotify      destroy,
+                 const char         *name)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static void
 post_client_change (CanopyRemoteServer *self,
                     CanopyRemoteClient *client,
                     gboolean            connected)
 {
   ClientChange *change = g_new0 (ClientChange, 1);
-  GSource *source = g_idle_source_new ();
 
   change->server = g_object_ref (self);
   change->client = g_object_ref (client);
   change->connected = connected;
-
-  /* Never run in the caller's thread, even when it owns the context: the
-   * caller is a connection thread holding no lock the handlers may need. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, apply_client_change, change, client_change_free);
-  g_source_set_static_name (source, "[canopy] remote client change");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  post_to_context (self, apply_client_change, change, client_change_free,
+                   "[canopy] remote client change");
 }
 
 /* Called by a connection's thread once the server opened a bus for it. */
@@ -124,6 +135,55 @@ _canopy_remote_server_client_connected (CanopyRemoteServer     *self,
   g_mutex_unlock (&self->mutex);
 
   post_client_change (self, client, TRUE);
+}
+
+typedef struct
+{
+  CanopyRemoteClient *client;
+  guint64             dropped;
+} DroppedChange;
+
+static void
+dropped_change_free (gpointer data)
+{
+  DroppedChange *change = data;
+
+  g_object_unref (change->client);
+  g_free (change);
+}
+
+static gboolean
+apply_dropped_change (gpointer data)
+{
+  DroppedChange *change = data;
+
+  _canopy_remote_client_set_dropped (change->client, change->dropped);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by a connection's bus thread, at most ten times a second. */
+void
+_canopy_remote_server_client_dropped (CanopyRemoteServer     *self,
+                                      CanopyRemoteConnection *c,
+                                      guint64                 dropped)
+{
+  DroppedChange *change;
+  CanopyRemoteClient *client;
+
+  g_mutex_lock (&self->mutex);
+  client = g_hash_table_lookup (self->client_objects, c);
+  if (client != NULL)
+    g_object_ref (client);
+  g_mutex_unlock (&self->mutex);
+
+  if (client == NULL)
+    return;
+
+  change = g_new0 (DroppedChange, 1);
+  change->client = client;
+  change->dropped = dropped;
+  post_to_context (self, apply_dropped_change, change, dropped_change_free,
+                   "[canopy] remote client dropped");
 }
 
 /* Called by a connection's thread as it ends: the server joins it later. */

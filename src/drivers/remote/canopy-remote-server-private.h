@@ -26,6 +26,11 @@ struct _CanopyRemoteServer
   guint            max_clients;
   guint            client_queue_size;
   CanopyRemoteProtocol protocol;
+  gint64           handshake_timeout_us;
+  gint64           stall_timeout_us;
+  /* Frames all clients sent on their buses (atomic, wraps): see in_flight()
+   * in canopy-remote-connection.c. */
+  guint            relayed;
 
   GMutex           mutex;
   GCond            clients_cond;
@@ -57,6 +62,8 @@ enum {
   PROP_MAX_CLIENTS,
   PROP_CLIENT_QUEUE_SIZE,
   PROP_PROTOCOL,
+  PROP_HANDSHAKE_TIMEOUT,
+  PROP_STALL_TIMEOUT,
   PROP_RUNNING,
   PROP_HOST,
   PROP_PORT,

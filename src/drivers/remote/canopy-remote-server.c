@@ -40,8 +40,8 @@
  * A client that speaks another protocol version or sends a malformed event
  * receives a RemoteException with the reason and is disconnected; others
  * are not affected. Events are at most 2042 bytes by construction (every
- * length is one byte), a client must complete its handshake within ten
- * seconds, and at most [property@Canopy.RemoteServer:max-clients] are
+ * length is one byte), a client must complete its whole handshake within
+ * [property@Canopy.RemoteServer:handshake-timeout], and at most [property@Canopy.RemoteServer:max-clients] are
  * served at once: the next is told so and disconnected.
  *
  * With [property@Canopy.RemoteServer:protocol] set to
@@ -178,6 +178,14 @@ canopy_remote_server_get_property (GObject    *object,
     case PROP_CLIENT_QUEUE_SIZE:
       g_value_set_uint (value, canopy_remote_server_get_client_queue_size (self));
       break;
+
+    case PROP_HANDSHAKE_TIMEOUT:
+      g_value_set_double (value, canopy_remote_server_get_handshake_timeout (self));
+      break;
+
+    case PROP_STALL_TIMEOUT:
+      g_value_set_double (value, canopy_remote_server_get_stall_timeout (self));
+      break;
     case PROP_RUNNING:
       g_value_set_boolean (value, canopy_remote_server_get_running (self));
       break;
@@ -223,6 +231,14 @@ canopy_remote_server_set_property (GObject      *object,
 
     case PROP_CLIENT_QUEUE_SIZE:
       canopy_remote_server_set_client_queue_size (self, g_value_get_uint (value));
+      break;
+
+    case PROP_HANDSHAKE_TIMEOUT:
+      canopy_remote_server_set_handshake_timeout (self, g_value_get_double (value));
+      break;
+
+    case PROP_STALL_TIMEOUT:
+      canopy_remote_server_set_stall_timeout (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -311,6 +327,31 @@ canopy_remote_server_class_init (CanopyRemoteServerClass *klass)
                        (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
   /**
+   * CanopyRemoteServer:handshake-timeout:
+   *
+   * Seconds a client has for its whole handshake (BusRequest and
+   * FilterConfig), however it splits it; applies to clients that connect
+   * afterwards.
+   */
+  properties[PROP_HANDSHAKE_TIMEOUT] =
+    g_param_spec_double ("handshake-timeout", NULL, NULL, 0.001, 3600,
+                         CANOPY_REMOTE_SERVER_DEFAULT_HANDSHAKE_TIMEOUT,
+                         (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  /**
+   * CanopyRemoteServer:stall-timeout:
+   *
+   * Seconds a client whose queue is full may take nothing before it counts
+   * as stalled: then nobody waits for it any more, and frames for it are
+   * dropped (and counted) until it reads again. Applies to clients that
+   * connect afterwards.
+   */
+  properties[PROP_STALL_TIMEOUT] =
+    g_param_spec_double ("stall-timeout", NULL, NULL, 0.001, 3600,
+                         CANOPY_REMOTE_SERVER_DEFAULT_STALL_TIMEOUT,
+                         (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  /**
    * CanopyRemoteServer:running:
    *
    * Whether the server accepts clients.
@@ -385,6 +426,8 @@ canopy_remote_server_init (CanopyRemoteServer *self)
   self->finished = g_ptr_array_new ();
   self->max_clients = CANOPY_REMOTE_SERVER_DEFAULT_MAX_CLIENTS;
   self->client_queue_size = CANOPY_REMOTE_SERVER_DEFAULT_QUEUE_SIZE;
+  self->handshake_timeout_us = CANOPY_REMOTE_SERVER_DEFAULT_HANDSHAKE_TIMEOUT * G_USEC_PER_SEC;
+  self->stall_timeout_us = CANOPY_REMOTE_SERVER_DEFAULT_STALL_TIMEOUT * G_USEC_PER_SEC;
 }
 
 /**
@@ -559,6 +602,98 @@ canopy_remote_server_set_client_queue_size (CanopyRemoteServer *self,
   self->client_queue_size = queue_size;
   g_mutex_unlock (&self->mutex);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT_QUEUE_SIZE]);
+}
+
+static double
+get_timeout (CanopyRemoteServer *self,
+             gint64             *timeout_us)
+{
+  gint64 ret;
+
+  g_mutex_lock (&self->mutex);
+  ret = *timeout_us;
+  g_mutex_unlock (&self->mutex);
+  return ret / (double) G_USEC_PER_SEC;
+}
+
+static void
+set_timeout (CanopyRemoteServer *self,
+             gint64             *timeout_us,
+             double              seconds,
+             guint               prop)
+{
+  gint64 us = (gint64) (seconds * G_USEC_PER_SEC);
+
+  g_mutex_lock (&self->mutex);
+  if (*timeout_us == us)
+    {
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+  *timeout_us = us;
+  g_mutex_unlock (&self->mutex);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/**
+ * canopy_remote_server_get_handshake_timeout:
+ * @self: a server
+ *
+ * Returns: the seconds a client has for its whole handshake
+ */
+double
+canopy_remote_server_get_handshake_timeout (CanopyRemoteServer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), 0);
+  return get_timeout (self, &self->handshake_timeout_us);
+}
+
+/**
+ * canopy_remote_server_set_handshake_timeout:
+ * @self: a server
+ * @seconds: the time a client has for its whole handshake, 0.001 to 3600
+ *
+ * Sets [property@Canopy.RemoteServer:handshake-timeout] for clients that
+ * connect afterwards.
+ */
+void
+canopy_remote_server_set_handshake_timeout (CanopyRemoteServer *self,
+                                            double              seconds)
+{
+  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
+  g_return_if_fail (seconds >= 0.001 && seconds <= 3600);
+  set_timeout (self, &self->handshake_timeout_us, seconds, PROP_HANDSHAKE_TIMEOUT);
+}
+
+/**
+ * canopy_remote_server_get_stall_timeout:
+ * @self: a server
+ *
+ * Returns: the seconds a client with a full queue may take nothing before
+ *   frames for it are dropped
+ */
+double
+canopy_remote_server_get_stall_timeout (CanopyRemoteServer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), 0);
+  return get_timeout (self, &self->stall_timeout_us);
+}
+
+/**
+ * canopy_remote_server_set_stall_timeout:
+ * @self: a server
+ * @seconds: 0.001 to 3600
+ *
+ * Sets [property@Canopy.RemoteServer:stall-timeout] for clients that
+ * connect afterwards.
+ */
+void
+canopy_remote_server_set_stall_timeout (CanopyRemoteServer *self,
+                                        double              seconds)
+{
+  g_return_if_fail (CANOPY_IS_REMOTE_SERVER (self));
+  g_return_if_fail (seconds >= 0.001 && seconds <= 3600);
+  set_timeout (self, &self->stall_timeout_us, seconds, PROP_STALL_TIMEOUT);
 }
 
 /**

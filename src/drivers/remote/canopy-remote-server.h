@@ -50,6 +50,21 @@ typedef enum
   CANOPY_REMOTE_PROTOCOL_SOCKETCAND,
 } CanopyRemoteProtocol;
 
+/**
+ * CANOPY_REMOTE_SERVER_DEFAULT_HANDSHAKE_TIMEOUT:
+ *
+ * Seconds a client has by default for its whole handshake.
+ */
+#define CANOPY_REMOTE_SERVER_DEFAULT_HANDSHAKE_TIMEOUT 10
+
+/**
+ * CANOPY_REMOTE_SERVER_DEFAULT_STALL_TIMEOUT:
+ *
+ * Seconds a client whose queue is full may take nothing, by default,
+ * before frames for it are dropped.
+ */
+#define CANOPY_REMOTE_SERVER_DEFAULT_STALL_TIMEOUT 2
+
 typedef struct _CanopyRemoteClientInfo CanopyRemoteClientInfo;
 
 /**
@@ -62,8 +77,8 @@ typedef struct _CanopyRemoteClientInfo CanopyRemoteClientInfo;
  *   Unix epoch
  * @frames_received: frames received from the client and sent on its bus
  * @frames_sent: frames sent to the client
- * @frames_dropped: frames not sent to the client because it read too slowly
- *   (its queue was full) or because the protocol cannot carry them (CAN FD
+ * @frames_dropped: frames not sent to the client because it had stopped
+ *   reading (see [property@Canopy.RemoteServer:stall-timeout]) or because the protocol cannot carry them (CAN FD
  *   frames longer than 8 bytes)
  * @send_errors: frames from the client that its bus refused
  * @bytes_received: bytes received from the client
@@ -125,6 +140,16 @@ CanopyRemoteProtocol canopy_remote_server_get_protocol         (CanopyRemoteServ
 CANOPY_AVAILABLE_IN_ALL
 void                canopy_remote_server_set_protocol          (CanopyRemoteServer  *self,
                                                                 CanopyRemoteProtocol protocol);
+CANOPY_AVAILABLE_IN_ALL
+double              canopy_remote_server_get_handshake_timeout (CanopyRemoteServer  *self);
+CANOPY_AVAILABLE_IN_ALL
+void                canopy_remote_server_set_handshake_timeout (CanopyRemoteServer  *self,
+                                                                double               seconds);
+CANOPY_AVAILABLE_IN_ALL
+double              canopy_remote_server_get_stall_timeout     (CanopyRemoteServer  *self);
+CANOPY_AVAILABLE_IN_ALL
+void                canopy_remote_server_set_stall_timeout     (CanopyRemoteServer  *self,
+                                                                double               seconds);
 CANOPY_AVAILABLE_IN_ALL
 gboolean            canopy_remote_server_start                 (CanopyRemoteServer  *self,
                                                                 const char          *host,

@@ -23,7 +23,6 @@
  * The answers of the handshake are written alone, never with a frame in
  * the same segment, because python-can 4.1 reads each into one recv(). */
 
-#define HANDSHAKE_TIMEOUT 10
 #define SEND_TIMEOUT      1.0
 
 static gpointer
@@ -91,33 +90,24 @@ socketcand_handshake (CanopyRemoteConnection  *c,
                       GError                 **error)
 {
   CanopySocketcandDecoder *decoder = _canopy_remote_connection_get_wire_state (c);
-  GSocket *socket = _canopy_remote_connection_get_socket (c);
   g_autofree CanopySocketcandElement *element = g_new (CanopySocketcandElement, 1);
   gboolean opened = FALSE;
   gboolean ok = FALSE;
+  gint64 deadline;
 
   if (!write_word (c, "hi", NULL, error))
     return FALSE;
 
-  g_socket_set_timeout (socket, HANDSHAKE_TIMEOUT);
+  /* One deadline for the whole handshake, as for python-can's protocol. */
+  deadline = _canopy_remote_connection_handshake_deadline (c);
 
   while (!ok)
     {
-      g_autoptr(GError) local_error = NULL;
-      gssize n = g_socket_receive (socket, (char *) buf, 64 * 1024,
-                                   _canopy_remote_connection_get_read_cancellable (c), &local_error);
+      gssize n = _canopy_remote_connection_handshake_receive (c, buf, 64 * 1024, deadline, error);
       gsize pos = 0;
 
       if (n <= 0)
-        {
-          if (n == 0)
-            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
-                         "The client closed the connection during the handshake");
-          else
-            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST,
-                         "Handshake error: %s", local_error->message);
-          break;
-        }
+        break;
       _canopy_remote_connection_count_received (c, n, 0, 0);
 
       while (pos < (gsize) n && !ok)
@@ -177,7 +167,6 @@ socketcand_handshake (CanopyRemoteConnection  *c,
     }
 
 out:
-  g_socket_set_timeout (socket, 0);
   return ok;
 }
 

@@ -17,6 +17,8 @@
 
 #include <canopy.h>
 
+#include "remote-test-raw.h"
+
 #include "canopy-remote-protocol-private.h"
 
 static CanopyRemoteServer *
@@ -150,26 +152,6 @@ wait_for_clients (CanopyRemoteServer *server,
   for (guint i = 0; i < 1000 && canopy_remote_server_get_n_clients (server) != n; i++)
     g_usleep (10000);
   g_assert_cmpuint (canopy_remote_server_get_n_clients (server), ==, n);
-}
-
-/* A raw TCP peer, to speak the protocol byte by byte. */
-static GSocket *
-raw_connect (guint port,
-             int   rcvbuf)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  if (rcvbuf > 0)
-    g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, rcvbuf, NULL);
-  g_socket_set_timeout (socket, 20);
-  g_assert_true (g_socket_connect (socket, address, NULL, &error));
-  g_assert_no_error (error);
-  return socket;
 }
 
 static void
@@ -657,6 +639,9 @@ test_slow_client (void)
   CanopyRemoteClientInfo *slow_info = NULL;
 
   canopy_remote_server_set_client_queue_size (server, 256);
+  /* The server waits this long for a client that stopped reading before
+   * it drops frames for it. */
+  canopy_remote_server_set_stall_timeout (server, 0.2);
   g_assert_true (canopy_remote_server_start (server, NULL, 0, &error));
   g_assert_no_error (error);
 
