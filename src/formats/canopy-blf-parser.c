@@ -67,6 +67,32 @@ resynced (CanopyBlfReader *self)
   self->quiet_scan = FALSE;
 }
 
+void
+_canopy_blf_count_object (CanopyBlfReader *self,
+                          guint32          type)
+{
+  gpointer n;
+
+  if (G_LIKELY (type < G_N_ELEMENTS (self->object_counts)))
+    {
+      self->object_counts[type]++;
+      return;
+    }
+
+  if (self->other_object_counts == NULL)
+    self->other_object_counts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  /* Damaged files can name any type: a bounded table, the rest together
+   * under the largest type number. */
+  if (g_hash_table_size (self->other_object_counts) >= 64 &&
+      !g_hash_table_contains (self->other_object_counts, GUINT_TO_POINTER (type)))
+    type = G_MAXUINT32;
+  n = g_hash_table_lookup (self->other_object_counts, GUINT_TO_POINTER (type));
+  if (n == NULL)
+    g_hash_table_insert (self->other_object_counts, GUINT_TO_POINTER (type), g_new0 (guint64, 1));
+  n = g_hash_table_lookup (self->other_object_counts, GUINT_TO_POINTER (type));
+  (*(guint64 *) n)++;
+}
+
 static gboolean
 is_frame_type (guint32 type)
 {
@@ -195,6 +221,7 @@ parse_window (CanopyBlfReader *self,
               /* A large object we do not read: stream over it. */
               self->skip_remaining = size;
               self->skipped++;
+              _canopy_blf_count_object (self, type);
               continue;
             }
           return FALSE;
@@ -209,6 +236,7 @@ parse_window (CanopyBlfReader *self,
           return TRUE;
 
         case BLF_DECODE_SKIP:
+          _canopy_blf_count_object (self, type);
           self->pos += size;
           if (G_UNLIKELY (self->pending_bad != NULL || self->quiet_scan))
             resynced (self);

@@ -283,6 +283,7 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
               guint64 done = _canopy_blf_scanner_skip (self, h.object_size);
 
               self->skipped++;
+              _canopy_blf_count_object (self, h.object_type);
               if (done < h.object_size)
                 {
                   slot->kind = SLOT_END;

@@ -820,6 +820,124 @@ test_app_text_events (void)
     }
 }
 
+static gsize put_object (GByteArray *s, guint32 type, guint version, guint32 flags, guint64 ts,
+                         const void *body, gsize body_len);
+static void put_can (GByteArray *s, guint version, guint32 flags, guint64 ts, guint32 id);
+static void write_file_with_containers (const char *path, GByteArray *stream, gsize first,
+                                        gsize chunk, gboolean compress, gboolean bare);
+
+/* Objects that are not frames are counted by type, with their names:
+ * markers and texts the writer makes, the restore points of real files,
+ * and objects outside containers. */
+static void
+test_object_counts (void)
+{
+  g_autoptr(GArray) msgs = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  g_autofree char *path = temp_path ("counts.blf");
+  g_autofree char *real = g_build_filename (g_getenv ("CANOPY_TESTDATA"), "python-can", "issue_1905.blf", NULL);
+
+  make_frames (msgs, 5000, 21, TRUE);
+  for (guint texts = 0; texts < 2; texts++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CanopyLogWriter) writer = NULL;
+      g_autoptr(CanopyLogReader) reader = NULL;
+      g_autofree guint *types = NULL;
+      guint n_types = 0;
+      guint n_frames = 0;
+      CanopyMessage m;
+      guint kind = texts ? BLF_OBJ_APP_TEXT : BLF_OBJ_GLOBAL_MARKER;
+
+      writer = g_initable_new (CANOPY_TYPE_BLF_WRITER, NULL, &error,
+                               "path", path, "app-text-events", texts, NULL);
+      g_assert_no_error (error);
+      for (guint i = 0; i < msgs->len; i++)
+        {
+          g_assert_true (canopy_log_writer_write (writer, &g_array_index (msgs, CanopyMessage, i), NULL));
+          if (i % 50 == 7)
+            g_assert_true (canopy_log_writer_log_event (writer, "odd text", -1, NULL));
+        }
+      g_assert_true (canopy_log_writer_close (writer, &error));
+
+      reader = canopy_log_reader_new_for_file (path, &error);
+      g_assert_no_error (error);
+      while (canopy_log_reader_next (reader, &m, &error))
+        n_frames++;
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_frames, ==, msgs->len);
+
+      types = canopy_blf_reader_dup_object_types (CANOPY_BLF_READER (reader), &n_types);
+      g_assert_cmpuint (n_types, ==, 1);
+      g_assert_cmpuint (types[0], ==, kind);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), kind), ==, 100);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), BLF_OBJ_CAN_MESSAGE), ==, 0);
+      g_assert_cmpstr (canopy_blf_reader_get_object_type_name (kind), ==,
+                       texts ? "APP_TEXT" : "GLOBAL_MARKER");
+    }
+
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (3), ==, "CAN_OVERLOAD");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (11), ==, "LIN_MESSAGE");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (31), ==, "CAN_DRIVER_ERROR");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (92), ==, "EVENT_COMMENT");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (101), ==, "CAN_FD_MESSAGE_64");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (129), ==, "CAN_SETTING_CHANGED");
+  g_assert_null (canopy_blf_reader_get_object_type_name (26));
+  g_assert_null (canopy_blf_reader_get_object_type_name (5000));
+
+  /* A real file: TSMaster's two restore-point objects at the end. */
+  if (g_file_test (real, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CanopyLogReader) reader = canopy_log_reader_new_for_file (real, &error);
+      CanopyMessage m;
+
+      g_assert_no_error (error);
+      while (canopy_log_reader_next (reader, &m, &error))
+        ;
+      g_assert_no_error (error);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), 115), ==, 2);
+    }
+
+  /* Overload frames, LIN, driver errors and an unknown type, in tiny
+   * containers and outside containers. */
+  {
+    g_autoptr(GByteArray) s = g_byte_array_new ();
+    guint8 body[64] = { 0 };
+
+    put_can (s, 1, BLF_TIME_ONE_NANS, 1, 0x101);
+    put_object (s, BLF_OBJ_CAN_OVERLOAD, 1, BLF_TIME_ONE_NANS, 2, body, 8);
+    put_object (s, 11, 1, BLF_TIME_ONE_NANS, 3, body, 20);
+    put_object (s, 11, 1, BLF_TIME_ONE_NANS, 4, body, 20);
+    put_object (s, 31, 1, BLF_TIME_ONE_NANS, 5, body, 7);
+    put_object (s, 40000, 1, BLF_TIME_ONE_NANS, 6, body, 3);
+    put_can (s, 1, BLF_TIME_ONE_NANS, 7, 0x102);
+
+    for (guint bare = 0; bare < 2; bare++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CanopyLogReader) reader = NULL;
+        g_autofree guint *types = NULL;
+        guint n_types = 0;
+        guint n_frames = 0;
+        CanopyMessage m;
+        static const guint want[] = { 3, 11, 31, 40000 };
+
+        write_file_with_containers (path, s, 0, 19, TRUE, bare);
+        reader = canopy_log_reader_new_for_file (path, &error);
+        g_assert_no_error (error);
+        while (canopy_log_reader_next (reader, &m, &error))
+          n_frames++;
+        g_assert_no_error (error);
+        g_assert_cmpuint (n_frames, ==, 2);
+        types = canopy_blf_reader_dup_object_types (CANOPY_BLF_READER (reader), &n_types);
+        g_assert_cmpmem (types, n_types * sizeof (guint), want, sizeof want);
+        g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), 11), ==, 2);
+        g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), 40000), ==, 1);
+        g_assert_cmpuint (canopy_blf_reader_get_skipped (CANOPY_BLF_READER (reader)), ==, 0);
+      }
+  }
+}
+
 static void
 test_spanning_containers (void)
 {
@@ -1545,6 +1663,7 @@ main (int   argc,
   g_test_add_func ("/blf/writer/header", test_header_statistics);
   g_test_add_func ("/blf/writer/app-text", test_app_text_events);
   g_test_add_func ("/blf/reader/spanning", test_spanning_containers);
+  g_test_add_func ("/blf/reader/object-counts", test_object_counts);
   g_test_add_func ("/blf/reader/handmade", test_handmade_stream);
   g_test_add_func ("/blf/reader/truncated", test_truncated);
   g_test_add_func ("/blf/reader/corrupt-middle", test_corrupt_middle);
