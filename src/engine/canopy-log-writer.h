@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "canopy-listener.h"
+#include "canopy-log-event.h"
 
 G_BEGIN_DECLS
 
@@ -56,7 +57,13 @@ struct _CanopyLogWriterClass
                          GError             **error);
 
   /*< private >*/
-  gpointer padding[7];
+  /* Optional: an event as the reader gave it (BLF: every field back as it
+   * was). Called with the base mutex held, never after close. */
+  gboolean (*write_event) (CanopyLogWriter      *self,
+                           const CanopyLogEvent *event,
+                           GError              **error);
+
+  gpointer padding[6];
 };
 
 
@@ -76,6 +83,10 @@ gboolean         canopy_log_writer_log_event    (CanopyLogWriter     *self,
                                                  const char          *text,
                                                  gint64               timestamp_ns,
                                                  GError             **error);
+CANOPY_AVAILABLE_IN_ALL
+gboolean         canopy_log_writer_write_event  (CanopyLogWriter      *self,
+                                                 const CanopyLogEvent *event,
+                                                 GError              **error);
 CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_writer_flush        (CanopyLogWriter     *self,
                                                  GError             **error);

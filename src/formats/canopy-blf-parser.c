@@ -125,12 +125,14 @@ note_resume_point (CanopyBlfReader *self)
     }
 }
 
-/* Parses the window from pos. Returns TRUE with a frame in @msg, FALSE when
- * the window is exhausted (pos is then at the start of what must be
- * carried over). */
+/* Parses the window from pos. Returns TRUE with a frame in @msg, or, when
+ * @event is not NULL, an application text or global marker in *@event;
+ * FALSE when the window is exhausted (pos is then at the start of what
+ * must be carried over). */
 static gboolean
-parse_window (CanopyBlfReader *self,
-              CanopyMessage   *msg)
+parse_window (CanopyBlfReader  *self,
+              CanopyMessage    *msg,
+              CanopyLogEvent  **event)
 {
   for (;;)
     {
@@ -237,9 +239,17 @@ parse_window (CanopyBlfReader *self,
 
         case BLF_DECODE_SKIP:
           _canopy_blf_count_object (self, type);
+          if (event != NULL && (type == BLF_OBJ_APP_TEXT || type == BLF_OBJ_GLOBAL_MARKER))
+            {
+              *event = _canopy_blf_decode_event (p, size, self->start_ns, &why);
+              if (*event == NULL)
+                note_bad (self, why);
+            }
           self->pos += size;
-          if (G_UNLIKELY (self->pending_bad != NULL || self->quiet_scan))
+          if (G_UNLIKELY (self->pending_bad != NULL || self->quiet_scan) && why == NULL)
             resynced (self);
+          if (event != NULL && *event != NULL)
+            return TRUE;
           break;
 
         case BLF_DECODE_BAD:
@@ -409,6 +419,7 @@ next_slot (CanopyBlfReader  *self,
 gboolean
 _canopy_blf_parser_next (CanopyBlfReader  *self,
                          CanopyMessage    *msg,
+                         CanopyLogEvent  **event,
                          GError          **error)
 {
   if (self->finished)
@@ -416,9 +427,11 @@ _canopy_blf_parser_next (CanopyBlfReader  *self,
 
   for (;;)
     {
-      if (self->cur != NULL && parse_window (self, msg))
+      if (self->cur != NULL && parse_window (self, msg, event))
         {
-          self->resume_frames++;
+          /* Checkpoints count frames only: next() steps over events. */
+          if (event == NULL || *event == NULL)
+            self->resume_frames++;
           return TRUE;
         }
 

@@ -152,6 +152,7 @@ void     _canopy_blf_count_object        (CanopyBlfReader  *self,
                                           guint32           type);
 gboolean _canopy_blf_parser_next         (CanopyBlfReader  *self,
                                           CanopyMessage    *msg,
+                                          CanopyLogEvent  **event,
                                           GError          **error);
 
 G_END_DECLS

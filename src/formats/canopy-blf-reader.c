@@ -18,8 +18,11 @@
  *
  * Reads Vector BLF files (python-can's `BLFReader`): CAN_MESSAGE,
  * CAN_MESSAGE2, CAN_FD_MESSAGE, CAN_FD_MESSAGE_64, CAN_ERROR_EXT (and the
- * older CAN_ERROR and CAN_FD_ERROR_64) objects become frames; every other
- * object is skipped.
+ * older CAN_ERROR and CAN_FD_ERROR_64) objects become frames; application
+ * texts and global markers become events for
+ * canopy_log_reader_next_with_events() (texts longer than 4 KiB are not
+ * read); every other object is stepped over and counted by type
+ * (canopy_blf_reader_dup_object_types()).
  *
  * The reader streams: log containers are read one after the other and
  * inflated ahead on worker threads (they are independent zlib blocks), while
@@ -62,7 +65,16 @@ canopy_blf_reader_next (CanopyLogReader  *reader,
                         GError          **error)
 {
   /* Per frame: the base class has checked the type already. */
-  return _canopy_blf_parser_next ((CanopyBlfReader *) reader, msg, error);
+  return _canopy_blf_parser_next ((CanopyBlfReader *) reader, msg, NULL, error);
+}
+
+static gboolean
+canopy_blf_reader_next_with_events (CanopyLogReader  *reader,
+                                    CanopyMessage    *msg,
+                                    CanopyLogEvent  **event,
+                                    GError          **error)
+{
+  return _canopy_blf_parser_next ((CanopyBlfReader *) reader, msg, event, error);
 }
 
 static gboolean
@@ -276,6 +288,7 @@ canopy_blf_reader_class_init (CanopyBlfReaderClass *klass)
   object_class->set_property = canopy_blf_reader_set_property;
 
   reader_class->next = canopy_blf_reader_next;
+  reader_class->next_with_events = canopy_blf_reader_next_with_events;
   reader_class->save_checkpoint = canopy_blf_reader_save_checkpoint;
   reader_class->restore_checkpoint = canopy_blf_reader_restore_checkpoint;
 
