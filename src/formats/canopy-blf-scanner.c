@@ -334,6 +334,35 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
           else if (method != BLF_COMPRESSION_NONE && method != BLF_COMPRESSION_ZLIB)
             problem = "unknown compression method";
 
+          if (problem != NULL && method != BLF_COMPRESSION_NONE && method != BLF_COMPRESSION_ZLIB &&
+              h.object_size <= BLF_MAX_CONTAINER_STORED)
+            ;  /* an intact container we cannot inflate: skipped whole below */
+          else if (problem != NULL)
+            {
+              guint64 skipped = 0;
+              gboolean nonzero = TRUE;
+
+              /* Its size is damage, not a container: the next intact one
+               * is found by its header. */
+              self->skipped++;
+              file_consume (self, 1);
+              if (!file_scan (self, &skipped, &nonzero))
+                {
+                  slot->kind = SLOT_END;
+                  slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                             "offset %" G_GUINT64_FORMAT ": %s (method %u, %u bytes "
+                                             "inflated), and no further object follows",
+                                             offset, problem, method, usize);
+                  self->top_done = TRUE;
+                  return;
+                }
+              slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": %s (method %u, %u bytes "
+                                "inflated); skipped %" G_GUINT64_FORMAT " bytes to the next object",
+                                offset, problem, method, usize, skipped + 1);
+              broke = TRUE;
+              continue;
+            }
+
           if (problem != NULL)
             {
               guint64 done = _canopy_blf_scanner_skip (self, h.object_size);
