@@ -300,6 +300,25 @@ canopy_log_reader_new_for_gfile (GFile         *file,
   return self;
 }
 
+/* A reader that reported the end (or damage) stays there; a cancelled one
+ * ends. */
+static inline gboolean
+may_read (CanopyLogReaderPrivate  *priv,
+          GError                 **error)
+{
+  if (priv->finished)
+    return FALSE;
+
+  if (G_UNLIKELY (priv->cancellable != NULL) &&
+      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * canopy_log_reader_next:
  * @self: a log reader
@@ -322,16 +341,8 @@ canopy_log_reader_next (CanopyLogReader  *self,
   g_return_val_if_fail (msg != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* A reader that reported the end (or damage) stays there. */
-  if (priv->finished)
+  if (!may_read (priv, error))
     return FALSE;
-
-  if (G_UNLIKELY (priv->cancellable != NULL) &&
-      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
-    {
-      priv->finished = TRUE;
-      return FALSE;
-    }
 
   if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
     {
@@ -377,15 +388,8 @@ canopy_log_reader_next_with_events (CanopyLogReader  *self,
   if (klass->next_with_events == NULL)
     return canopy_log_reader_next (self, msg, error);
 
-  if (priv->finished)
+  if (!may_read (priv, error))
     return FALSE;
-
-  if (G_UNLIKELY (priv->cancellable != NULL) &&
-      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
-    {
-      priv->finished = TRUE;
-      return FALSE;
-    }
 
   if (!klass->next_with_events (self, msg, event, error))
     {

@@ -990,6 +990,19 @@ assert_same_event (const CanopyLogEvent *a,
   g_assert_cmpint (a->relocatable, ==, b->relocatable);
 }
 
+/* Same events, after the same frames. */
+static void
+assert_same_events (GPtrArray *a,
+                    GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint j = 0; j < a->len; j += 2)
+    {
+      assert_same_event (g_ptr_array_index (a, j), g_ptr_array_index (b, j));
+      g_assert_true (g_ptr_array_index (a, j + 1) == g_ptr_array_index (b, j + 1));
+    }
+}
+
 static void
 free_events (GPtrArray *events)
 {
@@ -1157,12 +1170,7 @@ test_events_convert (void)
       g_assert_no_error (error);
       assert_same_frames (out_frames, src_frames, src_frames->len);
       g_assert_cmpuint (out_frames->len, ==, src_frames->len);
-      g_assert_cmpuint (out_events->len, ==, src_events->len);
-      for (guint j = 0; j < src_events->len; j += 2)
-        {
-          assert_same_event (g_ptr_array_index (out_events, j), g_ptr_array_index (src_events, j));
-          g_assert_true (g_ptr_array_index (out_events, j + 1) == g_ptr_array_index (src_events, j + 1));
-        }
+      assert_same_events (out_events, src_events);
       free_events (src_events);
       free_events (out_events);
     }
@@ -1232,9 +1240,7 @@ test_events_python_can (void)
   g_assert_true (canopy_log_converter_convert (converter, NULL, &error));
   out_frames = read_with_events (out, out_events, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (out_events->len, ==, events->len);
-  for (guint j = 0; j < events->len; j += 2)
-    assert_same_event (g_ptr_array_index (out_events, j), g_ptr_array_index (events, j));
+  assert_same_events (out_events, events);
   {
     g_autoptr(GArray) theirs = python_read (out);
 
