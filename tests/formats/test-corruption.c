@@ -332,7 +332,8 @@ test_blf_real_files (void)
 
 /* A real file's objects re-cut into many small compressed containers (so
  * objects span them), then one container damaged at a time: its payload
- * overwritten, its signature destroyed, or its size made implausible. The
+ * overwritten, its signature destroyed, its size made implausible or too
+ * large by 256 bytes (swallowing the next containers). The
  * frames before it come first, exactly; the frames that start after it
  * come last, exactly; nothing else but frames of the file; the damage is
  * reported with its offset. (Where deflate data is garbled, the frames of
@@ -418,7 +419,7 @@ test_blf_resync (void)
   g_assert_cmpuint (want->len, ==, object_start->len);
 
   for (guint c = 0; c < container_at->len; c++)
-    for (guint how = 0; how < 3; how++)
+    for (guint how = 0; how < 4; how++)
       {
         g_autofree guint8 *copy = g_memdup2 (file->data, file->len);
         gsize at = g_array_index (container_at, gsize, c);
@@ -439,6 +440,9 @@ test_blf_resync (void)
             break;
           case 2: /* an implausible size */
             blf_write_u32 (copy + at + 8, 0x7FFFFFF0);
+            break;
+          case 3: /* a size that swallows the containers after it */
+            blf_write_u32 (copy + at + 8, size + 0x100);
             break;
           }
         g_assert_true (g_file_set_contents (bad, (char *) copy, file->len, NULL));
