@@ -25,6 +25,7 @@
 #include "canopy-notifier.h"
 #include "canopy-main-context-listener.h"
 #include "canopy-player.h"
+#include "canopy-log-event.h"
 #include "canopy-log-format.h"
 #include "canopy-log-reader.h"
 #include "canopy-log-writer.h"

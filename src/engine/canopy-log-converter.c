@@ -26,6 +26,10 @@
  * cancelled; `progress`, `frames-read` and `frames-written` notify on the
  * main context of the thread that made the converter.
  *
+ * Events between the frames (BLF application texts and global markers)
+ * are carried in file order to destinations that keep them (BLF): a BLF
+ * to BLF conversion loses none.
+ *
  * Whatever ends the conversion — the end of the sources, damage in one of
  * them, cancellation — the destination is closed properly, so the frames
  * written so far form a valid log.
@@ -58,6 +62,8 @@ struct _CanopyLogConverter
   /* Lines or objects the sources skipped, and their first reasons. */
   guint64            n_skipped;
   GPtrArray         *skip_reasons;
+  /* Texts and markers written (BLF to BLF). */
+  guint64            events_written;
 };
 
 enum {
@@ -73,13 +79,33 @@ G_DEFINE_FINAL_TYPE (CanopyLogConverter, canopy_log_converter, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 
-/* One source being merged: its reader and the frame it offers next. */
+/* One source being merged: its reader and the frame, or the event (a
+ * text, a marker), it offers next. */
 typedef struct
 {
   CanopyLogReader *reader;
   CanopyMessage    head;
+  CanopyLogEvent  *head_event;
   gboolean         has_head;
 } Source;
+
+static inline gint64
+head_time (const Source *source)
+{
+  if (G_UNLIKELY (source->head_event != NULL))
+    return canopy_log_event_get_timestamp_ns (source->head_event);
+  return source->head.timestamp_ns;
+}
+
+static inline gboolean
+advance (Source  *source,
+         GError **error)
+{
+  g_clear_pointer (&source->head_event, canopy_log_event_unref);
+  source->has_head = canopy_log_reader_next_with_events (source->reader, &source->head,
+                                                         &source->head_event, error);
+  return source->has_head;
+}
 
 static void
 publish (CanopyLogConverter *self,
@@ -118,7 +144,7 @@ earliest (const Source *sources,
 
   for (guint i = 0; i < n_sources; i++)
     if (sources[i].has_head &&
-        (best < 0 || sources[i].head.timestamp_ns < sources[best].head.timestamp_ns))
+        (best < 0 || head_time (&sources[i]) < head_time (&sources[best])))
       best = i;
 
   return best;
@@ -141,15 +167,15 @@ resolve_limit (gint64   limit_ns,
 }
 
 static gboolean
-in_window (CanopyLogConverter  *self,
-           const CanopyMessage *msg,
-           gint64               first_ns)
+in_window (CanopyLogConverter *self,
+           gint64              timestamp_ns,
+           gint64              first_ns)
 {
   if (self->start_ns != G_MININT64 &&
-      msg->timestamp_ns < resolve_limit (self->start_ns, self->start_relative, first_ns))
+      timestamp_ns < resolve_limit (self->start_ns, self->start_relative, first_ns))
     return FALSE;
   if (self->end_ns != G_MAXINT64 &&
-      msg->timestamp_ns > resolve_limit (self->end_ns, self->end_relative, first_ns))
+      timestamp_ns > resolve_limit (self->end_ns, self->end_relative, first_ns))
     return FALSE;
   return TRUE;
 }
@@ -186,6 +212,7 @@ convert (CanopyLogConverter  *self,
   guint n_sources = self->sources->len;
   guint64 n_read = 0;
   guint64 n_written = 0;
+  guint64 n_events = 0;
   gint64 first_ns = 0;
   int k;
 
@@ -208,6 +235,7 @@ convert (CanopyLogConverter  *self,
 
   g_mutex_lock (&self->mutex);
   self->n_skipped = 0;
+  self->events_written = 0;
   g_ptr_array_set_size (self->skip_reasons, 0);
   g_mutex_unlock (&self->mutex);
 
@@ -226,14 +254,36 @@ convert (CanopyLogConverter  *self,
   g_mutex_unlock (&self->mutex);
 
   for (guint i = 0; i < n_sources && local_error == NULL; i++)
-    sources[i].has_head = canopy_log_reader_next (sources[i].reader, &sources[i].head, &local_error);
+    advance (&sources[i], &local_error);
 
   while (local_error == NULL && (k = earliest (sources, n_sources)) >= 0)
     {
       CanopyMessage msg = sources[k].head;
       GError *damage = NULL;
 
-      sources[k].has_head = canopy_log_reader_next (sources[k].reader, &sources[k].head, &damage);
+      /* Texts and markers go where the sources have them; before the
+       * first frame, an event's own time stands for the first frame's. */
+      if (G_UNLIKELY (sources[k].head_event != NULL))
+        {
+          g_autoptr(CanopyLogEvent) event = g_steal_pointer (&sources[k].head_event);
+          gint64 ts = canopy_log_event_get_timestamp_ns (event);
+
+          advance (&sources[k], &damage);
+          if (in_window (self, ts, n_read > 0 ? first_ns : ts))
+            {
+              if (!canopy_log_writer_write_event (writer, event, &local_error))
+                {
+                  g_clear_error (&damage);
+                  break;
+                }
+              n_events++;
+            }
+          if (damage != NULL)
+            local_error = damage;
+          continue;
+        }
+
+      advance (&sources[k], &damage);
 
       if (n_read++ == 0)
         first_ns = msg.timestamp_ns;
@@ -241,7 +291,7 @@ convert (CanopyLogConverter  *self,
       if (G_UNLIKELY ((n_read % PROGRESS_INTERVAL) == 0))
         publish (self, sources, n_sources, n_read, n_written);
 
-      if (in_window (self, &msg, first_ns) &&
+      if (in_window (self, msg.timestamp_ns, first_ns) &&
           (self->filters->len == 0 || canopy_filters_match (filters, self->filters->len, &msg)))
         {
           if (!canopy_log_writer_write (writer, &msg, &local_error))
@@ -263,6 +313,10 @@ out:
   if (writer != NULL)
     canopy_log_writer_close (writer, &close_error);
 
+  g_mutex_lock (&self->mutex);
+  self->events_written = n_events;
+  g_mutex_unlock (&self->mutex);
+
   /* The counts as they ended (sources that opened only). */
   {
     guint n_open = 0;
@@ -283,6 +337,7 @@ out:
       if (sources[i].reader != NULL)
         collect_skipped (self, sources[i].reader);
       g_clear_object (&sources[i].reader);
+      g_clear_pointer (&sources[i].head_event, canopy_log_event_unref);
     }
 
   if (local_error != NULL)
@@ -828,6 +883,31 @@ canopy_log_converter_get_destination_format (CanopyLogConverter *self)
 
   g_mutex_lock (&self->mutex);
   ret = self->destination_format;
+  g_mutex_unlock (&self->mutex);
+
+  return ret;
+}
+
+/**
+ * canopy_log_converter_get_events_written:
+ * @self: a log converter
+ *
+ * The events (application texts, markers) of the sources in the time
+ * window, handed to the destination: a BLF destination writes them as
+ * they were, other formats have no such events and leave them out (see
+ * canopy_log_writer_write_event()). Known once a conversion ended.
+ *
+ * Returns: the number of events written
+ */
+guint64
+canopy_log_converter_get_events_written (CanopyLogConverter *self)
+{
+  guint64 ret;
+
+  g_return_val_if_fail (CANOPY_IS_LOG_CONVERTER (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  ret = self->events_written;
   g_mutex_unlock (&self->mutex);
 
   return ret;

@@ -60,6 +60,8 @@ guint64             canopy_log_converter_get_frames_read        (CanopyLogConver
 CANOPY_AVAILABLE_IN_ALL
 guint64             canopy_log_converter_get_frames_written     (CanopyLogConverter  *self);
 CANOPY_AVAILABLE_IN_ALL
+guint64             canopy_log_converter_get_events_written     (CanopyLogConverter  *self);
+CANOPY_AVAILABLE_IN_ALL
 guint64             canopy_log_converter_get_n_skipped          (CanopyLogConverter  *self);
 CANOPY_AVAILABLE_IN_ALL
 char              **canopy_log_converter_dup_skip_reasons       (CanopyLogConverter  *self);

@@ -300,6 +300,25 @@ canopy_log_reader_new_for_gfile (GFile         *file,
   return self;
 }
 
+/* A reader that reported the end (or damage) stays there; a cancelled one
+ * ends. */
+static inline gboolean
+may_read (CanopyLogReaderPrivate  *priv,
+          GError                 **error)
+{
+  if (priv->finished)
+    return FALSE;
+
+  if (G_UNLIKELY (priv->cancellable != NULL) &&
+      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+    {
+      priv->finished = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * canopy_log_reader_next:
  * @self: a log reader
@@ -322,18 +341,57 @@ canopy_log_reader_next (CanopyLogReader  *self,
   g_return_val_if_fail (msg != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* A reader that reported the end (or damage) stays there. */
-  if (priv->finished)
+  if (!may_read (priv, error))
     return FALSE;
 
-  if (G_UNLIKELY (priv->cancellable != NULL) &&
-      g_cancellable_set_error_if_cancelled (priv->cancellable, error))
+  if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
     {
       priv->finished = TRUE;
       return FALSE;
     }
 
-  if (!CANOPY_LOG_READER_GET_CLASS (self)->next (self, msg, error))
+  return TRUE;
+}
+
+/**
+ * canopy_log_reader_next_with_events:
+ * @self: a log reader
+ * @msg: (out caller-allocates): the frame read
+ * @event: (out) (transfer full) (nullable): the event read, or %NULL
+ * @error: return location for a #GError
+ *
+ * Like canopy_log_reader_next(), but also returns the events the file
+ * records between frames (BLF application texts and global markers), in
+ * file order: each call either fills @msg and sets *@event to %NULL, or
+ * sets *@event. canopy_log_reader_next() steps over events. Formats
+ * without events return frames only.
+ *
+ * Returns: %TRUE if @msg was filled or *@event set; %FALSE at the end of
+ *   the file (with @error unset) or on damaged input (with @error set)
+ */
+gboolean
+canopy_log_reader_next_with_events (CanopyLogReader  *self,
+                                    CanopyMessage    *msg,
+                                    CanopyLogEvent  **event,
+                                    GError          **error)
+{
+  CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
+  CanopyLogReaderClass *klass;
+
+  g_return_val_if_fail (CANOPY_IS_LOG_READER (self), FALSE);
+  g_return_val_if_fail (msg != NULL, FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *event = NULL;
+  klass = CANOPY_LOG_READER_GET_CLASS (self);
+  if (klass->next_with_events == NULL)
+    return canopy_log_reader_next (self, msg, error);
+
+  if (!may_read (priv, error))
+    return FALSE;
+
+  if (!klass->next_with_events (self, msg, event, error))
     {
       priv->finished = TRUE;
       return FALSE;

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "canopy-log-event.h"
 #include "canopy-message.h"
 #include "canopy-version-macros.h"
 
@@ -56,8 +57,15 @@ struct _CanopyLogReaderClass
   gboolean (*restore_checkpoint) (CanopyLogReader                         *self,
                                   const struct _CanopyLogReaderCheckpoint *checkpoint,
                                   GError                                 **error);
+  /* Optional: frames and events (texts, markers) in file order; either
+   * @msg is filled and *@event stays NULL, or *@event is set. Readers of
+   * formats without events leave it NULL: next() is used. */
+  gboolean (*next_with_events)   (CanopyLogReader                         *self,
+                                  CanopyMessage                           *msg,
+                                  CanopyLogEvent                         **event,
+                                  GError                                 **error);
 
-  gpointer padding[6];
+  gpointer padding[5];
 };
 
 
@@ -71,6 +79,11 @@ CanopyLogReader *canopy_log_reader_new_for_gfile  (GFile            *file,
 CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_reader_next           (CanopyLogReader  *self,
                                                    CanopyMessage    *msg,
+                                                   GError          **error);
+CANOPY_AVAILABLE_IN_ALL
+gboolean         canopy_log_reader_next_with_events (CanopyLogReader  *self,
+                                                   CanopyMessage    *msg,
+                                                   CanopyLogEvent  **event,
                                                    GError          **error);
 CANOPY_AVAILABLE_IN_ALL
 CanopyMessage   *canopy_log_reader_read           (CanopyLogReader  *self,

@@ -447,6 +447,49 @@ canopy_log_writer_write (CanopyLogWriter      *self,
   return ret;
 }
 
+/* The writer's text or full event, serialised like frames. */
+static gboolean
+write_event (CanopyLogWriter       *self,
+             const char            *text,
+             gint64                 timestamp_ns,
+             const CanopyLogEvent  *event,
+             GError               **error)
+{
+  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
+  CanopyLogWriterClass *klass = CANOPY_LOG_WRITER_GET_CLASS (self);
+  g_autoptr(GError) local_error = NULL;
+  gboolean ret = TRUE;
+
+  g_mutex_lock (&priv->mutex);
+  if (priv->closed)
+    {
+      g_set_error (&local_error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN,
+                   "The log writer for %s is closed",
+                   priv->path ? priv->path : "standard output");
+      ret = FALSE;
+    }
+  else if (priv->error != NULL)
+    {
+      local_error = g_error_copy (priv->error);
+      ret = FALSE;
+    }
+  else if (event != NULL ? klass->write_event != NULL : klass->log_event != NULL)
+    {
+      if (event != NULL)
+        ret = klass->write_event (self, event, &local_error);
+      else
+        ret = klass->log_event (self, text, timestamp_ns, &local_error);
+      if (!ret)
+        keep_error_locked (self, local_error);
+    }
+  g_mutex_unlock (&priv->mutex);
+
+  if (!ret)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return ret;
+}
+
 /**
  * canopy_log_writer_log_event:
  * @self: a log writer
@@ -466,39 +509,36 @@ canopy_log_writer_log_event (CanopyLogWriter  *self,
                              gint64            timestamp_ns,
                              GError          **error)
 {
-  CanopyLogWriterPrivate *priv = canopy_log_writer_get_instance_private (self);
-  g_autoptr(GError) local_error = NULL;
-  gboolean ret = TRUE;
-
   g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_mutex_lock (&priv->mutex);
-  if (priv->closed)
-    {
-      g_set_error (&local_error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN,
-                   "The log writer for %s is closed",
-                   priv->path ? priv->path : "standard output");
-      ret = FALSE;
-    }
-  else if (priv->error != NULL)
-    {
-      local_error = g_error_copy (priv->error);
-      ret = FALSE;
-    }
-  else if (CANOPY_LOG_WRITER_GET_CLASS (self)->log_event != NULL)
-    {
-      ret = CANOPY_LOG_WRITER_GET_CLASS (self)->log_event (self, text, timestamp_ns, &local_error);
-      if (!ret)
-        keep_error_locked (self, local_error);
-    }
-  g_mutex_unlock (&priv->mutex);
+  return write_event (self, text, timestamp_ns, NULL, error);
+}
 
-  if (!ret)
-    g_propagate_error (error, g_steal_pointer (&local_error));
+/**
+ * canopy_log_writer_write_event:
+ * @self: a log writer
+ * @event: an event, as canopy_log_reader_next_with_events() gives it
+ * @error: return location for a #GError
+ *
+ * Writes @event with everything it carries: a BLF writer writes an
+ * application text or a global marker as the source file had it, so a BLF
+ * to BLF conversion keeps them. Formats without such events ignore it and
+ * return %TRUE.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+canopy_log_writer_write_event (CanopyLogWriter       *self,
+                               const CanopyLogEvent  *event,
+                               GError               **error)
+{
+  g_return_val_if_fail (CANOPY_IS_LOG_WRITER (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return ret;
+  return write_event (self, NULL, 0, event, error);
 }
 
 /**

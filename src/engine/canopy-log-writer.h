@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "canopy-listener.h"
+#include "canopy-log-event.h"
 
 G_BEGIN_DECLS
 
@@ -61,7 +62,13 @@ struct _CanopyLogWriterClass
   guint64  (*get_size)  (CanopyLogWriter     *self);
 
   /*< private >*/
-  gpointer padding[6];
+  /* Optional: an event as the reader gave it (BLF: every field back as it
+   * was). Called with the base mutex held, never after close. */
+  gboolean (*write_event) (CanopyLogWriter      *self,
+                           const CanopyLogEvent *event,
+                           GError              **error);
+
+  gpointer padding[5];
 };
 
 
@@ -81,6 +88,10 @@ gboolean         canopy_log_writer_log_event    (CanopyLogWriter     *self,
                                                  const char          *text,
                                                  gint64               timestamp_ns,
                                                  GError             **error);
+CANOPY_AVAILABLE_IN_ALL
+gboolean         canopy_log_writer_write_event  (CanopyLogWriter      *self,
+                                                 const CanopyLogEvent *event,
+                                                 GError              **error);
 CANOPY_AVAILABLE_IN_ALL
 gboolean         canopy_log_writer_flush        (CanopyLogWriter     *self,
                                                  GError             **error);

@@ -9,6 +9,7 @@
 
 #include "canopy-error.h"
 #include "canopy-blf-private.h"
+#include "canopy-log-event-private.h"
 #include "canopy-time-private.h"
 
 /* Decoding and encoding of the BLF file header and of single objects.
@@ -204,6 +205,45 @@ copy_data (CanopyMessage *msg,
   memcpy (msg->data, data, n);
 }
 
+/* The absolute time of an object whose base header @h was parsed and whose
+ * header size fits the object. */
+static inline gboolean
+decode_time (const guint8     *obj,
+             BlfObjectHeader  *h,
+             gint64            start_ns,
+             gint64           *time_ns,
+             const char      **why)
+{
+  guint64 rel_ns;
+
+  /* Header versions 1 and 3 (32 bytes) and 2 (40 bytes) all keep the flags
+   * at 16 and the timestamp at 24. */
+  if (h->header_version < 1 || h->header_version > 3)
+    {
+      *why = "unknown object header version";
+      return FALSE;
+    }
+  if (h->header_size < BLF_OBJ_HEADER_V1_SIZE)
+    {
+      *why = "object header too small for its version";
+      return FALSE;
+    }
+
+  h->flags = blf_read_u32 (obj + 16);
+  h->timestamp = blf_read_u64 (obj + 24);
+
+  /* python-can's rule: flag 1 is 10 µs, anything else nanoseconds. */
+  if (h->flags == BLF_TIME_TEN_MICS)
+    rel_ns = h->timestamp <= G_MAXUINT64 / 10000 ? h->timestamp * 10000 : G_MAXUINT64;
+  else
+    rel_ns = h->timestamp;
+  if (rel_ns > (guint64) (G_MAXINT64 - MAX (start_ns, 0)))
+    rel_ns = (guint64) (G_MAXINT64 - MAX (start_ns, 0));
+
+  *time_ns = start_ns + (gint64) rel_ns;
+  return TRUE;
+}
+
 BlfDecodeResult
 _canopy_blf_decode_object (const guint8   *obj,
                            gsize           len,
@@ -214,7 +254,7 @@ _canopy_blf_decode_object (const guint8   *obj,
   BlfObjectHeader h;
   const guint8 *body;
   gsize blen;
-  guint64 rel_ns;
+  gint64 time_ns;
 
   if (len < BLF_BASE_HEADER_SIZE || !blf_base_header_parse (obj, &h))
     {
@@ -243,35 +283,14 @@ _canopy_blf_decode_object (const guint8   *obj,
       return BLF_DECODE_SKIP;
     }
 
-  /* Header versions 1 and 3 (32 bytes) and 2 (40 bytes) all keep the flags
-   * at 16 and the timestamp at 24. */
-  if (h.header_version < 1 || h.header_version > 3)
-    {
-      *why = "unknown object header version";
-      return BLF_DECODE_BAD;
-    }
-  if (h.header_size < BLF_OBJ_HEADER_V1_SIZE)
-    {
-      *why = "object header too small for its version";
-      return BLF_DECODE_BAD;
-    }
-
-  h.flags = blf_read_u32 (obj + 16);
-  h.timestamp = blf_read_u64 (obj + 24);
-
-  /* python-can's rule: flag 1 is 10 µs, anything else nanoseconds. */
-  if (h.flags == BLF_TIME_TEN_MICS)
-    rel_ns = h.timestamp <= G_MAXUINT64 / 10000 ? h.timestamp * 10000 : G_MAXUINT64;
-  else
-    rel_ns = h.timestamp;
-  if (rel_ns > (guint64) (G_MAXINT64 - MAX (start_ns, 0)))
-    rel_ns = (guint64) (G_MAXINT64 - MAX (start_ns, 0));
+  if (!decode_time (obj, &h, start_ns, &time_ns, why))
+    return BLF_DECODE_BAD;
 
   body = obj + h.header_size;
   blen = len - h.header_size;
 
   memset (msg, 0, sizeof *msg);
-  msg->timestamp_ns = start_ns + (gint64) rel_ns;
+  msg->timestamp_ns = time_ns;
 
   switch (h.object_type)
     {
@@ -592,63 +611,167 @@ _canopy_blf_encode_frame (guint8              *out,
   }
 }
 
-gsize
-_canopy_blf_encode_global_marker (guint8     *out,
-                                  const char *group,
-                                  gsize       group_len,
-                                  const char *marker,
-                                  const char *description,
-                                  guint64     rel_ts)
+/* A text of @len bytes as UTF-8: up to its first NUL (fixed-size buffers
+ * are NUL-padded), Windows-1252 when it is not UTF-8 already. */
+static char *
+text_to_utf8 (const guint8 *p,
+              gsize         len)
 {
-  gsize marker_len = strlen (marker);
-  gsize description_len = strlen (description);
-  gsize size = BLF_OBJ_HEADER_V1_SIZE + 40 + group_len + marker_len + description_len;
-  guint8 *body;
+  const guint8 *nul = memchr (p, 0, len);
+  char *utf8;
 
-  if (out == NULL)
-    return size + size % 4;
+  if (nul != NULL)
+    len = nul - p;
+  if (g_utf8_validate ((const char *) p, len, NULL))
+    return g_strndup ((const char *) p, len);
+  if ((utf8 = g_convert ((const char *) p, len, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL)))
+    return utf8;
+  return g_utf8_make_valid ((const char *) p, len);
+}
 
-  body = out + BLF_OBJ_HEADER_V1_SIZE;
-  write_header_v1 (out, size, BLF_OBJ_GLOBAL_MARKER, rel_ts);
-  memset (body, 0, 40);
-  blf_write_u32 (body + 0, 0);            /* commented event type */
-  blf_write_u32 (body + 4, 0xFFFFFF);     /* foreground colour */
-  blf_write_u32 (body + 8, 0xFF3300);     /* background colour */
-  blf_write_u32 (body + 16, group_len);
-  blf_write_u32 (body + 20, marker_len);
-  blf_write_u32 (body + 24, description_len);
-  body += 40;
-  memcpy (body, group, group_len);
-  body += group_len;
-  memcpy (body, marker, marker_len);
-  body += marker_len;
-  memcpy (body, description, description_len);
-  body += description_len;
-  memset (body, 0, size % 4);
+CanopyLogEvent *
+_canopy_blf_decode_event (const guint8  *obj,
+                          gsize          len,
+                          gint64         start_ns,
+                          const char   **why)
+{
+  BlfObjectHeader h;
+  CanopyLogEvent *event;
+  const guint8 *body;
+  gsize blen;
+  gint64 time_ns;
 
-  return size + size % 4;
+  if (len < BLF_BASE_HEADER_SIZE || !blf_base_header_parse (obj, &h) ||
+      h.header_size < BLF_BASE_HEADER_SIZE || h.header_size > len)
+    {
+      *why = "object header size does not fit the object";
+      return NULL;
+    }
+  if (!decode_time (obj, &h, start_ns, &time_ns, why))
+    return NULL;
+
+  body = obj + h.header_size;
+  blen = len - h.header_size;
+
+  /* Strings are cut to the object: the Vector converter declares more
+   * than its object size covers (shared/formats/blf.md, 3.1). */
+  if (h.object_type == BLF_OBJ_APP_TEXT)
+    {
+      gsize text_len;
+
+      if (blen < 16)
+        {
+          *why = "application text object too small";
+          return NULL;
+        }
+      text_len = MIN ((gsize) blf_read_u32 (body + 8), blen - 16);
+      event = g_new0 (CanopyLogEvent, 1);
+      g_atomic_ref_count_init (&event->ref_count);
+      event->kind = CANOPY_LOG_EVENT_TEXT;
+      event->source = blf_read_u32 (body);
+      event->source_info = blf_read_u32 (body + 4);
+      event->text = text_to_utf8 (body + 16, text_len);
+    }
+  else if (h.object_type == BLF_OBJ_GLOBAL_MARKER)
+    {
+      gsize lens[3];
+      char *strings[3];
+      gsize at = 40;
+
+      if (blen < 40)
+        {
+          *why = "global marker object too small";
+          return NULL;
+        }
+      for (guint i = 0; i < 3; i++)
+        {
+          lens[i] = MIN ((gsize) blf_read_u32 (body + 16 + 4 * i), blen - at);
+          strings[i] = text_to_utf8 (body + at, lens[i]);
+          at += lens[i];
+        }
+      event = g_new0 (CanopyLogEvent, 1);
+      g_atomic_ref_count_init (&event->ref_count);
+      event->kind = CANOPY_LOG_EVENT_MARKER;
+      event->event_type = blf_read_u32 (body);
+      event->foreground = blf_read_u32 (body + 4);
+      event->background = blf_read_u32 (body + 8);
+      event->relocatable = body[12] != 0;
+      event->group = strings[0];
+      event->marker = strings[1];
+      event->description = strings[2];
+    }
+  else
+    {
+      *why = "not an event object";
+      return NULL;
+    }
+
+  event->timestamp_ns = time_ns;
+  return event;
+}
+
+static inline gsize
+string_length (const char *s)
+{
+  /* Vector tools show a few KiB at most; keep objects sane. */
+  return s != NULL ? MIN (strlen (s), 64 * 1024) : 0;
 }
 
 gsize
-_canopy_blf_encode_app_text (guint8     *out,
-                             guint32     source,
-                             const char *text,
-                             gsize       text_len,
-                             guint64     rel_ts)
+_canopy_blf_encode_event (guint8               *out,
+                          const CanopyLogEvent *event,
+                          guint64               rel_ts)
 {
-  gsize size = BLF_OBJ_HEADER_V1_SIZE + 16 + text_len;
   guint8 *body;
+  gsize size;
 
-  if (out == NULL)
-    return size + size % 4;
+  if (event->kind == CANOPY_LOG_EVENT_TEXT)
+    {
+      gsize text_len = string_length (event->text);
 
-  body = out + BLF_OBJ_HEADER_V1_SIZE;
-  write_header_v1 (out, size, BLF_OBJ_APP_TEXT, rel_ts);
-  memset (body, 0, 16);
-  blf_write_u32 (body, source);
-  blf_write_u32 (body + 8, text_len);
-  memcpy (body + 16, text, text_len);
-  memset (body + 16 + text_len, 0, size % 4);
+      size = BLF_OBJ_HEADER_V1_SIZE + 16 + text_len;
+      if (out == NULL)
+        return size + size % 4;
+
+      body = out + BLF_OBJ_HEADER_V1_SIZE;
+      write_header_v1 (out, size, BLF_OBJ_APP_TEXT, rel_ts);
+      memset (body, 0, 16);
+      blf_write_u32 (body, event->source);
+      blf_write_u32 (body + 4, event->source_info);
+      blf_write_u32 (body + 8, text_len);
+      memcpy (body + 16, event->text, text_len);
+      memset (body + 16 + text_len, 0, size % 4);
+    }
+  else
+    {
+      const char *strings[3] = { event->group, event->marker, event->description };
+      gsize lens[3];
+
+      size = BLF_OBJ_HEADER_V1_SIZE + 40;
+      for (guint i = 0; i < 3; i++)
+        size += lens[i] = string_length (strings[i]);
+      if (out == NULL)
+        return size + size % 4;
+
+      /* python-can puts the relocatable byte one late; Vector at 12. */
+      body = out + BLF_OBJ_HEADER_V1_SIZE;
+      write_header_v1 (out, size, BLF_OBJ_GLOBAL_MARKER, rel_ts);
+      memset (body, 0, 40);
+      blf_write_u32 (body + 0, event->event_type);
+      blf_write_u32 (body + 4, event->foreground);
+      blf_write_u32 (body + 8, event->background);
+      body[12] = event->relocatable ? 1 : 0;
+      body += 16;
+      for (guint i = 0; i < 3; i++)
+        blf_write_u32 (body + 4 * i, lens[i]);
+      body += 24;
+      for (guint i = 0; i < 3; i++)
+        {
+          memcpy (body, strings[i], lens[i]);
+          body += lens[i];
+        }
+      memset (body, 0, size % 4);
+    }
 
   return size + size % 4;
 }

@@ -67,6 +67,32 @@ resynced (CanopyBlfReader *self)
   self->quiet_scan = FALSE;
 }
 
+void
+_canopy_blf_count_object (CanopyBlfReader *self,
+                          guint32          type)
+{
+  gpointer n;
+
+  if (G_LIKELY (type < G_N_ELEMENTS (self->object_counts)))
+    {
+      self->object_counts[type]++;
+      return;
+    }
+
+  if (self->other_object_counts == NULL)
+    self->other_object_counts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  /* Damaged files can name any type: a bounded table, the rest together
+   * under the largest type number. */
+  if (g_hash_table_size (self->other_object_counts) >= 64 &&
+      !g_hash_table_contains (self->other_object_counts, GUINT_TO_POINTER (type)))
+    type = G_MAXUINT32;
+  n = g_hash_table_lookup (self->other_object_counts, GUINT_TO_POINTER (type));
+  if (n == NULL)
+    g_hash_table_insert (self->other_object_counts, GUINT_TO_POINTER (type), g_new0 (guint64, 1));
+  n = g_hash_table_lookup (self->other_object_counts, GUINT_TO_POINTER (type));
+  (*(guint64 *) n)++;
+}
+
 static gboolean
 is_frame_type (guint32 type)
 {
@@ -99,12 +125,14 @@ note_resume_point (CanopyBlfReader *self)
     }
 }
 
-/* Parses the window from pos. Returns TRUE with a frame in @msg, FALSE when
- * the window is exhausted (pos is then at the start of what must be
- * carried over). */
+/* Parses the window from pos. Returns TRUE with a frame in @msg, or, when
+ * @event is not NULL, an application text or global marker in *@event;
+ * FALSE when the window is exhausted (pos is then at the start of what
+ * must be carried over). */
 static gboolean
-parse_window (CanopyBlfReader *self,
-              CanopyMessage   *msg)
+parse_window (CanopyBlfReader  *self,
+              CanopyMessage    *msg,
+              CanopyLogEvent  **event)
 {
   for (;;)
     {
@@ -195,6 +223,7 @@ parse_window (CanopyBlfReader *self,
               /* A large object we do not read: stream over it. */
               self->skip_remaining = size;
               self->skipped++;
+              _canopy_blf_count_object (self, type);
               continue;
             }
           return FALSE;
@@ -209,9 +238,18 @@ parse_window (CanopyBlfReader *self,
           return TRUE;
 
         case BLF_DECODE_SKIP:
+          _canopy_blf_count_object (self, type);
+          if (event != NULL && (type == BLF_OBJ_APP_TEXT || type == BLF_OBJ_GLOBAL_MARKER))
+            {
+              *event = _canopy_blf_decode_event (p, size, self->start_ns, &why);
+              if (*event == NULL)
+                note_bad (self, why);
+            }
           self->pos += size;
-          if (G_UNLIKELY (self->pending_bad != NULL || self->quiet_scan))
+          if (G_UNLIKELY (self->pending_bad != NULL || self->quiet_scan) && why == NULL)
             resynced (self);
+          if (event != NULL && *event != NULL)
+            return TRUE;
           break;
 
         case BLF_DECODE_BAD:
@@ -381,6 +419,7 @@ next_slot (CanopyBlfReader  *self,
 gboolean
 _canopy_blf_parser_next (CanopyBlfReader  *self,
                          CanopyMessage    *msg,
+                         CanopyLogEvent  **event,
                          GError          **error)
 {
   if (self->finished)
@@ -388,9 +427,11 @@ _canopy_blf_parser_next (CanopyBlfReader  *self,
 
   for (;;)
     {
-      if (self->cur != NULL && parse_window (self, msg))
+      if (self->cur != NULL && parse_window (self, msg, event))
         {
-          self->resume_frames++;
+          /* Checkpoints count frames only: next() steps over events. */
+          if (event == NULL || *event == NULL)
+            self->resume_frames++;
           return TRUE;
         }
 

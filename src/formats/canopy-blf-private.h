@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "canopy-log-event.h"
 #include "canopy-message.h"
 
 G_BEGIN_DECLS
@@ -239,19 +240,18 @@ gsize _canopy_blf_encode_frame (guint8              *out,
                                 BlfClassicObject     classic,
                                 BlfFdObject          fd);
 
-/* Non-frame objects are variable-sized: return the size needed with @out
- * NULL, or write into @out (which has at least that many bytes). */
-gsize _canopy_blf_encode_global_marker (guint8     *out,
-                                        const char *group,
-                                        gsize       group_len,
-                                        const char *marker,
-                                        const char *description,
-                                        guint64     rel_ts);
-gsize _canopy_blf_encode_app_text      (guint8     *out,
-                                        guint32     source,
-                                        const char *text,
-                                        gsize       text_len,
-                                        guint64     rel_ts);
+/* Events (APP_TEXT, GLOBAL_MARKER) are variable-sized: return the size
+ * needed with @out NULL, or write into @out (which has at least that many
+ * bytes). Texts longer than 64 KiB are cut. */
+gsize           _canopy_blf_encode_event (guint8               *out,
+                                          const CanopyLogEvent *event,
+                                          guint64               rel_ts);
+/* A new event from an APP_TEXT or GLOBAL_MARKER object of @len bytes
+ * whose base header was checked, or NULL with @why. */
+CanopyLogEvent *_canopy_blf_decode_event (const guint8         *obj,
+                                          gsize                 len,
+                                          gint64                start_ns,
+                                          const char          **why);
 
 /* Container (de)compression: independent zlib-format (RFC 1950) blocks,
  * done with libdeflate when built with it, zlib otherwise. Each thread owns

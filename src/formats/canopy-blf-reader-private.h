@@ -112,6 +112,12 @@ struct _CanopyBlfReader
   gboolean         finished;
   guint64          skipped;
 
+  /* Objects that are not frames, by type: types below 256 (every type
+   * Vector defines) in the array, others in the table (made when one
+   * appears). Counted where the parser steps over them, never per frame. */
+  guint64          object_counts[256];
+  GHashTable      *other_object_counts;
+
   /* Random access (the log document): the last top-level object whose
    * parse started clean (no carried bytes, no damage being skipped), and
    * the frames delivered since. */
@@ -142,8 +148,11 @@ void     _canopy_blf_pipeline_reset_for_random_access (CanopyBlfReader *self);
 void     _canopy_blf_slot_release        (BlfSlot          *slot);
 
 /* canopy-blf-parser.c */
+void     _canopy_blf_count_object        (CanopyBlfReader  *self,
+                                          guint32           type);
 gboolean _canopy_blf_parser_next         (CanopyBlfReader  *self,
                                           CanopyMessage    *msg,
+                                          CanopyLogEvent  **event,
                                           GError          **error);
 
 G_END_DECLS

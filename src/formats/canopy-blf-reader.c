@@ -18,8 +18,11 @@
  *
  * Reads Vector BLF files (python-can's `BLFReader`): CAN_MESSAGE,
  * CAN_MESSAGE2, CAN_FD_MESSAGE, CAN_FD_MESSAGE_64, CAN_ERROR_EXT (and the
- * older CAN_ERROR and CAN_FD_ERROR_64) objects become frames; every other
- * object is skipped.
+ * older CAN_ERROR and CAN_FD_ERROR_64) objects become frames; application
+ * texts and global markers become events for
+ * canopy_log_reader_next_with_events() (texts longer than 4 KiB are not
+ * read); every other object is stepped over and counted by type
+ * (canopy_blf_reader_dup_object_types()).
  *
  * The reader streams: log containers are read one after the other and
  * inflated ahead on worker threads (they are independent zlib blocks), while
@@ -62,7 +65,16 @@ canopy_blf_reader_next (CanopyLogReader  *reader,
                         GError          **error)
 {
   /* Per frame: the base class has checked the type already. */
-  return _canopy_blf_parser_next ((CanopyBlfReader *) reader, msg, error);
+  return _canopy_blf_parser_next ((CanopyBlfReader *) reader, msg, NULL, error);
+}
+
+static gboolean
+canopy_blf_reader_next_with_events (CanopyLogReader  *reader,
+                                    CanopyMessage    *msg,
+                                    CanopyLogEvent  **event,
+                                    GError          **error)
+{
+  return _canopy_blf_parser_next ((CanopyBlfReader *) reader, msg, event, error);
 }
 
 static gboolean
@@ -209,6 +221,7 @@ canopy_blf_reader_finalize (GObject *object)
   g_free (self->join);
   g_free (self->carry);
   g_free (self->pending_bad);
+  g_clear_pointer (&self->other_object_counts, g_hash_table_unref);
   g_clear_error (&self->pending_damage);
   g_clear_error (&self->ferror);
   g_mutex_clear (&self->mutex);
@@ -275,6 +288,7 @@ canopy_blf_reader_class_init (CanopyBlfReaderClass *klass)
   object_class->set_property = canopy_blf_reader_set_property;
 
   reader_class->next = canopy_blf_reader_next;
+  reader_class->next_with_events = canopy_blf_reader_next_with_events;
   reader_class->save_checkpoint = canopy_blf_reader_save_checkpoint;
   reader_class->restore_checkpoint = canopy_blf_reader_restore_checkpoint;
 
@@ -418,4 +432,135 @@ canopy_blf_reader_get_skipped (CanopyBlfReader *self)
   g_return_val_if_fail (CANOPY_IS_BLF_READER (self), 0);
 
   return self->skipped;
+}
+
+/* Vector's object type names (vector_blf ObjectHeaderBase.h, Wireshark's
+ * blf.h); NULL where the number is reserved or unknown. */
+static const char * const object_type_names[] = {
+  [0] = "UNKNOWN", "CAN_MESSAGE", "CAN_ERROR", "CAN_OVERLOAD", "CAN_STATISTIC",
+  "APP_TRIGGER", "ENV_INTEGER", "ENV_DOUBLE", "ENV_STRING", "ENV_DATA",
+  "LOG_CONTAINER", "LIN_MESSAGE", "LIN_CRC_ERROR", "LIN_DLC_INFO", "LIN_RCV_ERROR",
+  "LIN_SND_ERROR", "LIN_SLV_TIMEOUT", "LIN_SCHED_MODCH", "LIN_SYN_ERROR", "LIN_BAUDRATE",
+  "LIN_SLEEP", "LIN_WAKEUP", "MOST_SPY", "MOST_CTRL", "MOST_LIGHTLOCK",
+  "MOST_STATISTIC", NULL, NULL, NULL, "FLEXRAY_DATA",
+  "FLEXRAY_SYNC", "CAN_DRIVER_ERROR", "MOST_PKT", "MOST_PKT2", "MOST_HWMODE",
+  "MOST_REG", "MOST_GENREG", "MOST_NETSTATE", "MOST_DATALOST", "MOST_TRIGGER",
+  "FLEXRAY_CYCLE", "FLEXRAY_MESSAGE", "LIN_CHECKSUM_INFO", "LIN_SPIKE_EVENT", "CAN_DRIVER_SYNC",
+  "FLEXRAY_STATUS", "GPS_EVENT", "FR_ERROR", "FR_STATUS", "FR_STARTCYCLE",
+  "FR_RCVMESSAGE", "REALTIMECLOCK", NULL, NULL, "LIN_STATISTIC",
+  "J1708_MESSAGE", "J1708_VIRTUAL_MSG", "LIN_MESSAGE2", "LIN_SND_ERROR2", "LIN_SYN_ERROR2",
+  "LIN_CRC_ERROR2", "LIN_RCV_ERROR2", "LIN_WAKEUP2", "LIN_SPIKE_EVENT2", "LIN_LONG_DOM_SIG",
+  "APP_TEXT", "FR_RCVMESSAGE_EX", "MOST_STATISTICEX", "MOST_TXLIGHT", "MOST_ALLOCTAB",
+  "MOST_STRESS", "ETHERNET_FRAME", "SYS_VARIABLE", "CAN_ERROR_EXT", "CAN_DRIVER_ERROR_EXT",
+  "LIN_LONG_DOM_SIG2", "MOST_150_MESSAGE", "MOST_150_PKT", "MOST_ETHERNET_PKT", "MOST_150_MESSAGE_FRAGMENT",
+  "MOST_150_PKT_FRAGMENT", "MOST_ETHERNET_PKT_FRAGMENT", "MOST_SYSTEM_EVENT", "MOST_150_ALLOCTAB", "MOST_50_MESSAGE",
+  "MOST_50_PKT", "CAN_MESSAGE2", "LIN_UNEXPECTED_WAKEUP", "LIN_SHORT_OR_SLOW_RESPONSE", "LIN_DISTURBANCE_EVENT",
+  "SERIAL_EVENT", "OVERRUN_ERROR", "EVENT_COMMENT", "WLAN_FRAME", "WLAN_STATISTIC",
+  "MOST_ECL", "GLOBAL_MARKER", "AFDX_FRAME", "AFDX_STATISTIC", "KLINE_STATUSEVENT",
+  "CAN_FD_MESSAGE", "CAN_FD_MESSAGE_64", "ETHERNET_RX_ERROR", "ETHERNET_STATUS", "CAN_FD_ERROR_64",
+  "LIN_SHORT_OR_SLOW_RESPONSE2", "AFDX_STATUS", "AFDX_BUS_STATISTIC", NULL, "AFDX_ERROR_EVENT",
+  "A429_ERROR", "A429_STATUS", "A429_BUS_STATISTIC", "A429_MESSAGE", "ETHERNET_STATISTIC",
+  "RESTORE_POINTS", NULL, NULL, "TEST_STRUCTURE", "DIAG_REQUEST_INTERPRETATION",
+  "ETHERNET_FRAME_EX", "ETHERNET_FRAME_FORWARDED", "ETHERNET_ERROR_EX", "ETHERNET_ERROR_FORWARDED", "FUNCTION_BUS",
+  "DATA_LOST_BEGIN", "DATA_LOST_END", "WATER_MARK_EVENT", "TRIGGER_CONDITION", "CAN_SETTING_CHANGED",
+};
+
+/**
+ * canopy_blf_reader_get_object_type_name:
+ * @type: a BLF object type number
+ *
+ * The name Vector gives an object type, as vector_blf and Wireshark
+ * spell it: "APP_TEXT" for 65, "GLOBAL_MARKER" for 96. Type 115, which
+ * Vector leaves undocumented, holds restore points: "RESTORE_POINTS".
+ *
+ * Returns: (nullable): the name, or %NULL for a reserved or unknown type
+ */
+const char *
+canopy_blf_reader_get_object_type_name (guint type)
+{
+  if (type < G_N_ELEMENTS (object_type_names))
+    return object_type_names[type];
+  return NULL;
+}
+
+static int
+compare_types (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/**
+ * canopy_blf_reader_dup_object_types:
+ * @self: a BLF reader
+ * @n_types: (out): the number of types returned
+ *
+ * The types of the objects read so far that are not frames (application
+ * texts, global markers, LIN, FlexRay, Ethernet, driver errors, overload
+ * frames, …): such objects are not lost silently, they are counted by
+ * type. Get each count with canopy_blf_reader_get_n_objects_of_type() and
+ * a name with canopy_blf_reader_get_object_type_name(). Objects too
+ * damaged to know their type are counted by
+ * canopy_blf_reader_get_skipped() instead. Types beyond the 64 first
+ * unknown ones of a damaged file are counted together as %G_MAXUINT32.
+ *
+ * Returns: (transfer full) (array length=n_types): the object types, in
+ *   ascending order
+ */
+guint *
+canopy_blf_reader_dup_object_types (CanopyBlfReader *self,
+                                    guint           *n_types)
+{
+  GArray *types;
+
+  g_return_val_if_fail (CANOPY_IS_BLF_READER (self), NULL);
+  g_return_val_if_fail (n_types != NULL, NULL);
+
+  types = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < G_N_ELEMENTS (self->object_counts); i++)
+    if (self->object_counts[i] > 0)
+      g_array_append_val (types, i);
+  if (self->other_object_counts != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, self->other_object_counts);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          guint type = GPOINTER_TO_UINT (key);
+
+          g_array_append_val (types, type);
+        }
+    }
+  g_array_sort (types, compare_types);
+
+  *n_types = types->len;
+  return (guint *) (gpointer) g_array_free (types, FALSE);
+}
+
+/**
+ * canopy_blf_reader_get_n_objects_of_type:
+ * @self: a BLF reader
+ * @type: a BLF object type number
+ *
+ * Returns: how many objects of @type that are not frames were read so far
+ */
+guint64
+canopy_blf_reader_get_n_objects_of_type (CanopyBlfReader *self,
+                                         guint            type)
+{
+  const guint64 *n;
+
+  g_return_val_if_fail (CANOPY_IS_BLF_READER (self), 0);
+
+  if (type < G_N_ELEMENTS (self->object_counts))
+    return self->object_counts[type];
+  if (self->other_object_counts == NULL)
+    return 0;
+  n = g_hash_table_lookup (self->other_object_counts, GUINT_TO_POINTER (type));
+  return n != NULL ? *n : 0;
 }

@@ -31,5 +31,13 @@ CANOPY_AVAILABLE_IN_ALL
 guint            canopy_blf_reader_get_object_count   (CanopyBlfReader  *self);
 CANOPY_AVAILABLE_IN_ALL
 guint64          canopy_blf_reader_get_skipped        (CanopyBlfReader  *self);
+CANOPY_AVAILABLE_IN_ALL
+guint           *canopy_blf_reader_dup_object_types   (CanopyBlfReader  *self,
+                                                       guint            *n_types);
+CANOPY_AVAILABLE_IN_ALL
+guint64          canopy_blf_reader_get_n_objects_of_type (CanopyBlfReader *self,
+                                                       guint             type);
+CANOPY_AVAILABLE_IN_ALL
+const char      *canopy_blf_reader_get_object_type_name (guint           type);
 
 G_END_DECLS

@@ -179,6 +179,50 @@ file_scan (CanopyBlfReader *self,
     }
 }
 
+/* A container whose size field grew by damage swallows the containers
+ * after it. Deflate data holds a container header ("LOBJ", header size 16,
+ * version 1, type 10) practically never, so one inside the payload is the
+ * next container: the payload is cut there and the file read on from it.
+ * Once per container, on the compressed bytes only. */
+static gsize
+cut_at_next_container (CanopyBlfReader *self,
+                       BlfSlot         *slot,
+                       guint64          offset,
+                       gsize            payload)
+{
+  const guint8 *p = slot->cbuf;
+  gsize n = slot->clen;
+  guint64 target;
+
+  for (gsize i = 4; i + BLF_CONTAINER_HEADER_SIZE <= n; i++)
+    {
+      const guint8 *q = memchr (p + i, 'L', n - BLF_CONTAINER_HEADER_SIZE + 1 - i);
+
+      if (q == NULL)
+        break;
+      i = q - p;
+      if (blf_read_u32 (q) != BLF_OBJ_SIGNATURE || blf_read_u16 (q + 4) != BLF_BASE_HEADER_SIZE ||
+          blf_read_u16 (q + 6) != 1 || blf_read_u32 (q + 12) != BLF_OBJ_LOG_CONTAINER ||
+          blf_read_u32 (q + 8) < BLF_CONTAINER_HEADER_SIZE)
+        continue;
+
+      target = offset + BLF_CONTAINER_HEADER_SIZE + i;
+      if (!G_IS_SEEKABLE (self->stream) ||
+          !g_seekable_seek (G_SEEKABLE (self->stream), (goffset) target, G_SEEK_SET, NULL, NULL))
+        return payload;
+      self->fpos = self->flen = 0;
+      self->foffset = target;
+      self->feof = FALSE;
+      slot->clen = i;
+      slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": the log container's size (%"
+                        G_GSIZE_FORMAT " bytes) covers the next one at offset %" G_GUINT64_FORMAT
+                        "; read on from there", offset, payload, target);
+      return i;
+    }
+
+  return payload;
+}
+
 /* Reads the next top-level object into @slot: a container (queued for
  * inflating when compressed), a bare object, or the end of the file. */
 void
@@ -283,6 +327,7 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
               guint64 done = _canopy_blf_scanner_skip (self, h.object_size);
 
               self->skipped++;
+              _canopy_blf_count_object (self, h.object_type);
               if (done < h.object_size)
                 {
                   slot->kind = SLOT_END;
@@ -332,6 +377,35 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
             problem = "log container is implausibly large";
           else if (method != BLF_COMPRESSION_NONE && method != BLF_COMPRESSION_ZLIB)
             problem = "unknown compression method";
+
+          if (problem != NULL && method != BLF_COMPRESSION_NONE && method != BLF_COMPRESSION_ZLIB &&
+              h.object_size <= BLF_MAX_CONTAINER_STORED)
+            ;  /* an intact container we cannot inflate: skipped whole below */
+          else if (problem != NULL)
+            {
+              guint64 skipped = 0;
+              gboolean nonzero = TRUE;
+
+              /* Its size is damage, not a container: the next intact one
+               * is found by its header. */
+              self->skipped++;
+              file_consume (self, 1);
+              if (!file_scan (self, &skipped, &nonzero))
+                {
+                  slot->kind = SLOT_END;
+                  slot->error = g_error_new (CANOPY_ERROR, CANOPY_ERROR_CORRUPT,
+                                             "offset %" G_GUINT64_FORMAT ": %s (method %u, %u bytes "
+                                             "inflated), and no further object follows",
+                                             offset, problem, method, usize);
+                  self->top_done = TRUE;
+                  return;
+                }
+              slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": %s (method %u, %u bytes "
+                                "inflated); skipped %" G_GUINT64_FORMAT " bytes to the next object",
+                                offset, problem, method, usize, skipped + 1);
+              broke = TRUE;
+              continue;
+            }
 
           if (problem != NULL)
             {
@@ -388,6 +462,7 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
               slot->ulen = usize;
               slot->clen = file_read (self, slot->cbuf, payload);
               slot->compressed = TRUE;
+              payload = cut_at_next_container (self, slot, offset, payload);
             }
 
           if (slot->clen < payload && slot->compressed)

@@ -348,38 +348,38 @@ canopy_blf_writer_write (CanopyLogWriter      *writer,
 }
 
 static gboolean
+canopy_blf_writer_write_event (CanopyLogWriter       *writer,
+                               const CanopyLogEvent  *event,
+                               GError               **error)
+{
+  CanopyBlfWriter *self = CANOPY_BLF_WRITER (writer);
+  g_autofree guint8 *obj = NULL;
+  guint64 rel = relative_time (self, canopy_log_event_get_timestamp_ns (event));
+  gsize n = _canopy_blf_encode_event (NULL, event, rel);
+
+  obj = g_malloc (n);
+  _canopy_blf_encode_event (obj, event, rel);
+  return append (self, obj, n, error);
+}
+
+static gboolean
 canopy_blf_writer_log_event (CanopyLogWriter  *writer,
                              const char       *text,
                              gint64            timestamp_ns,
                              GError          **error)
 {
   CanopyBlfWriter *self = CANOPY_BLF_WRITER (writer);
-  g_autofree guint8 *obj = NULL;
-  gsize text_len = strlen (text);
-  guint64 rel;
-  gsize n;
+  g_autoptr(CanopyLogEvent) event = NULL;
 
   if (timestamp_ns < 0)
     timestamp_ns = self->started ? self->last_ns : _canopy_clock_realtime_ns ();
 
-  /* A marker's text is at most a few KiB in any tool; keep it sane. */
-  text_len = MIN (text_len, 64 * 1024);
-  rel = relative_time (self, timestamp_ns);
-
   if (self->app_text_events)
-    {
-      n = _canopy_blf_encode_app_text (NULL, 0, text, text_len, rel);
-      obj = g_malloc (n);
-      _canopy_blf_encode_app_text (obj, 0, text, text_len, rel);
-    }
+    event = canopy_log_event_new_text (timestamp_ns, 0, text);
   else
-    {
-      n = _canopy_blf_encode_global_marker (NULL, text, text_len, "canopy", "Added by Canopy", rel);
-      obj = g_malloc (n);
-      _canopy_blf_encode_global_marker (obj, text, text_len, "canopy", "Added by Canopy", rel);
-    }
+    event = canopy_log_event_new_marker (timestamp_ns, text, "canopy", "Added by Canopy");
 
-  return append (self, obj, n, error);
+  return canopy_blf_writer_write_event (writer, event, error);
 }
 
 /* Writes every object so far in containers (the last one possibly short)
@@ -658,6 +658,7 @@ canopy_blf_writer_class_init (CanopyBlfWriterClass *klass)
 
   writer_class->write = canopy_blf_writer_write;
   writer_class->log_event = canopy_blf_writer_log_event;
+  writer_class->write_event = canopy_blf_writer_write_event;
   writer_class->close = canopy_blf_writer_close;
   writer_class->flush = canopy_blf_writer_flush;
   writer_class->get_size = canopy_blf_writer_get_size;

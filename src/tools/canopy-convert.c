@@ -235,9 +235,11 @@ main (int   argc,
     }
 
   if (verbose)
-    g_printerr ("%" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written\n",
+    g_printerr ("%" G_GUINT64_FORMAT " frames read, %" G_GUINT64_FORMAT " written, %"
+                G_GUINT64_FORMAT " texts and markers\n",
                 canopy_log_converter_get_frames_read (converter),
-                canopy_log_converter_get_frames_written (converter));
+                canopy_log_converter_get_frames_written (converter),
+                canopy_log_converter_get_events_written (converter));
 
   return 0;
 }

@@ -38,6 +38,29 @@ format_time (gint64 ns)
                           ns / 1000000000, (int) ((ns % 1000000000) / 1000));
 }
 
+/* BLF objects that are not frames (texts, markers, LIN, …), by type. */
+static void
+print_blf_objects (CanopyBlfReader *reader)
+{
+  g_autofree guint *types = NULL;
+  guint n_types = 0;
+  guint64 total = 0;
+
+  types = canopy_blf_reader_dup_object_types (reader, &n_types);
+  for (guint i = 0; i < n_types; i++)
+    total += canopy_blf_reader_get_n_objects_of_type (reader, types[i]);
+
+  g_print ("Other objects:       %" G_GUINT64_FORMAT "\n", total);
+  for (guint i = 0; i < n_types; i++)
+    {
+      const char *name = canopy_blf_reader_get_object_type_name (types[i]);
+      g_autofree char *label = g_strdup_printf ("%s (%u):", name ? name : "type", types[i]);
+
+      g_print ("  %-30s %" G_GUINT64_FORMAT "\n", label,
+               canopy_blf_reader_get_n_objects_of_type (reader, types[i]));
+    }
+}
+
 static void
 print_stats (const char             *path,
              CanopyLogReader        *reader,
@@ -100,6 +123,9 @@ print_stats (const char             *path,
            canopy_log_summary_get_n_fd_frames (stats), canopy_log_summary_get_n_brs_frames (stats));
   g_print ("Transmitted frames:  %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_n_tx_frames (stats));
   g_print ("Payload bytes:       %" G_GUINT64_FORMAT "\n", canopy_log_summary_get_payload_bytes (stats));
+
+  if (CANOPY_IS_BLF_READER (reader))
+    print_blf_objects (CANOPY_BLF_READER (reader));
 
   if (canopy_log_reader_get_n_skipped (reader) > 0)
     {

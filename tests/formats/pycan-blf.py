@@ -36,6 +36,9 @@ def main():
         writer = can.BLFWriter(path, compression_level=level)
         for line in sys.stdin:
             f = line.split()
+            if len(f) == 3 and f[0] == "event":
+                writer.log_event(f[2], float(f[1]))
+                continue
             if len(f) != 12:
                 continue
             b = [x == "1" for x in f[2:9]]

@@ -12,6 +12,7 @@
 
 #include "canopy.h"
 #include "canopy-blf-private.h"
+#include "canopy-log-event-private.h"
 
 #include "../canopy-test-python.h"
 
@@ -91,13 +92,9 @@ python_read (const char *path)
 }
 
 static void
-python_write (const char *path,
-              GArray     *msgs,
-              const char *level)
+python_write_lines (GString *in,
+                    GArray  *msgs)
 {
-  g_autoptr(GString) in = g_string_new (NULL);
-  g_autofree char *out = NULL;
-
   for (guint i = 0; i < msgs->len; i++)
     {
       const CanopyMessage *m = &g_array_index (msgs, CanopyMessage, i);
@@ -121,7 +118,17 @@ python_write (const char *path,
         g_string_append_printf (in, "%02x", m->data[j]);
       g_string_append_c (in, '\n');
     }
+}
 
+static void
+python_write (const char *path,
+              GArray     *msgs,
+              const char *level)
+{
+  g_autoptr(GString) in = g_string_new (NULL);
+  g_autofree char *out = NULL;
+
+  python_write_lines (in, msgs);
   out = run_python ("write", path, level, in->str);
 }
 
@@ -818,6 +825,429 @@ test_app_text_events (void)
 
       assert_matches_python (back, theirs, 1e-6);
     }
+}
+
+static gsize put_object (GByteArray *s, guint32 type, guint version, guint32 flags, guint64 ts,
+                         const void *body, gsize body_len);
+static void put_can (GByteArray *s, guint version, guint32 flags, guint64 ts, guint32 id);
+static void write_file_with_containers (const char *path, GByteArray *stream, gsize first,
+                                        gsize chunk, gboolean compress, gboolean bare);
+
+/* Objects that are not frames are counted by type, with their names:
+ * markers and texts the writer makes, the restore points of real files,
+ * and objects outside containers. */
+static void
+test_object_counts (void)
+{
+  g_autoptr(GArray) msgs = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  g_autofree char *path = temp_path ("counts.blf");
+  g_autofree char *real = g_build_filename (g_getenv ("CANOPY_TESTDATA"), "python-can", "issue_1905.blf", NULL);
+
+  make_frames (msgs, 5000, 21, TRUE);
+  for (guint texts = 0; texts < 2; texts++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CanopyLogWriter) writer = NULL;
+      g_autoptr(CanopyLogReader) reader = NULL;
+      g_autofree guint *types = NULL;
+      guint n_types = 0;
+      guint n_frames = 0;
+      CanopyMessage m;
+      guint kind = texts ? BLF_OBJ_APP_TEXT : BLF_OBJ_GLOBAL_MARKER;
+
+      writer = g_initable_new (CANOPY_TYPE_BLF_WRITER, NULL, &error,
+                               "path", path, "app-text-events", texts, NULL);
+      g_assert_no_error (error);
+      for (guint i = 0; i < msgs->len; i++)
+        {
+          g_assert_true (canopy_log_writer_write (writer, &g_array_index (msgs, CanopyMessage, i), NULL));
+          if (i % 50 == 7)
+            g_assert_true (canopy_log_writer_log_event (writer, "odd text", -1, NULL));
+        }
+      g_assert_true (canopy_log_writer_close (writer, &error));
+
+      reader = canopy_log_reader_new_for_file (path, &error);
+      g_assert_no_error (error);
+      while (canopy_log_reader_next (reader, &m, &error))
+        n_frames++;
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_frames, ==, msgs->len);
+
+      types = canopy_blf_reader_dup_object_types (CANOPY_BLF_READER (reader), &n_types);
+      g_assert_cmpuint (n_types, ==, 1);
+      g_assert_cmpuint (types[0], ==, kind);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), kind), ==, 100);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), BLF_OBJ_CAN_MESSAGE), ==, 0);
+      g_assert_cmpstr (canopy_blf_reader_get_object_type_name (kind), ==,
+                       texts ? "APP_TEXT" : "GLOBAL_MARKER");
+    }
+
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (3), ==, "CAN_OVERLOAD");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (11), ==, "LIN_MESSAGE");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (31), ==, "CAN_DRIVER_ERROR");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (92), ==, "EVENT_COMMENT");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (101), ==, "CAN_FD_MESSAGE_64");
+  g_assert_cmpstr (canopy_blf_reader_get_object_type_name (129), ==, "CAN_SETTING_CHANGED");
+  g_assert_null (canopy_blf_reader_get_object_type_name (26));
+  g_assert_null (canopy_blf_reader_get_object_type_name (5000));
+
+  /* A real file: TSMaster's two restore-point objects at the end. */
+  if (g_file_test (real, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CanopyLogReader) reader = canopy_log_reader_new_for_file (real, &error);
+      CanopyMessage m;
+
+      g_assert_no_error (error);
+      while (canopy_log_reader_next (reader, &m, &error))
+        ;
+      g_assert_no_error (error);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), 115), ==, 2);
+    }
+
+  /* Overload frames, LIN, driver errors and an unknown type, in tiny
+   * containers and outside containers. */
+  {
+    g_autoptr(GByteArray) s = g_byte_array_new ();
+    guint8 body[64] = { 0 };
+
+    put_can (s, 1, BLF_TIME_ONE_NANS, 1, 0x101);
+    put_object (s, BLF_OBJ_CAN_OVERLOAD, 1, BLF_TIME_ONE_NANS, 2, body, 8);
+    put_object (s, 11, 1, BLF_TIME_ONE_NANS, 3, body, 20);
+    put_object (s, 11, 1, BLF_TIME_ONE_NANS, 4, body, 20);
+    put_object (s, 31, 1, BLF_TIME_ONE_NANS, 5, body, 7);
+    put_object (s, 40000, 1, BLF_TIME_ONE_NANS, 6, body, 3);
+    put_can (s, 1, BLF_TIME_ONE_NANS, 7, 0x102);
+
+    for (guint bare = 0; bare < 2; bare++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CanopyLogReader) reader = NULL;
+        g_autofree guint *types = NULL;
+        guint n_types = 0;
+        guint n_frames = 0;
+        CanopyMessage m;
+        static const guint want[] = { 3, 11, 31, 40000 };
+
+        write_file_with_containers (path, s, 0, 19, TRUE, bare);
+        reader = canopy_log_reader_new_for_file (path, &error);
+        g_assert_no_error (error);
+        while (canopy_log_reader_next (reader, &m, &error))
+          n_frames++;
+        g_assert_no_error (error);
+        g_assert_cmpuint (n_frames, ==, 2);
+        types = canopy_blf_reader_dup_object_types (CANOPY_BLF_READER (reader), &n_types);
+        g_assert_cmpmem (types, n_types * sizeof (guint), want, sizeof want);
+        g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), 11), ==, 2);
+        g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), 40000), ==, 1);
+        g_assert_cmpuint (canopy_blf_reader_get_skipped (CANOPY_BLF_READER (reader)), ==, 0);
+      }
+  }
+}
+
+/* Reads frames and events in file order: events as "E" items. */
+static GArray *
+read_with_events (const char  *path,
+                  GPtrArray   *events,
+                  GError     **error)
+{
+  g_autoptr(CanopyLogReader) reader = canopy_log_reader_new_for_file (path, error);
+  GArray *frames = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  CanopyLogEvent *event = NULL;
+  CanopyMessage msg;
+
+  if (reader == NULL)
+    return frames;
+  while (canopy_log_reader_next_with_events (reader, &msg, &event, error))
+    {
+      if (event != NULL)
+        {
+          /* Where it came: after this many frames. */
+          g_ptr_array_add (events, event);
+          g_ptr_array_add (events, GUINT_TO_POINTER (frames->len));
+        }
+      else
+        g_array_append_val (frames, msg);
+    }
+  return frames;
+}
+
+static void
+assert_same_event (const CanopyLogEvent *a,
+                   const CanopyLogEvent *b)
+{
+  g_assert_cmpint (a->kind, ==, b->kind);
+  g_assert_cmpint (a->timestamp_ns, ==, b->timestamp_ns);
+  g_assert_cmpstr (a->text, ==, b->text);
+  g_assert_cmpstr (a->group, ==, b->group);
+  g_assert_cmpstr (a->marker, ==, b->marker);
+  g_assert_cmpstr (a->description, ==, b->description);
+  g_assert_cmpuint (a->source, ==, b->source);
+  g_assert_cmpuint (a->source_info, ==, b->source_info);
+  g_assert_cmpuint (a->event_type, ==, b->event_type);
+  g_assert_cmpuint (a->foreground, ==, b->foreground);
+  g_assert_cmpuint (a->background, ==, b->background);
+  g_assert_cmpint (a->relocatable, ==, b->relocatable);
+}
+
+/* Same events, after the same frames. */
+static void
+assert_same_events (GPtrArray *a,
+                    GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint j = 0; j < a->len; j += 2)
+    {
+      assert_same_event (g_ptr_array_index (a, j), g_ptr_array_index (b, j));
+      g_assert_true (g_ptr_array_index (a, j + 1) == g_ptr_array_index (b, j + 1));
+    }
+}
+
+static void
+free_events (GPtrArray *events)
+{
+  for (guint i = 0; i < events->len; i += 2)
+    canopy_log_event_unref (g_ptr_array_index (events, i));
+  g_ptr_array_unref (events);
+}
+
+/* Texts and markers the writer makes are read back as events, in place,
+ * with their times; next() still gives the frames only. */
+static void
+test_events_read (void)
+{
+  g_autoptr(GArray) msgs = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  g_autofree char *path = temp_path ("events.blf");
+
+  make_frames (msgs, 5000, 23, TRUE);
+  for (guint texts = 0; texts < 2; texts++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CanopyLogWriter) writer = NULL;
+      g_autoptr(GArray) back = NULL;
+      GPtrArray *events = g_ptr_array_new ();
+
+      writer = g_initable_new (CANOPY_TYPE_BLF_WRITER, NULL, &error,
+                               "path", path, "app-text-events", texts, NULL);
+      g_assert_no_error (error);
+      for (guint i = 0; i < msgs->len; i++)
+        {
+          g_assert_true (canopy_log_writer_write (writer, &g_array_index (msgs, CanopyMessage, i), NULL));
+          if (i % 50 == 7)
+            {
+              g_autofree char *text = g_strdup_printf ("after frame %u, \xc3\xa4", i);
+
+              g_assert_true (canopy_log_writer_log_event (writer, text, -1, NULL));
+            }
+        }
+      g_assert_true (canopy_log_writer_close (writer, &error));
+
+      back = read_with_events (path, events, &error);
+      g_assert_no_error (error);
+      assert_same_frames (back, msgs, msgs->len);
+      g_assert_cmpuint (back->len, ==, msgs->len);
+      g_assert_cmpuint (events->len, ==, 2 * 100);
+      for (guint j = 0; j < events->len; j += 2)
+        {
+          const CanopyLogEvent *e = g_ptr_array_index (events, j);
+          guint after = GPOINTER_TO_UINT (g_ptr_array_index (events, j + 1));
+          guint frame = (j / 2) * 50 + 7;
+          g_autofree char *text = g_strdup_printf ("after frame %u, \xc3\xa4", frame);
+
+          g_assert_cmpuint (after, ==, frame + 1);
+          g_assert_cmpint (canopy_log_event_get_timestamp_ns (e), ==,
+                           g_array_index (msgs, CanopyMessage, frame).timestamp_ns);
+          if (texts)
+            {
+              g_assert_cmpint (canopy_log_event_get_kind (e), ==, CANOPY_LOG_EVENT_TEXT);
+              g_assert_cmpstr (canopy_log_event_get_text (e), ==, text);
+              g_assert_cmpuint (canopy_log_event_get_source (e), ==, 0);
+              g_assert_null (canopy_log_event_get_group (e));
+            }
+          else
+            {
+              g_assert_cmpint (canopy_log_event_get_kind (e), ==, CANOPY_LOG_EVENT_MARKER);
+              g_assert_cmpstr (canopy_log_event_get_group (e), ==, text);
+              g_assert_cmpstr (canopy_log_event_get_marker (e), ==, "canopy");
+              g_assert_cmpstr (canopy_log_event_get_description (e), ==, "Added by Canopy");
+              g_assert_null (canopy_log_event_get_text (e));
+            }
+        }
+      free_events (events);
+    }
+}
+
+/* BLF to BLF with the converter: texts and markers of every shape (other
+ * sources and colours, Windows-1252, strings longer than the object as
+ * the Vector converter writes them) come out as they went in, between
+ * the same frames. */
+static void
+test_events_convert (void)
+{
+  g_autoptr(GByteArray) s = g_byte_array_new ();
+  g_autofree char *path = temp_path ("events-src.blf");
+  g_autofree char *out = temp_path ("events-out.blf");
+  guint8 body[700];
+
+  put_can (s, 1, BLF_TIME_ONE_NANS, 1000, 0x101);
+  memset (body, 0, sizeof body);
+  blf_write_u32 (body, 2);                  /* metadata */
+  blf_write_u32 (body + 4, 0x01000006);
+  blf_write_u32 (body + 8, 6);
+  memcpy (body + 16, "<xml/>", 6);
+  put_object (s, BLF_OBJ_APP_TEXT, 1, BLF_TIME_ONE_NANS, 2000, body, 16 + 6);
+  put_can (s, 2, BLF_TIME_ONE_NANS, 3000, 0x102);
+  memset (body, 0, sizeof body);
+  blf_write_u32 (body, 5);                  /* commented event type */
+  blf_write_u32 (body + 4, 0x123456);
+  blf_write_u32 (body + 8, 0x654321);
+  body[12] = 1;
+  blf_write_u32 (body + 16, 5);
+  blf_write_u32 (body + 20, 8);
+  blf_write_u32 (body + 24, 4);
+  memcpy (body + 40, "GroupMarker 1caf\xe9", 17);   /* "café" in Windows-1252 */
+  put_object (s, BLF_OBJ_GLOBAL_MARKER, 1, BLF_TIME_TEN_MICS, 400, body, 40 + 17);
+  /* Vector converter style: NUL-padded buffers, the description cut by
+   * the object size. */
+  memset (body, 0, sizeof body);
+  blf_write_u32 (body + 16, 131);
+  blf_write_u32 (body + 20, 131);
+  blf_write_u32 (body + 24, 261);
+  memcpy (body + 40, "Default", 7);
+  memcpy (body + 40 + 131, "Marker", 6);
+  memcpy (body + 40 + 262, "Described", 9);
+  put_object (s, BLF_OBJ_GLOBAL_MARKER, 1, BLF_TIME_ONE_NANS, 5000, body, 40 + 131 + 131 + 237);
+  put_can (s, 1, BLF_TIME_ONE_NANS, 6000, 0x103);
+  memset (body, 0, sizeof body);
+  blf_write_u32 (body + 8, 7);
+  memcpy (body + 16, "the end", 7);
+  put_object (s, BLF_OBJ_APP_TEXT, 1, BLF_TIME_ONE_NANS, 7000, body, 16 + 7);
+
+  for (guint compress = 0; compress < 2; compress++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) src_frames = NULL;
+      g_autoptr(GArray) out_frames = NULL;
+      g_autoptr(GFile) dest = g_file_new_for_path (out);
+      g_autoptr(GFile) source = g_file_new_for_path (path);
+      g_autoptr(CanopyLogConverter) converter = canopy_log_converter_new (dest);
+      GPtrArray *src_events = g_ptr_array_new ();
+      GPtrArray *out_events = g_ptr_array_new ();
+
+      write_file_with_containers (path, s, 0, 100, compress, FALSE);
+      src_frames = read_with_events (path, src_events, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (src_frames->len, ==, 3);
+      g_assert_cmpuint (src_events->len, ==, 2 * 4);
+      {
+        const CanopyLogEvent *meta = g_ptr_array_index (src_events, 0);
+        const CanopyLogEvent *m1 = g_ptr_array_index (src_events, 2);
+        const CanopyLogEvent *m2 = g_ptr_array_index (src_events, 4);
+
+        g_assert_cmpstr (meta->text, ==, "<xml/>");
+        g_assert_cmpuint (meta->source, ==, 2);
+        g_assert_cmpuint (meta->source_info, ==, 0x01000006);
+        g_assert_cmpint (meta->timestamp_ns - g_array_index (src_frames, CanopyMessage, 0).timestamp_ns, ==, 1000);
+        g_assert_cmpstr (m1->group, ==, "Group");
+        g_assert_cmpstr (m1->marker, ==, "Marker 1");
+        g_assert_cmpstr (m1->description, ==, "caf\xc3\xa9");
+        g_assert_cmpuint (m1->event_type, ==, 5);
+        g_assert_cmpuint (m1->foreground, ==, 0x123456);
+        g_assert_true (m1->relocatable);
+        g_assert_cmpint (m1->timestamp_ns - g_array_index (src_frames, CanopyMessage, 0).timestamp_ns, ==, 4000000 - 1000);
+        g_assert_cmpstr (m2->group, ==, "Default");
+        g_assert_cmpstr (m2->marker, ==, "Marker");
+        g_assert_cmpstr (m2->description, ==, "Described");
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_ptr_array_index (src_events, 7)), ==, 3);
+      }
+
+      canopy_log_converter_add_source (converter, source);
+      g_assert_true (canopy_log_converter_convert (converter, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (canopy_log_converter_get_events_written (converter), ==, 4);
+
+      out_frames = read_with_events (out, out_events, &error);
+      g_assert_no_error (error);
+      assert_same_frames (out_frames, src_frames, src_frames->len);
+      g_assert_cmpuint (out_frames->len, ==, src_frames->len);
+      assert_same_events (out_events, src_events);
+      free_events (src_events);
+      free_events (out_events);
+    }
+}
+
+/* python-can 4.1's log_event() markers are read as events, and survive a
+ * conversion that python-can then reads. */
+static void
+test_events_python_can (void)
+{
+  g_autoptr(GArray) msgs = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+  g_autofree char *path = temp_path ("events-py.blf");
+  g_autofree char *out = temp_path ("events-py-out.blf");
+  g_autoptr(GString) in = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) back = NULL;
+  g_autoptr(GFile) dest = g_file_new_for_path (out);
+  g_autoptr(GFile) source = g_file_new_for_path (path);
+  g_autoptr(CanopyLogConverter) converter = canopy_log_converter_new (dest);
+  GPtrArray *events = g_ptr_array_new ();
+  GPtrArray *out_events = g_ptr_array_new ();
+  g_autoptr(GArray) out_frames = NULL;
+  g_autofree char *unused = NULL;
+
+  if (!canopy_test_have_python3 ())
+    {
+      g_test_skip ("no /usr/bin/python3 with python-can");
+      return;
+    }
+
+  make_frames (msgs, 300, 24, FALSE);
+  /* python_write's input, with an event line after every 100th frame. */
+  for (guint i = 0; i < msgs->len; i += 100)
+    {
+      g_autoptr(GArray) part = g_array_new (FALSE, TRUE, sizeof (CanopyMessage));
+      const CanopyMessage *last;
+
+      g_array_append_vals (part, &g_array_index (msgs, CanopyMessage, i), 100);
+      last = &g_array_index (part, CanopyMessage, 99);
+      /* Reuse the frame formatter through a throwaway file. */
+      python_write_lines (in, part);
+      g_string_append_printf (in, "event %" G_GINT64_FORMAT ".%09d mark%u\n",
+                              last->timestamp_ns / 1000000000, (int) (last->timestamp_ns % 1000000000), i);
+    }
+  unused = run_python ("write", path, "6", in->str);
+
+  back = read_with_events (path, events, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, msgs->len);
+  g_assert_cmpuint (events->len, ==, 2 * 3);
+  for (guint j = 0; j < events->len; j += 2)
+    {
+      const CanopyLogEvent *e = g_ptr_array_index (events, j);
+      g_autofree char *text = g_strdup_printf ("mark%u", j / 2 * 100);
+      const CanopyMessage *last = &g_array_index (msgs, CanopyMessage, j / 2 * 100 + 99);
+
+      g_assert_cmpint (e->kind, ==, CANOPY_LOG_EVENT_MARKER);
+      g_assert_cmpstr (e->group, ==, text);
+      g_assert_cmpstr (e->marker, ==, "python-can");
+      g_assert_cmpstr (e->description, ==, "Added by python-can");
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_ptr_array_index (events, j + 1)), ==, j / 2 * 100 + 100);
+      /* python-can 4.1 does not truncate its start to the millisecond. */
+      g_assert_cmpint (ABS (e->timestamp_ns - last->timestamp_ns), <, 1000000);
+    }
+
+  canopy_log_converter_add_source (converter, source);
+  g_assert_true (canopy_log_converter_convert (converter, NULL, &error));
+  out_frames = read_with_events (out, out_events, &error);
+  g_assert_no_error (error);
+  assert_same_events (out_events, events);
+  {
+    g_autoptr(GArray) theirs = python_read (out);
+
+    assert_matches_python (out_frames, theirs, 1e-6);
+  }
+  free_events (events);
+  free_events (out_events);
 }
 
 static void
@@ -1545,6 +1975,10 @@ main (int   argc,
   g_test_add_func ("/blf/writer/header", test_header_statistics);
   g_test_add_func ("/blf/writer/app-text", test_app_text_events);
   g_test_add_func ("/blf/reader/spanning", test_spanning_containers);
+  g_test_add_func ("/blf/reader/object-counts", test_object_counts);
+  g_test_add_func ("/blf/events/read", test_events_read);
+  g_test_add_func ("/blf/events/convert", test_events_convert);
+  g_test_add_func ("/blf/events/python-can", test_events_python_can);
   g_test_add_func ("/blf/reader/handmade", test_handmade_stream);
   g_test_add_func ("/blf/reader/truncated", test_truncated);
   g_test_add_func ("/blf/reader/corrupt-middle", test_corrupt_middle);

@@ -278,6 +278,77 @@ test_document_truncated (gconstpointer data)
   test_rmdir (dir);
 }
 
+/* Damaged BLF files (log containers garbled, without signature, with an
+ * implausible size; bits flipped; cuts), generated and real: the document
+ * holds exactly the frames the streaming reader delivers, and the same
+ * damage. */
+static void
+test_document_blf_damaged (void)
+{
+  g_autofree char *dir = test_tmpdir ();
+  g_autofree char *path = write_generated (dir, ".blf", 60000);
+  g_autofree char *bad = g_build_filename (dir, "bad.blf", NULL);
+  g_autofree guint8 *contents = NULL;
+  g_autoptr(GArray) containers = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, (char **) &contents, &len, &error));
+  for (gsize pos = 144; pos + 16 <= len;)
+    {
+      guint32 size = GUINT32_FROM_LE (*(guint32 *) (gpointer) (contents + pos + 8));
+
+      g_array_append_val (containers, pos);
+      pos += size + size % 4;
+    }
+  g_assert_cmpuint (containers->len, >=, 12);
+
+  for (guint how = 0; how < 5; how++)
+    for (guint k = 2; k < containers->len; k += 5)
+      {
+        g_autofree guint8 *copy = g_memdup2 (contents, len);
+        gsize at = g_array_index (containers, gsize, k);
+        gsize damaged_len = len;
+
+        switch (how)
+          {
+          case 0: memset (copy + at + 32 + 3000, 0x5A, 16); break;    /* garbled */
+          case 1: memcpy (copy + at, "XXXX", 4); break;               /* no signature */
+          case 2: copy[at + 11] = 0x7F; break;                        /* implausible size */
+          case 3: copy[at + 500 + k] ^= 1 << (k % 8); break;          /* one bit */
+          case 4: damaged_len = at + 700 + k; break;                  /* cut */
+          }
+        g_assert_true (g_file_set_contents (bad, (char *) copy, damaged_len, &error));
+        g_test_message ("container %u damage %u", k, how);
+        check_document_with (bad, 100, 200);
+      }
+
+  /* The real files, cut and with a bit flipped every few bytes. */
+  for (guint f = 0; f < 2; f++)
+    {
+      static const char * const names[] = { "issue_1905.blf", "test_CanFdMessage64.blf" };
+      g_autofree char *source = g_build_filename (g_getenv ("CANOPY_TESTDATA"), "python-can", names[f], NULL);
+      g_autofree guint8 *real = NULL;
+      gsize real_len;
+
+      if (!g_file_get_contents (source, (char **) &real, &real_len, NULL))
+        continue;
+      for (gsize offset = 144; offset < real_len; offset += 5)
+        {
+          g_assert_true (g_file_set_contents (bad, (char *) real, offset, &error));
+          check_document_with (bad, 5, 5);
+          real[offset] ^= 0x10;
+          g_assert_true (g_file_set_contents (bad, (char *) real, real_len, &error));
+          real[offset] ^= 0x10;
+          check_document_with (bad, 5, 5);
+        }
+    }
+
+  g_unlink (bad);
+  g_unlink (path);
+  test_rmdir (dir);
+}
+
 /* Garbage in the middle of a text log: the frames before it, and the
  * damage naming its line. */
 static void
@@ -486,6 +557,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/document/testdata", test_document_testdata);
+  g_test_add_func ("/document/blf/damaged", test_document_blf_damaged);
   for (guint i = 0; i < G_N_ELEMENTS (generated_extensions); i++)
     {
       g_autofree char *name = g_strdup_printf ("/document/generated/%s", generated_extensions[i] + 1);

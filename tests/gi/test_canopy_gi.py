@@ -208,5 +208,48 @@ class ScriptingContract(unittest.TestCase):
         self.assertEqual(received, list(range(50)))
 
 
+
+class LogEvents(unittest.TestCase):
+    def test_blf_events_and_object_counts(self):
+        import os
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "events.blf")
+            writer = Canopy.LogWriter.new_for_file(path)
+            for i in range(10):
+                m = Canopy.Message.new(0x100 + i, False, bytes([i]))
+                m.set_timestamp(1700000000.0 + i)
+                writer.write(m)
+                if i % 3 == 0:
+                    writer.log_event("step %d" % i, -1)
+            marker = Canopy.LogEvent.new_marker(int(1700000020 * 1e9), "Group", "Name", "Text")
+            writer.write_event(marker)
+            writer.close()
+
+            reader = Canopy.LogReader.new_for_file(path)
+            items = []
+            while True:
+                ok, msg, event = reader.next_with_events()
+                if not ok:
+                    break
+                if event is not None:
+                    self.assertIsNone(event.get_text())
+                    items.append((event.get_kind(), event.get_group(), event.get_marker(),
+                                  event.get_description(), event.get_timestamp_ns()))
+                else:
+                    items.append(msg.get_arbitration_id())
+            self.assertEqual(len(items), 15)
+            self.assertEqual(items[0], 0x100)
+            self.assertEqual(items[1][:3], (Canopy.LogEventKind.MARKER, "step 0", "canopy"))
+            self.assertEqual(items[1][4], int(1700000000 * 1e9))
+            self.assertEqual(items[-1], (Canopy.LogEventKind.MARKER, "Group", "Name", "Text",
+                                         int(1700000020 * 1e9)))
+            types = reader.dup_object_types()
+            self.assertEqual(list(types), [96])
+            self.assertEqual(reader.get_n_objects_of_type(96), 5)
+            self.assertEqual(Canopy.BlfReader.get_object_type_name(96), "GLOBAL_MARKER")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -222,6 +222,47 @@ test_info (void)
     g_assert_nonnull (strstr (text, "  line 3: timestamp out of range\n"));
   }
 
+  /* BLF objects that are not frames are listed by type with counts. */
+  {
+    g_autofree char *blf = g_build_filename (dir, "info.blf", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *info_err = NULL;
+    g_autoptr(CanopyLogWriter) writer = canopy_log_writer_new_for_file (blf, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < frames->len; i++)
+      {
+        g_assert_true (canopy_log_writer_write (writer, &g_array_index (frames, CanopyMessage, i), &error));
+        if (i % 2 == 0)
+          g_assert_true (canopy_log_writer_log_event (writer, "marker", -1, &error));
+      }
+    g_assert_true (canopy_log_writer_close (writer, &error));
+    g_assert_no_error (error);
+
+    text = canopy_test_run_tool ("CANOPY_INFO", &status, &info_err, blf, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (text, "Number of frames:    6\n"));
+    g_assert_nonnull (strstr (text, "Other objects:       3\n"));
+    g_assert_true (g_regex_match_simple ("^  GLOBAL_MARKER \\(96\\): +3$", text, G_REGEX_MULTILINE, 0));
+
+    /* canopy-convert BLF to BLF keeps the markers. */
+    {
+      g_autofree char *copy = g_build_filename (dir, "copy.blf", NULL);
+      g_autofree char *convert_err = NULL;
+      g_autofree char *copy_text = NULL;
+      g_autofree char *copy_err = NULL;
+
+      g_free (canopy_test_run_tool ("CANOPY_CONVERT", &status, &convert_err, "-v", blf, copy, NULL));
+      g_assert_cmpint (status, ==, 0);
+      g_assert_nonnull (strstr (convert_err, "6 frames read, 6 written, 3 texts and markers\n"));
+      copy_text = canopy_test_run_tool ("CANOPY_INFO", &status, &copy_err, copy, NULL);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_true (g_regex_match_simple ("^  GLOBAL_MARKER \\(96\\): +3$", copy_text, G_REGEX_MULTILINE, 0));
+      g_unlink (copy);
+    }
+    g_unlink (blf);
+  }
+
   test_rmdir (dir);
 }
 
