@@ -20,11 +20,12 @@ builddir=${1:-build-fuzz}
 seconds=${2:-300}
 shift 2 2>/dev/null || shift $#
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(blf asc csv candump trc sqlite config remote)
-testdata=../shared/testdata/python-can
+[ ${#targets[@]} -gt 0 ] || targets=(blf asc csv candump trc sqlite config remote dbc slcan serial socketcand)
+testdata=../shared/testdata
 
 declare -A globs=(
-  [blf]='*.blf' [asc]='*.asc *.asc.gz' [trc]='*.trc'
+  [blf]='python-can/*.blf' [asc]='python-can/*.asc python-can/*.asc.gz' [trc]='python-can/*.trc'
+  [dbc]='dbc/*.dbc'
 )
 
 status=0
