@@ -244,6 +244,12 @@ parse_nodes (Parser *parser)
   return TRUE;
 }
 
+static void
+clear_value_text (gpointer data)
+{
+  g_free (((CanopyValueText *) data)->text);
+}
+
 /* (number "text")* ; — for VAL_ and VAL_TABLE_ */
 static gboolean
 parse_value_texts (Parser  *parser,
@@ -251,6 +257,8 @@ parse_value_texts (Parser  *parser,
 {
   g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (CanopyValueText));
 
+  /* Every way out but success frees the texts read so far. */
+  g_array_set_clear_func (texts, clear_value_text);
   while (TOK (parser)->kind == DBC_TOKEN_NUMBER)
     {
       CanopyValueText entry;
@@ -265,19 +273,15 @@ parse_value_texts (Parser  *parser,
         }
       advance (parser);
       if (!_canopy_dbc_take_string (parser, &entry.text))
-        goto failed;
+        return FALSE;
       g_array_append_val (texts, entry);
     }
   if (!_canopy_dbc_end_statement (parser))
-    goto failed;
+    return FALSE;
 
+  g_array_set_clear_func (texts, NULL);
   *out = g_steal_pointer (&texts);
   return TRUE;
-
-failed:
-  for (guint i = 0; i < texts->len; i++)
-    g_free (g_array_index (texts, CanopyValueText, i).text);
-  return FALSE;
 }
 
 static int

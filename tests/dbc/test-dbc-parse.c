@@ -267,6 +267,49 @@ test_limits (void)
   g_assert_nonnull (canopy_database_lookup_message_by_name (db, "After"));
 }
 
+/* A value list that goes wrong after some texts were read is skipped
+ * whole (and frees them: tests/fuzz/fuzz-dbc found them leaked); the
+ * signal keeps the texts it had, later lists still load. */
+static void
+test_damaged_value_lists (void)
+{
+  static const char text[] =
+    "VERSION \"\"\n"                                               /* 1 */
+    "BO_ 100 M: 8 A\n"                                             /* 2 */
+    " SG_ S : 0|8@1+ (1,0) [0|255] \"\" B\n"                       /* 3 */
+    "VAL_ 100 S 0 \"Off\" 1 \"On\" ;\n"                            /* 4 */
+    "VAL_ 100 S 0 \"Zero\" 1 \"One\" 1e30 \"Huge\" ;\n"            /* 5: not a whole number */
+    "VAL_ 100 S 0 \"Zero\" 1 \"One\" 2 ;\n"                        /* 6: no text */
+    "VAL_TABLE_ T 0 \"a\" 1 \"b\" 2 \"c\" x ;\n"                   /* 7: no ';' where x is */
+    "VAL_TABLE_ U 5 \"five\" ;\n";                                 /* 8 */
+  static const guint expected_lines[] = { 5, 6, 7 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyDatabase) db = parse (text, strlen (text), &error);
+  g_auto(GStrv) tables = NULL;
+  const char * const *problems;
+  CanopySignalDef *signal;
+
+  g_assert_no_error (error);
+  signal = canopy_message_def_lookup_signal (canopy_database_lookup_message (db, 100, FALSE), "S");
+  g_assert_cmpstr (canopy_signal_def_get_value_text (signal, 0), ==, "Off");
+  g_assert_cmpstr (canopy_signal_def_get_value_text (signal, 1), ==, "On");
+  g_assert_null (canopy_signal_def_get_value_text (signal, 2));
+
+  tables = canopy_database_list_value_tables (db);
+  g_assert_cmpuint (g_strv_length (tables), ==, 1);
+  g_assert_cmpstr (canopy_database_lookup_value_table_text (db, "U", 5), ==, "five");
+
+  problems = canopy_database_get_problems (db);
+  g_assert_cmpuint (canopy_database_get_n_skipped (db), ==, G_N_ELEMENTS (expected_lines));
+  for (guint i = 0; i < G_N_ELEMENTS (expected_lines); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("line %u: ", expected_lines[i]);
+
+      g_test_message ("%s", problems[i]);
+      g_assert_true (g_str_has_prefix (problems[i], prefix));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +322,7 @@ main (int   argc,
   g_test_add_func ("/dbc/parse/attributes", test_attributes);
   g_test_add_func ("/dbc/parse/mutations", test_mutations);
   g_test_add_func ("/dbc/parse/limits", test_limits);
+  g_test_add_func ("/dbc/parse/damaged-value-lists", test_damaged_value_lists);
 
   return g_test_run ();
 }

@@ -137,3 +137,35 @@ fuzz_drain_reader (CanopyLogReader *reader)
   g_assert (canopy_log_reader_get_fraction (reader) >= 0.0 &&
             canopy_log_reader_get_fraction (reader) <= 1.0);
 }
+
+void
+fuzz_splitter_init (FuzzSplitter *splitter,
+                    guint8        seed)
+{
+  /* xorshift32 must never hold 0. */
+  splitter->state = 0x9E3779B9u ^ seed;
+}
+
+gsize
+fuzz_splitter_next (FuzzSplitter *splitter,
+                    gsize         remaining)
+{
+  guint32 x = splitter->state;
+
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  splitter->state = x;
+  return MIN (remaining, 1 + x % 64);
+}
+
+void
+fuzz_assert_same_frame (const CanopyMessage *a,
+                        const CanopyMessage *b)
+{
+  g_assert_cmpuint (a->arbitration_id, ==, b->arbitration_id);
+  g_assert_cmpuint (a->flags, ==, b->flags);
+  g_assert_cmpuint (a->dlc, ==, b->dlc);
+  if (!(a->flags & CANOPY_MESSAGE_REMOTE))
+    g_assert (memcmp (a->data, b->data, a->dlc) == 0);
+}

@@ -27,4 +27,22 @@ const char *fuzz_private_dir  (void);
  * with the count, the end stays the end. */
 void        fuzz_drain_reader (CanopyLogReader *reader);
 
+/* Cuts a byte stream into the pieces a serial line or a socket would
+ * deliver: lengths 1..64 drawn from a generator the input seeds, so a
+ * line is split at every possible point across the corpus. */
+typedef struct
+{
+  guint32 state;
+} FuzzSplitter;
+
+void        fuzz_splitter_init (FuzzSplitter *splitter,
+                                guint8        seed);
+gsize       fuzz_splitter_next (FuzzSplitter *splitter,
+                                gsize         remaining);
+
+/* Asserts that two frames carry the same identifier, flags, length and
+ * payload (the timestamp aside). */
+void        fuzz_assert_same_frame (const CanopyMessage *a,
+                                    const CanopyMessage *b);
+
 G_END_DECLS

@@ -20,11 +20,11 @@ builddir=${1:-build-fuzz}
 seconds=${2:-300}
 shift 2 2>/dev/null || shift $#
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(blf asc csv candump trc sqlite config remote)
-testdata=../shared/testdata/python-can
+[ ${#targets[@]} -gt 0 ] || targets=(blf asc csv candump trc sqlite config remote dbc slcan serial socketcand)
+testdata=../shared/testdata
 
 declare -A globs=(
-  [blf]='*.blf' [asc]='*.asc *.asc.gz' [trc]='*.trc'
+  [blf]='python-can/*.blf' [asc]='python-can/*.asc python-can/*.asc.gz' [trc]='python-can/*.trc'
 )
 
 status=0
@@ -37,6 +37,15 @@ for t in "${targets[@]}"; do
   done
   max_len=()
   [ "$t" = sqlite ] && max_len=(-max_len=32768)
+  # Real DBC files run to 500 KB: mutated whole, they run at ~50 execs/s.
+  # Their head (BU_, BO_, SG_) and tail (CM_, BA_, VAL_) are seeds of 8 KB.
+  if [ "$t" = dbc ]; then
+    max_len=(-max_len=8192)
+    for f in $testdata/dbc/*.dbc; do
+      head -c 8000 "$f" > "$seeds/head-$(basename "$f")"
+      tail -c 8000 "$f" > "$seeds/tail-$(basename "$f")"
+    done
+  fi
   # The BLF reader's inflate workers keep one codec per pool thread (a
   # GPrivate, freed when the thread ends); GLib parks idle pool threads for
   # reuse, so LeakSanitizer reports those caches. ASan and UBSan stay on.

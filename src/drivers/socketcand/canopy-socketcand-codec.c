@@ -200,11 +200,14 @@ parse_timestamp (const Token *token,
   gint64 secs = 0, frac = 0, scale = 1000000000;
   gsize i = 0;
 
+  /* A time past 2262 has no nanosecond representation: the element is
+   * refused, never wrapped. secs stays below G_MAXINT64 / 10^9 here, so
+   * neither the next digit nor the final scaling can overflow. */
   for (; i < token->len && g_ascii_isdigit (token->p[i]); i++)
     {
-      if (secs > G_MAXINT64 / 10 / 1000000000)
-        return FALSE;
       secs = secs * 10 + (token->p[i] - '0');
+      if (secs > G_MAXINT64 / 1000000000)
+        return FALSE;
     }
   if (i == 0)
     return FALSE;
@@ -223,6 +226,8 @@ parse_timestamp (const Token *token,
             }
         }
     }
+  if (secs * 1000000000 > G_MAXINT64 - frac)
+    return FALSE;
   *ns = secs * 1000000000 + frac;
   return TRUE;
 }

@@ -134,6 +134,39 @@ test_garbage (void)
   }
 }
 
+/* The last representable nanosecond (2262-04-11) is a time; one more
+ * microsecond, or one more second, is a refused element, never a wrapped
+ * or undefined one (found by tests/fuzz/fuzz-socketcand). */
+static void
+test_time_limits (void)
+{
+  static const struct { const char *text; gboolean ok; gint64 ns; } cases[] = {
+    { "frame 123 9223372036.854775 11", TRUE, G_GINT64_CONSTANT (9223372036854775000) },
+    { "frame 123 9223372036.854776 11", FALSE, 0 },
+    { "frame 123 9223372036.900000 11", FALSE, 0 },
+    { "frame 123 9223372037 11", FALSE, 0 },
+    { "frame 123 9223372039.0 11", FALSE, 0 },
+    { "frame 123 99999999999999999999999.5 11", FALSE, 0 },
+    { "error 4 9223372037.0 0004000000000000", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CanopySocketcandElement element;
+      CanopySocketcandResult r = _canopy_socketcand_parse_element (cases[i].text, strlen (cases[i].text),
+                                                                   &element);
+
+      if (cases[i].ok)
+        {
+          g_assert_cmpint (r, ==, CANOPY_SOCKETCAND_FRAME);
+          g_assert_cmpint (element.msg.timestamp_ns, ==, cases[i].ns);
+        }
+      else
+        g_assert_cmpint (r, !=, g_str_has_prefix (cases[i].text, "error") ? CANOPY_SOCKETCAND_ERROR_FRAME
+                                                                           : CANOPY_SOCKETCAND_FRAME);
+    }
+}
+
 static void
 test_encode (void)
 {
@@ -226,6 +259,7 @@ main (int   argc,
 
   g_test_add_func ("/socketcand/codec/session", test_session);
   g_test_add_func ("/socketcand/codec/garbage", test_garbage);
+  g_test_add_func ("/socketcand/codec/time-limits", test_time_limits);
   g_test_add_func ("/socketcand/codec/encode", test_encode);
   g_test_add_func ("/socketcand/codec/random", test_random);
 
