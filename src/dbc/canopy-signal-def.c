@@ -17,7 +17,7 @@
  * CanopySignalDef:
  *
  * One signal of a message definition, as an `SG_` line of a DBC file
- * describes it: where its bits lie ([property@Canopy.SignalDef:start-bit],
+ * describes it: where its bits lie ([method@Canopy.SignalDef.get_start_bit],
  * its length and byte order), how raw bits become a physical value
  * (`raw × factor + offset`), its range, unit, receivers, value table and
  * multiplexing. Definitions are immutable once the database is loaded and
