@@ -296,7 +296,10 @@ test_document_blf_damaged (void)
   g_assert_true (g_file_get_contents (path, (char **) &contents, &len, &error));
   for (gsize pos = 144; pos + 16 <= len;)
     {
-      guint32 size = GUINT32_FROM_LE (*(guint32 *) (gpointer) (contents + pos + 8));
+      guint32 size;
+
+      memcpy (&size, contents + pos + 8, sizeof size);  /* unaligned in the file */
+      size = GUINT32_FROM_LE (size);
 
       g_array_append_val (containers, pos);
       pos += size + size % 4;
