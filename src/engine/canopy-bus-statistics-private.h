@@ -9,6 +9,7 @@
 
 #include "canopy-bus-statistics.h"
 #include "canopy-message.h"
+#include "canopy-message-private.h"
 
 G_BEGIN_DECLS
 
@@ -66,7 +67,7 @@ _canopy_message_wire_bits (const CanopyMessage *msg,
                            guint               *data_bits)
 {
   gboolean extended = (msg->flags & CANOPY_MESSAGE_EXTENDED) != 0;
-  guint n = (msg->flags & CANOPY_MESSAGE_REMOTE) ? 0 : MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
+  guint n = _canopy_message_payload_length (msg);
   guint dynamic, dynamic_total, fixed, fixed_total, header;
 
   *data_bits = 0;

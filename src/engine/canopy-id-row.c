@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "canopy-id-row-private.h"
+#include "canopy-message-private.h"
 
 /**
  * CanopyIdRow:
@@ -48,16 +49,6 @@ G_DEFINE_FINAL_TYPE (CanopyIdRow, canopy_id_row, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 
-static guint
-payload_length (const CanopyMessage *msg)
-{
-  /* A remote frame's DLC is a request; it carries no bytes. */
-  if (msg->flags & CANOPY_MESSAGE_REMOTE)
-    return 0;
-
-  return MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
-}
-
 void
 _canopy_id_state_init (CanopyIdState       *state,
                        const CanopyMessage *msg)
@@ -77,8 +68,8 @@ void
 _canopy_id_state_update (CanopyIdState       *state,
                          const CanopyMessage *msg)
 {
-  guint old_length = payload_length (&state->message);
-  guint new_length = payload_length (msg);
+  guint old_length = _canopy_message_payload_length (&state->message);
+  guint new_length = _canopy_message_payload_length (msg);
   guint common = MIN (old_length, new_length);
   gint64 period = msg->timestamp_ns - state->last_timestamp_ns;
   guint64 mask = 0;

@@ -10,6 +10,7 @@
 
 #include "canopy-error.h"
 #include "canopy-message.h"
+#include "canopy-message-private.h"
 
 G_DEFINE_BOXED_TYPE (CanopyMessage, canopy_message, canopy_message_copy, canopy_message_free)
 
@@ -212,14 +213,6 @@ canopy_message_validate (const CanopyMessage  *msg,
   return TRUE;
 }
 
-static gsize
-payload_length (const CanopyMessage *msg)
-{
-  if (msg->flags & CANOPY_MESSAGE_REMOTE)
-    return 0;
-  return MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
-}
-
 /**
  * canopy_message_equal_within:
  * @a: a message
@@ -246,7 +239,7 @@ canopy_message_equal_within (const CanopyMessage *a,
       (a->flags & ~CANOPY_MESSAGE_TX) != (b->flags & ~CANOPY_MESSAGE_TX))
     return FALSE;
 
-  if (memcmp (a->data, b->data, payload_length (a)) != 0)
+  if (memcmp (a->data, b->data, _canopy_message_payload_length (a)) != 0)
     return FALSE;
 
   if (check_channel && a->channel != b->channel)
@@ -308,7 +301,7 @@ canopy_message_format (const CanopyMessage *msg,
   static const char hex[] = "0123456789abcdef";
   char line[CANOPY_MESSAGE_STRING_SIZE];
   char id[16];
-  gsize len = payload_length (msg);
+  gsize len = _canopy_message_payload_length (msg);
   gsize pos;
   gsize data_start;
 
@@ -773,7 +766,7 @@ canopy_message_get_data (const CanopyMessage *msg,
   g_return_val_if_fail (msg != NULL, NULL);
 
   if (len != NULL)
-    *len = payload_length (msg);
+    *len = _canopy_message_payload_length (msg);
   return msg->data;
 }
 

@@ -10,6 +10,7 @@
 #include "canopy-csv-writer.h"
 #include "canopy-error.h"
 #include "canopy-log-writer-private.h"
+#include "canopy-message-private.h"
 #include "canopy-text-io-private.h"
 
 /**
@@ -72,7 +73,7 @@ canopy_csv_writer_write (CanopyLogWriter      *writer,
                          GError              **error)
 {
   CanopyCsvWriter *self = CANOPY_CSV_WRITER (writer);
-  gsize len = (msg->flags & CANOPY_MESSAGE_REMOTE) ? 0 : MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
+  gsize len = _canopy_message_payload_length (msg);
   guint32 id = msg->arbitration_id;
   char *line;
   char *p;

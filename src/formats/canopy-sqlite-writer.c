@@ -9,6 +9,7 @@
 
 #include "canopy-error.h"
 #include "canopy-log-writer-private.h"
+#include "canopy-message-private.h"
 #include "canopy-sqlite-writer.h"
 
 /**
@@ -99,7 +100,7 @@ insert (CanopySqliteWriter   *self,
   sqlite3_stmt *stmt = self->insert;
   gint64 sec = msg->timestamp_ns / 1000000000;
   gint64 frac = msg->timestamp_ns % 1000000000;
-  int len = (msg->flags & CANOPY_MESSAGE_REMOTE) ? 0 : MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA);
+  int len = _canopy_message_payload_length (msg);
 
   sqlite3_bind_double (stmt, 1, (double) sec + frac / 1e9);
   sqlite3_bind_int64 (stmt, 2, msg->arbitration_id);
@@ -227,7 +228,7 @@ canopy_sqlite_writer_write (CanopyLogWriter      *writer,
     {
       self->queue[(self->head + self->count) % QUEUE_SIZE] = *msg;
       self->size_estimate += ROW_SIZE_ESTIMATE +
-        ((msg->flags & CANOPY_MESSAGE_REMOTE) ? 0 : MIN (msg->dlc, CANOPY_MESSAGE_MAX_DATA));
+        _canopy_message_payload_length (msg);
       if (self->count++ == 0)
         g_cond_broadcast (&self->cond);
     }

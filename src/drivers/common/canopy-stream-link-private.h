@@ -91,6 +91,7 @@ void     _canopy_stream_link_deliver     (CanopyStreamLink             *link,
 void     _canopy_stream_link_add_skipped (CanopyStreamLink             *link,
                                           guint64                       n);
 guint64  _canopy_stream_link_get_skipped (CanopyStreamLink             *link);
+guint64  _canopy_stream_link_get_dropped (CanopyStreamLink             *link);
 gboolean _canopy_stream_link_check       (CanopyStreamLink             *link,
                                           GError                      **error);
 void     _canopy_stream_link_fail        (CanopyStreamLink             *link,

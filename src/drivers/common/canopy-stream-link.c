@@ -203,6 +203,14 @@ _canopy_stream_link_get_skipped (CanopyStreamLink *link)
   return (guint) g_atomic_int_get (&link->skipped);
 }
 
+/* Frames the full queue refused; 0 when the link has no queue (before
+ * _canopy_stream_link_init() and after _canopy_stream_link_clear()). */
+guint64
+_canopy_stream_link_get_dropped (CanopyStreamLink *link)
+{
+  return link->vtable != NULL ? _canopy_message_queue_get_dropped (&link->queue) : 0;
+}
+
 /* Stops the reader thread: after this no callback runs. */
 void
 _canopy_stream_link_stop (CanopyStreamLink *link)

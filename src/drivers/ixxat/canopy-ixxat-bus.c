@@ -18,6 +18,7 @@
 #include "canopy-ixxat-api-private.h"
 #include "canopy-ixxat-bus-private.h"
 #include "canopy-options-private.h"
+#include "canopy-vendor-channel-private.h"
 #include "canopy-vendor-library-private.h"
 #include "canopy-vendor-wait-private.h"
 
@@ -366,20 +367,15 @@ canopy_ixxat_bus_configure (CanopyBus   *bus,
   CanopyIxxatBus *self = CANOPY_IXXAT_BUS (bus);
   const char *unique_id = NULL;
   guint64 bitrate, data_bitrate, line;
-  char *end = NULL;
 
   if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXUINT, &bitrate, error) ||
       !_canopy_options_get_uint (options, "data_bitrate", DEFAULT_DATA_BITRATE, G_MAXUINT, &data_bitrate, error) ||
       !_canopy_options_get_boolean (options, "fd", FALSE, &self->fd, error))
     return FALSE;
 
-  line = channel != NULL && *channel ? g_ascii_strtoull (channel, &end, 10) : 0;
-  if (channel != NULL && *channel && (end == channel || *end != '\0' || line > 255))
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IXXAT CAN line number (0, 1, …)", channel);
-      return FALSE;
-    }
+  if (!_canopy_vendor_parse_channel_number (channel, 0, 255, "an IXXAT CAN line number (0, 1, …)",
+                                            &line, error))
+    return FALSE;
 
   if (options != NULL)
     {

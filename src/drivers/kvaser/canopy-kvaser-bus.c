@@ -18,6 +18,7 @@
 #include "canopy-kvaser-api-private.h"
 #include "canopy-kvaser-bus-private.h"
 #include "canopy-options-private.h"
+#include "canopy-vendor-channel-private.h"
 #include "canopy-vendor-library-private.h"
 #include "canopy-vendor-wait-private.h"
 
@@ -327,7 +328,6 @@ canopy_kvaser_bus_configure (CanopyBus   *bus,
 {
   CanopyKvaserBus *self = CANOPY_KVASER_BUS (bus);
   guint64 bitrate, data_bitrate, number;
-  char *end = NULL;
 
   if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXUINT, &bitrate, error) ||
       !_canopy_options_get_uint (options, "data_bitrate", 0, G_MAXUINT, &data_bitrate, error) ||
@@ -336,13 +336,9 @@ canopy_kvaser_bus_configure (CanopyBus   *bus,
       !_canopy_options_get_boolean (options, "accept_virtual", TRUE, &self->accept_virtual, error))
     return FALSE;
 
-  number = channel != NULL ? g_ascii_strtoull (channel, &end, 10) : 0;
-  if (channel != NULL && *channel != '\0' && (end == channel || *end != '\0' || number > G_MAXINT))
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a Kvaser channel number (0, 1, …)", channel);
-      return FALSE;
-    }
+  if (!_canopy_vendor_parse_channel_number (channel, 0, G_MAXINT, "a Kvaser channel number (0, 1, …)",
+                                            &number, error))
+    return FALSE;
 
   self->channel = number;
   self->bitrate = bitrate;

@@ -18,6 +18,7 @@
 #include "canopy-neovi-api-private.h"
 #include "canopy-neovi-bus-private.h"
 #include "canopy-options-private.h"
+#include "canopy-vendor-channel-private.h"
 #include "canopy-vendor-library-private.h"
 #include "canopy-vendor-wait-private.h"
 
@@ -293,7 +294,6 @@ canopy_neovi_bus_configure (CanopyBus   *bus,
 {
   CanopyNeoviBus *self = CANOPY_NEOVI_BUS (bus);
   guint64 bitrate, data_bitrate, serial, network;
-  char *end = NULL;
 
   if (!_canopy_options_get_uint (options, "bitrate", 0, G_MAXINT, &bitrate, error) ||
       !_canopy_options_get_uint (options, "data_bitrate", 0, G_MAXINT, &data_bitrate, error) ||
@@ -302,13 +302,9 @@ canopy_neovi_bus_configure (CanopyBus   *bus,
       !_canopy_options_get_boolean (options, "receive_own_messages", FALSE, &self->receive_own_messages, error))
     return FALSE;
 
-  network = channel != NULL && *channel ? g_ascii_strtoull (channel, &end, 10) : CANOPY_ICS_NETID_HSCAN;
-  if (channel != NULL && *channel && (end == channel || *end != '\0' || network > 255))
-    {
-      g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a neoVI network id (1 for HS-CAN, …)", channel);
-      return FALSE;
-    }
+  if (!_canopy_vendor_parse_channel_number (channel, CANOPY_ICS_NETID_HSCAN, 255,
+                                            "a neoVI network id (1 for HS-CAN, …)", &network, error))
+    return FALSE;
 
   self->network = network;
   self->serial = serial;

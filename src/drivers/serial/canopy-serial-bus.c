@@ -302,5 +302,5 @@ guint64
 canopy_serial_bus_get_dropped (CanopySerialBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_SERIAL_BUS (self), 0);
-  return self->link.vtable != NULL ? _canopy_message_queue_get_dropped (&self->link.queue) : 0;
+  return _canopy_stream_link_get_dropped (&self->link);
 }

@@ -667,5 +667,5 @@ guint64
 canopy_slcan_bus_get_dropped (CanopySlcanBus *self)
 {
   g_return_val_if_fail (CANOPY_IS_SLCAN_BUS (self), 0);
-  return self->link.vtable != NULL ? _canopy_message_queue_get_dropped (&self->link.queue) : 0;
+  return _canopy_stream_link_get_dropped (&self->link);
 }

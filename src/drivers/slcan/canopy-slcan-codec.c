@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "canopy-slcan-codec-private.h"
+#include "canopy-wire-hex-private.h"
 
 /* The Lawicel codes of the standard bit rates: `S0` … `S8`. */
 static const guint slcan_bitrates[] = {
@@ -15,20 +16,6 @@ static const guint slcan_bitrates[] = {
 };
 
 static const guint8 fd_lengths[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64 };
-
-static const char hex_digits[] = "0123456789ABCDEF";
-
-static inline int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
 
 static gboolean
 parse_hex (const char *text,
@@ -39,7 +26,7 @@ parse_hex (const char *text,
 
   for (guint i = 0; i < n_digits; i++)
     {
-      int d = hex_value (text[i]);
+      int d = _canopy_wire_hex_value (text[i]);
 
       if (d < 0)
         return FALSE;
@@ -84,7 +71,7 @@ parse_frame (const char      *text,
   msg->arbitration_id = value;
   pos += id_digits;
 
-  dlc = hex_value (text[pos++]);
+  dlc = _canopy_wire_hex_value (text[pos++]);
   if (dlc < 0 || (!fd && dlc > 8))
     return CANOPY_SLCAN_SKIPPED;
   data_len = fd ? fd_lengths[dlc] : (guint) dlc;
@@ -101,7 +88,7 @@ parse_frame (const char      *text,
         return CANOPY_SLCAN_SKIPPED;
       for (guint i = 0; i < data_len; i++)
         {
-          int hi = hex_value (text[pos]), lo = hex_value (text[pos + 1]);
+          int hi = _canopy_wire_hex_value (text[pos]), lo = _canopy_wire_hex_value (text[pos + 1]);
 
           if (hi < 0 || lo < 0)
             return CANOPY_SLCAN_SKIPPED;
@@ -234,19 +221,6 @@ _canopy_slcan_decoder_feed (CanopySlcanDecoder *decoder,
   return CANOPY_SLCAN_NEED_MORE;
 }
 
-static inline char *
-put_hex (char    *p,
-         guint32  value,
-         guint    n_digits)
-{
-  for (guint i = n_digits; i > 0; i--)
-    {
-      p[i - 1] = hex_digits[value & 0xF];
-      value >>= 4;
-    }
-  return p + n_digits;
-}
-
 gsize
 _canopy_slcan_encode_frame (char                *buf,
                             const CanopyMessage *msg)
@@ -277,11 +251,11 @@ _canopy_slcan_encode_frame (char                *buf,
       *p++ = remote ? (extended ? 'R' : 'r') : (extended ? 'T' : 't');
     }
 
-  p = put_hex (p, msg->arbitration_id & (extended ? 0x1FFFFFFFu : 0x7FFu), extended ? 8 : 3);
-  *p++ = hex_digits[dlc];
+  p = _canopy_wire_put_hex (p, msg->arbitration_id & (extended ? 0x1FFFFFFFu : 0x7FFu), extended ? 8 : 3);
+  *p++ = _canopy_wire_hex_digit (dlc);
   if (!remote)
     for (guint i = 0; i < msg->dlc; i++)
-      p = put_hex (p, msg->data[i], 2);
+      p = _canopy_wire_put_hex (p, msg->data[i], 2);
   *p++ = '\r';
 
   return p - buf;
@@ -313,7 +287,7 @@ _canopy_slcan_encode_btr (char       *buf,
   if (btr == NULL || strlen (btr) != 4 || !parse_hex (btr, 4, &value))
     return 0;
   buf[0] = 's';
-  put_hex (buf + 1, value, 4);
+  _canopy_wire_put_hex (buf + 1, value, 4);
   buf[5] = '\r';
   return 6;
 }

@@ -8,26 +8,13 @@
 #include <string.h>
 
 #include "canopy-socketcand-codec-private.h"
+#include "canopy-wire-hex-private.h"
 
 /* Identifiers: socketcand writes 3 hex digits for standard and 8 for
  * extended frames, so the digit count carries the frame format. The data of
  * `frame` is one run of hex digits; `send` takes a length and one token per
  * byte (python-can writes them without leading zeros). Error frames carry
  * the SocketCAN error class in their identifier. */
-
-static const char hex_digits[] = "0123456789ABCDEF";
-
-static inline int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
 
 void
 _canopy_socketcand_decoder_init (CanopySocketcandDecoder *decoder)
@@ -157,7 +144,7 @@ parse_hex_token (const Token *token,
     return FALSE;
   for (gsize i = 0; i < token->len; i++)
     {
-      int d = hex_value (token->p[i]);
+      int d = _canopy_wire_hex_value (token->p[i]);
 
       if (d < 0)
         return FALSE;
@@ -251,7 +238,7 @@ parse_frame (const Token   *tokens,
         return FALSE;
       for (gsize i = 0; i < tokens[t].len; i += 2)
         {
-          int hi = hex_value (tokens[t].p[i]), lo = hex_value (tokens[t].p[i + 1]);
+          int hi = _canopy_wire_hex_value (tokens[t].p[i]), lo = _canopy_wire_hex_value (tokens[t].p[i + 1]);
 
           if (hi < 0 || lo < 0 || dlc == 8)
             return FALSE;
@@ -350,26 +337,13 @@ _canopy_socketcand_parse_element (const char              *text,
   return CANOPY_SOCKETCAND_OTHER;
 }
 
-static inline char *
-put_hex (char    *p,
-         guint32  value,
-         guint    n_digits)
-{
-  for (guint i = n_digits; i > 0; i--)
-    {
-      p[i - 1] = hex_digits[value & 0xF];
-      value >>= 4;
-    }
-  return p + n_digits;
-}
-
 static char *
 put_id (char                *p,
         const CanopyMessage *msg)
 {
   if (msg->flags & CANOPY_MESSAGE_EXTENDED)
-    return put_hex (p, msg->arbitration_id & 0x1FFFFFFFu, 8);
-  return put_hex (p, msg->arbitration_id & 0x7FFu, 3);
+    return _canopy_wire_put_hex (p, msg->arbitration_id & 0x1FFFFFFFu, 8);
+  return _canopy_wire_put_hex (p, msg->arbitration_id & 0x7FFu, 3);
 }
 
 static char *
@@ -401,7 +375,7 @@ _canopy_socketcand_encode_frame (char                *buf,
 
   p = put_string (p, error_frame ? "< error " : "< frame ");
   if (error_frame)
-    p = put_hex (p, msg->arbitration_id & 0x1FFFFFFFu, 8);
+    p = _canopy_wire_put_hex (p, msg->arbitration_id & 0x1FFFFFFFu, 8);
   else
     p = put_id (p, msg);
   g_snprintf (number, sizeof number, " %" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT " ", secs, usecs);
@@ -409,7 +383,7 @@ _canopy_socketcand_encode_frame (char                *buf,
   /* Remote frames carry no data: socketcand writes their length as none. */
   if (!(msg->flags & CANOPY_MESSAGE_REMOTE))
     for (guint i = 0; i < msg->dlc; i++)
-      p = put_hex (p, msg->data[i], 2);
+      p = _canopy_wire_put_hex (p, msg->data[i], 2);
   /* Always " >", as socketcand: python-can finds an empty data field then. */
   p = put_string (p, " >");
   return p - buf;
@@ -427,11 +401,11 @@ _canopy_socketcand_encode_send (char                *buf,
   p = put_string (p, "< send ");
   p = put_id (p, msg);
   *p++ = ' ';
-  *p++ = hex_digits[msg->dlc];
+  *p++ = _canopy_wire_hex_digit (msg->dlc);
   for (guint i = 0; i < msg->dlc; i++)
     {
       *p++ = ' ';
-      p = put_hex (p, msg->data[i], 2);
+      p = _canopy_wire_put_hex (p, msg->data[i], 2);
     }
   p = put_string (p, " >");
   return p - buf;

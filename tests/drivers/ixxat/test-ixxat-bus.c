@@ -136,6 +136,12 @@ test_bad_arguments (void)
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);
   g_clear_error (&error);
 
+  /* CAN lines are numbered 0 to 255. */
+  bus = drivers_test_open_bus ("ixxat", "256", &error, NULL);
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "IXXAT CAN line"));
+  g_clear_error (&error);
+
   bus = drivers_test_open_bus ("ixxat", "0", &error, "library", "/nonexistent/vcinpl.dll", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);
   g_assert_nonnull (strstr (error->message, "ixxat"));

@@ -122,6 +122,12 @@ test_bad_arguments (void)
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
+  /* Network ids are one byte. */
+  bus = drivers_test_open_bus ("neovi", "256", &error, NULL);
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "neoVI network id"));
+  g_clear_error (&error);
+
   bus = drivers_test_open_bus ("neovi", "1", &error, "library", "/nonexistent/icsneo40.dll", NULL);
   g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_NOT_AVAILABLE);
   g_assert_nonnull (strstr (error->message, "neovi"));
