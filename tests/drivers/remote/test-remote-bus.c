@@ -638,6 +638,16 @@ test_slow_client (void)
   const guint n_rounds = 5000, per_round = 100;
   CanopyRemoteClientInfo *slow_info = NULL;
 
+#ifdef G_OS_WIN32
+  /* wine's sockets take a client's unread bytes without bound, so the
+   * client never looks stalled and the flow control paces all 500,000
+   * frames to wine's socket emulation: minutes, not a second. */
+  if (g_getenv ("WINELOADER") != NULL || g_getenv ("WINEPREFIX") != NULL || g_getenv ("WINEPATH") != NULL)
+    {
+      g_test_skip ("wine buffers an unread socket without bound");
+      return;
+    }
+#endif
   canopy_remote_server_set_client_queue_size (server, 256);
   /* The server waits this long for a client that stopped reading before
    * it drops frames for it. */
