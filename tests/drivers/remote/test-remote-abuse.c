@@ -282,6 +282,15 @@ test_never_reads (void)
   DroppedSeen seen = { 0 };
   gint64 deadline;
 
+#ifdef G_OS_WIN32
+  /* wine's sockets take a client's unread bytes without bound: the deaf
+   * client never looks stalled there (see remote-bus's slow-client). */
+  if (g_getenv ("WINEPATH") != NULL || g_getenv ("WINEPREFIX") != NULL || g_getenv ("WINELOADER") != NULL)
+    {
+      g_test_skip ("wine buffers an unread socket without bound");
+      return;
+    }
+#endif
   server = start_server ("abuse-deaf", 32);
   canopy_remote_server_set_client_queue_size (server, 256);
   g_signal_connect (server, "client-connected", G_CALLBACK (on_client_connected), &seen);
