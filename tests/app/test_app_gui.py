@@ -277,6 +277,14 @@ def main():
         # 5. Disconnect: the rows stay and stop, the button offers Connect.
         click(find_one(app, "push button", "Disconnect"))
         find_one(app, "push button", "Connect")
+        # Frames the bus received before it closed may still be on their way
+        # to the window (one batch, a sixtieth of a second; longer on a busy
+        # machine): let them land, then nothing more may come.
+        def settled():
+            before = table_rows(app, 3)
+            time.sleep(0.5)
+            return before == table_rows(app, 3)
+        assert wait_for(settled, 15), "rows keep arriving after Disconnect"
         stopped = table_rows(app, 3)
         time.sleep(1.0)
         assert table_rows(app, 3) == stopped, "rows still arrive after Disconnect"
