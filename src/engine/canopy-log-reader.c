@@ -290,12 +290,8 @@ canopy_log_reader_new_for_gfile (GFile         *file,
   if (!(path = _canopy_log_format_local_path (file, cancellable, "read", error)))
     return NULL;
 
-  if ((self = _canopy_log_format_open_reader (path, error)) != NULL && cancellable != NULL)
-    {
-      CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
-
-      priv->cancellable = g_object_ref (cancellable);
-    }
+  if ((self = _canopy_log_format_open_reader (path, error)) != NULL)
+    canopy_log_reader_set_cancellable (self, cancellable);
 
   return self;
 }
