@@ -29,8 +29,10 @@ struct _CanopyWindow
   GtkLabel              *subtitle_label;
   GtkRevealer           *banner;
   GtkLabel              *banner_label;
+  GtkNotebook           *notebook;
   CanopyTraceView       *trace_view;
   CanopyStatisticsPanel *statistics_panel;
+  GtkStack              *tool_stack;
   GtkLabel              *frames_label;
   GtkLabel              *rate_label;
   GtkLabel              *load_label;
@@ -54,6 +56,8 @@ enum {
   PROP_0,
   PROP_PAUSED,
   PROP_PER_ID,
+  PROP_CONNECTION,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -235,7 +239,11 @@ set_connection (CanopyWindow     *self,
     {
       g_cancellable_cancel (self->loading);
       g_clear_object (&self->loading);
-      g_clear_object (&self->document);
+      if (self->document != NULL)
+        {
+          g_clear_object (&self->document);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+        }
       canopy_trace_view_set_models (self->trace_view,
                                     canopy_connection_get_trace (connection),
                                     canopy_connection_get_id_table (connection));
@@ -250,6 +258,7 @@ set_connection (CanopyWindow     *self,
 
   if (was_paused)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
   update_status (self);
   update_actions (self);
 }
@@ -395,6 +404,7 @@ canopy_window_disconnect (CanopyWindow *self)
   update_status (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 }
 
 static void
@@ -465,6 +475,7 @@ canopy_window_open_file (CanopyWindow *self,
   canopy_statistics_panel_clear (self->statistics_panel);
   canopy_trace_view_set_following (self->trace_view, FALSE);
   canopy_log_document_load_async (self->document, self->loading, document_loaded, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
   update_document_subtitle (self);
   update_actions (self);
 }
@@ -548,6 +559,57 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* One tool pane at a time under the trace; choosing the shown one again
+ * hides it, so each header toggle opens and closes its own pane. */
+static void
+show_pane_activate (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CanopyWindow *self = user_data;
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (g_strcmp0 (g_variant_get_string (state, NULL), name) == 0 ||
+      gtk_stack_get_child_by_name (self->tool_stack, name) == NULL)
+    name = "";
+  g_simple_action_set_state (action, g_variant_new_string (name));
+}
+
+static void
+show_pane_change_state (GSimpleAction *action,
+                        GVariant      *state,
+                        gpointer       user_data)
+{
+  CanopyWindow *self = user_data;
+  const char *name = g_variant_get_string (state, NULL);
+  GtkWidget *pane = *name != '\0' ? gtk_stack_get_child_by_name (self->tool_stack, name) : NULL;
+
+  if (*name != '\0' && pane == NULL)
+    return;
+  if (pane != NULL)
+    gtk_stack_set_visible_child (self->tool_stack, pane);
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_stack), pane != NULL);
+  g_simple_action_set_state (action, state);
+}
+
+/**
+ * canopy_window_show_pane:
+ * @name: (nullable): "filters", "transmit", "replay" or "share"; %NULL or
+ *   "" hides the tool pane
+ *
+ * Shows one tool pane under the trace (or none).
+ */
+void
+canopy_window_show_pane (CanopyWindow *self,
+                         const char   *name)
+{
+  g_return_if_fail (CANOPY_IS_WINDOW (self));
+
+  g_action_change_state (g_action_map_lookup_action (G_ACTION_MAP (self), "show-pane"),
+                         g_variant_new_string (name != NULL ? name : ""));
+}
+
 static gboolean
 canopy_window_close_request (GtkWindow *window)
 {
@@ -608,6 +670,14 @@ canopy_window_get_property (GObject    *object,
       g_value_set_boolean (value, self->trace_view != NULL && canopy_trace_view_get_per_id (self->trace_view));
       break;
 
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -665,6 +735,23 @@ canopy_window_class_init (CanopyWindowClass *klass)
   properties[PROP_PER_ID] =
     g_param_spec_boolean ("per-id", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CanopyWindow:connection: (nullable)
+   *
+   * The live connection, bound by the tool panes (transmit, filters,
+   * replay, sharing) so that they follow connects and disconnects.
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, CANOPY_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CanopyWindow:document: (nullable)
+   *
+   * The log document of the page in front, if it shows a log.
+   */
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, CANOPY_TYPE_LOG_DOCUMENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CANOPY_TYPE_TRACE_VIEW);
@@ -675,7 +762,9 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, notebook);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, trace_view);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, tool_stack);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
@@ -713,6 +802,14 @@ canopy_window_init (CanopyWindow *self)
 
       g_action_map_add_action (G_ACTION_MAP (self), action);
     }
+
+  {
+    static const GActionEntry entries[] = {
+      { "show-pane", show_pane_activate, "s", "''", show_pane_change_state },
+    };
+
+    g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  }
 
   canopy_trace_view_bind_settings (self->trace_view, self->settings);
   g_settings_bind (self->settings, "show-statistics", self->statistics_panel, "visible", G_SETTINGS_BIND_GET);

@@ -36,5 +36,7 @@ void          canopy_window_open_file      (CanopyWindow         *self,
                                             GFile                *file);
 CanopyConnection *canopy_window_get_connection (CanopyWindow     *self);
 gboolean      canopy_window_is_following   (CanopyWindow         *self);
+void          canopy_window_show_pane      (CanopyWindow         *self,
+                                            const char           *name);
 
 G_END_DECLS

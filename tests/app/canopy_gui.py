@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""What every GUI test of Canopy shares: finding accessibles by role and
+name, waiting, clicking, reading the trace's rows and the status figures,
+screenshots, and starting the real application under gui-session (Xvfb +
+AT-SPI). Tests run with LANG=C: the accessible names are the English ones
+scripts rely on."""
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pyatspi
+
+APP = os.environ["CANOPY_APP"]
+SERVER = os.environ["CANOPY_SERVER"]
+SHOTS = os.environ.get("CANOPY_SCREENSHOTS", "screenshots")
+os.makedirs(SHOTS, exist_ok=True)
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def find_all(node, role=None, name=None, exact=False, visible=False, prune=("table row", "tree table")):
+    """Every accessible below node whose role name and name match. The trace
+    is not entered (GTK 4.8 keeps ~200 row widgets: slow over D-Bus) unless
+    it is what we look for."""
+    out = []
+
+    def walk(n, depth=0):
+        try:
+            if depth > 60:
+                return
+            role_name = n.getRoleName()
+            nm = n.name or ""
+            if (role is None or role_name == role) and (
+                    name is None or (nm == name if exact else name.lower() in nm.lower())) and (
+                    not visible or n.getState().contains(pyatspi.STATE_VISIBLE)):
+                out.append(n)
+            if role_name in prune and role != role_name:
+                return
+            for c in n:
+                if c is not None:
+                    walk(c, depth + 1)
+        except Exception:
+            pass                                   # a node vanished while we looked
+    walk(node)
+    return out
+
+
+def find_one(node, role, name, exact=True, timeout=30.0):
+    got = wait_for(lambda: find_all(node, role, name, exact, visible=True), timeout)
+    if not got:
+        dump(node)
+        raise AssertionError(f"no {role} named {name!r}")
+    return got[0]
+
+
+def wait_for(pred, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            got = pred()
+        except Exception:
+            got = None
+        if got:
+            return got
+        time.sleep(0.1)
+    return None
+
+
+def click(node):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) in ("click", "press", "activate", "toggle"):
+            return action.doAction(i)
+    raise RuntimeError(f"{node.name!r} has no click action")
+
+
+def dump(node, depth=0, out=sys.stdout):
+    try:
+        out.write("  " * depth + f"{node.getRoleName()}: {node.name!r}\n")
+        for c in node:
+            if c is not None and depth < 25:
+                dump(c, depth + 1, out)
+    except Exception:
+        pass
+
+
+def screenshot(name):
+    path = os.path.join(SHOTS, name + ".png")
+    subprocess.run(["import", "-window", "root", path], check=True)
+    log("screenshot", path)
+
+
+def cell_text(label):
+    # GTK 4.8 names an empty label after its class.
+    return "" if label.name == "GtkLabel" else label.name
+
+
+_trace = {}
+
+
+def trace_table(app):
+    """The trace table of the page in front (the live trace or a log's tab).
+    Walking the tree is slow over D-Bus: the last one found is kept while it
+    is showing."""
+    table = _trace.get("table")
+    try:
+        if table is not None and table.getState().contains(pyatspi.STATE_SHOWING):
+            return table
+    except Exception:
+        pass
+    tables = find_all(app, "tree table", "Trace", exact=True)
+    showing = [t for t in tables if t.getState().contains(pyatspi.STATE_SHOWING)]
+    _trace["table"] = (showing or tables or [None])[0]
+    return _trace["table"]
+
+
+def trace_list(app):
+    table = trace_table(app)
+    if table is None:
+        return None
+    lists = [c for c in table if c is not None and c.getRoleName() == "list"]
+    return lists[0] if lists else None
+
+
+def table_rows(app, last=None):
+    """The trace's rows (all, or the last @last) as lists of cell texts, in
+    model order. GTK keeps row widgets for the visible rows and some more."""
+    rows_node = trace_list(app)
+    if rows_node is None:
+        return []
+    n = rows_node.childCount
+    rows = []
+    for i in range(n - last if last and n > last else 0, n):
+        row = rows_node[i]
+        if row is None or row.getRoleName() != "table row":
+            continue
+        cells = []
+        for cell in row:
+            label = cell[0] if cell is not None and cell.childCount else None
+            cells.append(cell_text(label) if label is not None else "")
+        rows.append(cells)
+    return rows
+
+
+def column_titles(app):
+    table = trace_table(app)
+    if table is None:
+        return []
+    header = table[0]
+    return [cell_text(t[0][0]) for t in header if t is not None and t.childCount and t[0].childCount]
+
+
+def status_value(app, caption):
+    """The number in a status label such as 'Frames: 12345'."""
+    labels = [l for l in find_all(app, "label", caption + ":") if l.name.startswith(caption + ":")]
+    if not labels:
+        return None
+    m = re.search(r"([-0-9.,]+)", labels[0].name.split(":", 1)[1])
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+class App:
+    """The real application as a user starts it: its process, its stderr
+    (kept for the failure message) and its main window's accessible."""
+
+    def __init__(self, args=(), env=None):
+        self.process = subprocess.Popen([APP, *args], stderr=subprocess.PIPE, text=True, env=env)
+        self.stderr_lines = []
+        threading.Thread(target=lambda: self.stderr_lines.extend(self.process.stderr), daemon=True).start()
+        desktop = pyatspi.Registry.getDesktop(0)
+        found = wait_for(lambda: [a for a in desktop if a is not None and a.name == "canopy"]
+                         or self.process.poll() is not None, 60)
+        assert self.process.poll() is None, \
+            f"the application exited ({self.process.returncode}):\n" + self.stderr()
+        assert found, "the application did not appear on the accessibility bus:\n" + self.stderr()
+        self.root = found[0]
+        self.window = find_one(self.root, "frame", "Canopy")
+
+    def stderr(self):
+        return "".join(self.stderr_lines)
+
+    def quit(self):
+        """Closes the application and fails on any warning it printed."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        bad = [l for l in self.stderr_lines if "WARNING" in l or "CRITICAL" in l]
+        assert not bad, "the application warned:\n" + "".join(bad)
