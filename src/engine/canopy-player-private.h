@@ -35,6 +35,7 @@ struct _CanopyPlayer
   guint         ignore_timestamps : 1;
   guint         loop : 1;
   guint         paused : 1;
+  GHashTable   *channel_map; /* log channel -> bus channel, GINT_TO_POINTER; NULL when empty */
 
   /* State of the current replay. */
   guint         playing : 1;
@@ -45,6 +46,8 @@ struct _CanopyPlayer
   guint64       frames_sent;
   guint64       frames_left_out;
   guint         loops_done;
+  gint64        lag_ns;
+  gint64        max_lag_ns;
 };
 
 enum {
@@ -62,6 +65,8 @@ enum {
   PROP_FRAMES_SENT,
   PROP_FRAMES_LEFT_OUT,
   PROP_LOOPS_DONE,
+  PROP_LAG,
+  PROP_MAX_LAG,
   N_PROPS
 };
 
@@ -78,16 +83,21 @@ enum {
   DIRTY_FRAMES_SENT = 1 << 3,
   DIRTY_LOOPS_DONE  = 1 << 4,
   DIRTY_LEFT_OUT    = 1 << 5,
+  DIRTY_LAG         = 1 << 6,
+  DIRTY_MAX_LAG     = 1 << 7,
 };
 
-void     _canopy_player_mark_dirty_locked (CanopyPlayer         *self,
-                                           guint                 bits,
-                                           gboolean              urgent);
-void     _canopy_player_emit_message_sent (CanopyPlayer         *self,
-                                           const CanopyMessage  *msg);
-gboolean _canopy_player_play              (CanopyPlayer         *self,
-                                           CanopyLogReader      *reader,
-                                           GCancellable         *cancellable,
-                                           GError              **error);
+void     _canopy_player_mark_dirty_locked  (CanopyPlayer         *self,
+                                            guint                 bits,
+                                            gboolean              urgent);
+void     _canopy_player_emit_message_sent  (CanopyPlayer         *self,
+                                            const CanopyMessage  *msg);
+gboolean _canopy_player_map_channel_locked (CanopyPlayer         *self,
+                                            int                   log_channel,
+                                            int                  *bus_channel);
+gboolean _canopy_player_play               (CanopyPlayer         *self,
+                                            CanopyLogReader      *reader,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
 
 G_END_DECLS

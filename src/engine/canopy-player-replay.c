@@ -199,8 +199,9 @@ play_passes (CanopyPlayer     *self,
     {
       g_autoptr(GError) local_error = NULL;
       CanopyMessage msg;
-      gint64 gap_ns, skip_ns, rec, target, now;
+      gint64 gap_ns, skip_ns, rec, target, now, sent_at;
       gboolean ignore_timestamps;
+      int bus_channel;
       double speed;
 
       if (!canopy_log_reader_next (current, &msg, &local_error))
@@ -253,6 +254,14 @@ play_passes (CanopyPlayer     *self,
         }
 
       g_mutex_lock (&self->mutex);
+      if (!_canopy_player_map_channel_locked (self, msg.channel, &bus_channel))
+        {
+          self->frames_left_out++;
+          _canopy_player_mark_dirty_locked (self, DIRTY_LEFT_OUT, FALSE);
+          g_mutex_unlock (&self->mutex);
+          continue;
+        }
+      msg.channel = (gint16) bus_channel;
       gap_ns = (gint64) llround (self->gap_ms * 1e6);
       skip_ns = (gint64) llround (self->skip * 1e9);
       speed = self->speed;
@@ -309,6 +318,7 @@ play_passes (CanopyPlayer     *self,
 
       if (!send_frame (self, &msg, error))
         return FALSE;
+      sent_at = _canopy_clock_monotonic_ns ();
 
       timeline.prev_target = target;
       timeline.prev_rec = rec;
@@ -319,7 +329,11 @@ play_passes (CanopyPlayer     *self,
       g_mutex_lock (&self->mutex);
       self->frames_sent++;
       self->position_ns = msg.timestamp_ns - first_ts;
-      _canopy_player_mark_dirty_locked (self, DIRTY_POSITION | DIRTY_FRAMES_SENT, FALSE);
+      /* Without timestamps no time is asked for, so none is missed. */
+      self->lag_ns = ignore_timestamps ? 0 : MAX (0, sent_at - target);
+      self->max_lag_ns = MAX (self->max_lag_ns, self->lag_ns);
+      _canopy_player_mark_dirty_locked (self, DIRTY_POSITION | DIRTY_FRAMES_SENT |
+                                        DIRTY_LAG | DIRTY_MAX_LAG, FALSE);
       g_mutex_unlock (&self->mutex);
 
       _canopy_player_emit_message_sent (self, &msg);
@@ -353,8 +367,11 @@ _canopy_player_play (CanopyPlayer     *self,
   self->frames_sent = 0;
   self->frames_left_out = 0;
   self->loops_done = 0;
+  self->lag_ns = 0;
+  self->max_lag_ns = 0;
   _canopy_player_mark_dirty_locked (self, DIRTY_PLAYING | DIRTY_POSITION | DIRTY_DURATION |
-                           DIRTY_FRAMES_SENT | DIRTY_LOOPS_DONE | DIRTY_LEFT_OUT, TRUE);
+                           DIRTY_FRAMES_SENT | DIRTY_LOOPS_DONE | DIRTY_LEFT_OUT |
+                           DIRTY_LAG | DIRTY_MAX_LAG, TRUE);
   g_mutex_unlock (&self->mutex);
 
   if (cancellable != NULL)
@@ -375,7 +392,8 @@ _canopy_player_play (CanopyPlayer     *self,
 
   g_mutex_lock (&self->mutex);
   self->playing = FALSE;
-  _canopy_player_mark_dirty_locked (self, DIRTY_PLAYING | DIRTY_POSITION | DIRTY_FRAMES_SENT, TRUE);
+  _canopy_player_mark_dirty_locked (self, DIRTY_PLAYING | DIRTY_POSITION | DIRTY_FRAMES_SENT |
+                                    DIRTY_LAG | DIRTY_MAX_LAG, TRUE);
   g_mutex_unlock (&self->mutex);
 
   return ok;

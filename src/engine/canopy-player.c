@@ -29,12 +29,16 @@
  * the recording. [property@Canopy.Player:speed] plays faster or slower,
  * [property@Canopy.Player:loop] starts a file over at its end, and
  * [property@Canopy.Player:paused] holds the replay (the recorded timing
- * resumes where it stopped).
+ * resumes where it stopped). A channel map
+ * ([method@Canopy.Player.map_channel]) sends the frames of a log channel
+ * on another channel of the bus and leaves out the channels it does not
+ * name.
  *
  * Playing blocks ([method@Canopy.Player.play_file]) or runs on a worker
  * thread ([method@Canopy.Player.play_file_async]). Progress
  * ([property@Canopy.Player:position], [property@Canopy.Player:duration],
- * [property@Canopy.Player:frames-sent], [property@Canopy.Player:playing]) is
+ * [property@Canopy.Player:frames-sent], [property@Canopy.Player:playing],
+ * [property@Canopy.Player:lag]) is
  * notified on the main context that was the thread-default one when the
  * player was created, at most ten times a second, so a user interface can
  * bind to it directly.
@@ -55,7 +59,7 @@ static guint signals[N_SIGNALS];
 
 static const guint dirty_props[] = {
   PROP_PLAYING, PROP_POSITION, PROP_DURATION, PROP_FRAMES_SENT, PROP_LOOPS_DONE,
-  PROP_FRAMES_LEFT_OUT,
+  PROP_FRAMES_LEFT_OUT, PROP_LAG, PROP_MAX_LAG,
 };
 
 /* With the mutex held, from any thread. Progress is coalesced to at most
@@ -129,6 +133,7 @@ canopy_player_finalize (GObject *object)
 {
   CanopyPlayer *self = CANOPY_PLAYER (object);
 
+  g_clear_pointer (&self->channel_map, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -195,6 +200,14 @@ canopy_player_get_property (GObject    *object,
 
     case PROP_LOOPS_DONE:
       g_value_set_uint (value, canopy_player_get_loops_done (self));
+      break;
+
+    case PROP_LAG:
+      g_value_set_double (value, canopy_player_get_lag (self));
+      break;
+
+    case PROP_MAX_LAG:
+      g_value_set_double (value, canopy_player_get_max_lag (self));
       break;
 
     default:
@@ -379,9 +392,10 @@ canopy_player_class_init (CanopyPlayerClass *klass)
   /**
    * CanopyPlayer:frames-left-out:
    *
-   * Frames of the log that no bus can carry (a standard identifier above
-   * 0x7FF, a remote CAN FD frame, a length that is not a CAN length), left
-   * out of the current (or last) replay.
+   * Frames of the log left out of the current (or last) replay: frames
+   * no bus can carry (a standard identifier above 0x7FF, a remote CAN FD
+   * frame, a length that is not a CAN length), and frames of a channel
+   * that a non-empty channel map does not name.
    */
   properties[PROP_FRAMES_LEFT_OUT] =
     g_param_spec_uint64 ("frames-left-out", NULL, NULL,
@@ -397,6 +411,34 @@ canopy_player_class_init (CanopyPlayerClass *klass)
     g_param_spec_uint ("loops-done", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyPlayer:lag:
+   *
+   * How late the last frame went out, in milliseconds: the time the bus
+   * took it minus the time the recording asked for (at
+   * [property@Canopy.Player:speed], with the minimum gap, skipped pauses
+   * and time spent paused taken into account). A machine that keeps up
+   * stays well under a millisecond; a bus or a system that cannot follow
+   * the recording lets it grow. Frames sent with
+   * [property@Canopy.Player:ignore-timestamps] have no recorded time to
+   * keep: their lag is 0.
+   */
+  properties[PROP_LAG] =
+    g_param_spec_double ("lag", NULL, NULL,
+                         0, G_MAXDOUBLE, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyPlayer:max-lag:
+   *
+   * The largest [property@Canopy.Player:lag] of the current (or last)
+   * replay, in milliseconds.
+   */
+  properties[PROP_MAX_LAG] =
+    g_param_spec_double ("max-lag", NULL, NULL,
+                         0, G_MAXDOUBLE, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -910,4 +952,185 @@ canopy_player_get_loops_done (CanopyPlayer *self)
   g_mutex_unlock (&self->mutex);
 
   return n;
+}
+
+/**
+ * canopy_player_get_lag:
+ * @self: a player
+ *
+ * Gets how late the last frame went out, see
+ * [property@Canopy.Player:lag].
+ *
+ * Returns: the lag of the last frame sent, in milliseconds
+ */
+double
+canopy_player_get_lag (CanopyPlayer *self)
+{
+  gint64 lag;
+
+  g_return_val_if_fail (CANOPY_IS_PLAYER (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  lag = self->lag_ns;
+  g_mutex_unlock (&self->mutex);
+
+  return lag / 1e6;
+}
+
+/**
+ * canopy_player_get_max_lag:
+ * @self: a player
+ *
+ * Gets the largest lag of the current or last replay, see
+ * [property@Canopy.Player:max-lag].
+ *
+ * Returns: the largest lag of a frame, in milliseconds
+ */
+double
+canopy_player_get_max_lag (CanopyPlayer *self)
+{
+  gint64 lag;
+
+  g_return_val_if_fail (CANOPY_IS_PLAYER (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  lag = self->max_lag_ns;
+  g_mutex_unlock (&self->mutex);
+
+  return lag / 1e6;
+}
+
+static gboolean
+is_channel (int channel)
+{
+  return channel >= CANOPY_CHANNEL_NONE && channel <= G_MAXINT16;
+}
+
+/**
+ * canopy_player_map_channel:
+ * @self: a player
+ * @log_channel: a channel of the log, or %CANOPY_CHANNEL_NONE for frames
+ *   that name none
+ * @bus_channel: the channel to send them on, or %CANOPY_CHANNEL_NONE
+ *
+ * Sends the frames recorded on @log_channel with @bus_channel as their
+ * channel, replacing an earlier mapping of @log_channel. Once the map
+ * names a channel, frames of channels it does not name are left out
+ * (counted in [property@Canopy.Player:frames-left-out]), as canplayer does
+ * with interface assignments; an empty map sends every frame as recorded.
+ *
+ * Channels are the indices of [struct@Canopy.Message] (an ASC or BLF
+ * channel 1 is index 0). The map may change while playing: it applies
+ * from the next frame.
+ */
+void
+canopy_player_map_channel (CanopyPlayer *self,
+                           int           log_channel,
+                           int           bus_channel)
+{
+  g_return_if_fail (CANOPY_IS_PLAYER (self));
+  g_return_if_fail (is_channel (log_channel));
+  g_return_if_fail (is_channel (bus_channel));
+
+  g_mutex_lock (&self->mutex);
+  if (self->channel_map == NULL)
+    self->channel_map = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (self->channel_map, GINT_TO_POINTER (log_channel), GINT_TO_POINTER (bus_channel));
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * canopy_player_unmap_channel:
+ * @self: a player
+ * @log_channel: a channel of the log
+ *
+ * Removes the mapping of @log_channel, see
+ * canopy_player_map_channel(). While other channels stay mapped, the
+ * frames of @log_channel are then left out.
+ */
+void
+canopy_player_unmap_channel (CanopyPlayer *self,
+                             int           log_channel)
+{
+  g_return_if_fail (CANOPY_IS_PLAYER (self));
+
+  g_mutex_lock (&self->mutex);
+  if (self->channel_map != NULL)
+    {
+      g_hash_table_remove (self->channel_map, GINT_TO_POINTER (log_channel));
+      if (g_hash_table_size (self->channel_map) == 0)
+        g_clear_pointer (&self->channel_map, g_hash_table_unref);
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * canopy_player_clear_channel_map:
+ * @self: a player
+ *
+ * Removes every channel mapping: frames go out on the channels they were
+ * recorded on.
+ */
+void
+canopy_player_clear_channel_map (CanopyPlayer *self)
+{
+  g_return_if_fail (CANOPY_IS_PLAYER (self));
+
+  g_mutex_lock (&self->mutex);
+  g_clear_pointer (&self->channel_map, g_hash_table_unref);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * canopy_player_lookup_channel:
+ * @self: a player
+ * @log_channel: a channel of the log
+ * @bus_channel: (out) (optional): the channel its frames are sent on, or
+ *   %CANOPY_CHANNEL_NONE when they are left out
+ *
+ * Tells where the frames of @log_channel go: on @bus_channel, or nowhere
+ * when a non-empty channel map does not name @log_channel.
+ *
+ * Returns: %TRUE if frames of @log_channel are sent; %FALSE if they are
+ *   left out
+ */
+gboolean
+canopy_player_lookup_channel (CanopyPlayer *self,
+                              int           log_channel,
+                              int          *bus_channel)
+{
+  int mapped = CANOPY_CHANNEL_NONE;
+  gboolean sent;
+
+  g_return_val_if_fail (CANOPY_IS_PLAYER (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  sent = _canopy_player_map_channel_locked (self, log_channel, &mapped);
+  g_mutex_unlock (&self->mutex);
+
+  if (bus_channel != NULL)
+    *bus_channel = sent ? mapped : CANOPY_CHANNEL_NONE;
+
+  return sent;
+}
+
+/* With the mutex held, per frame: no allocation. */
+gboolean
+_canopy_player_map_channel_locked (CanopyPlayer *self,
+                                   int           log_channel,
+                                   int          *bus_channel)
+{
+  gpointer value;
+
+  if (self->channel_map == NULL)
+    {
+      *bus_channel = log_channel;
+      return TRUE;
+    }
+
+  if (!g_hash_table_lookup_extended (self->channel_map, GINT_TO_POINTER (log_channel), NULL, &value))
+    return FALSE;
+
+  *bus_channel = GPOINTER_TO_INT (value);
+  return TRUE;
 }

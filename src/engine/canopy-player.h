@@ -74,6 +74,23 @@ guint64       canopy_player_get_frames_left_out   (CanopyPlayer         *self);
 CANOPY_AVAILABLE_IN_ALL
 guint         canopy_player_get_loops_done        (CanopyPlayer         *self);
 CANOPY_AVAILABLE_IN_ALL
+double        canopy_player_get_lag               (CanopyPlayer         *self);
+CANOPY_AVAILABLE_IN_ALL
+double        canopy_player_get_max_lag           (CanopyPlayer         *self);
+CANOPY_AVAILABLE_IN_ALL
+void          canopy_player_map_channel           (CanopyPlayer         *self,
+                                                   int                   log_channel,
+                                                   int                   bus_channel);
+CANOPY_AVAILABLE_IN_ALL
+void          canopy_player_unmap_channel         (CanopyPlayer         *self,
+                                                   int                   log_channel);
+CANOPY_AVAILABLE_IN_ALL
+void          canopy_player_clear_channel_map     (CanopyPlayer         *self);
+CANOPY_AVAILABLE_IN_ALL
+gboolean      canopy_player_lookup_channel        (CanopyPlayer         *self,
+                                                   int                   log_channel,
+                                                   int                  *bus_channel);
+CANOPY_AVAILABLE_IN_ALL
 gboolean      canopy_player_play_reader           (CanopyPlayer         *self,
                                                    CanopyLogReader      *reader,
                                                    GCancellable         *cancellable,

@@ -16,6 +16,8 @@
 
 #include <canopy.h>
 
+#include "canopy-bus-private.h"
+
 #define NS_PER_MS G_GINT64_CONSTANT (1000000)
 
 /* A reader over frames in memory. */
@@ -578,6 +580,162 @@ test_loop (Fixture       *f,
   g_unlink (path);
 }
 
+static void
+test_channel_map (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(CanopyLogReader) reader = reader_new_regular (9, 1);
+  g_autoptr(CanopyLogReader) again = reader_new_regular (3, 1);
+  g_autoptr(GError) error = NULL;
+  TestArrayReader *array = TEST_ARRAY_READER (reader);
+  CanopyMessage msg;
+  int bus_channel = 42;
+
+  /* Frames on log channels 0, 1, 2, 0, 1, 2, … */
+  for (guint i = 0; i < 9; i++)
+    g_array_index (array->frames, CanopyMessage, i).channel = i % 3;
+
+  /* An empty map sends everything as recorded. */
+  g_assert_true (canopy_player_lookup_channel (f->player, 2, &bus_channel));
+  g_assert_cmpint (bus_channel, ==, 2);
+
+  /* 1 → 0 and 2 → 5; channel 0 is not named, so it stays off the bus. */
+  canopy_player_map_channel (f->player, 1, 0);
+  canopy_player_map_channel (f->player, 2, 7);
+  canopy_player_map_channel (f->player, 2, 5);   /* replaces 2 → 7 */
+  g_assert_true (canopy_player_lookup_channel (f->player, 2, &bus_channel));
+  g_assert_cmpint (bus_channel, ==, 5);
+  g_assert_false (canopy_player_lookup_channel (f->player, 0, &bus_channel));
+  g_assert_cmpint (bus_channel, ==, CANOPY_CHANNEL_NONE);
+
+  g_assert_true (canopy_player_play_reader (f->player, reader, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (canopy_player_get_frames_sent (f->player), ==, 6);
+  g_assert_cmpuint (canopy_player_get_frames_left_out (f->player), ==, 3);
+
+  for (guint i = 0; i < 9; i++)
+    {
+      if (i % 3 == 0)
+        continue;
+      g_assert_true (canopy_bus_recv_into (f->rx, &msg, 0, NULL));
+      g_assert_cmphex (msg.arbitration_id, ==, 0x100 + i);
+      g_assert_cmpint (msg.channel, ==, i % 3 == 1 ? 0 : 5);
+    }
+  g_assert_false (canopy_bus_recv_into (f->rx, &msg, 0, NULL));
+
+  /* Unmapping the last channels empties the map: all frames again, on
+   * their own channels (here none). */
+  canopy_player_unmap_channel (f->player, 1);
+  g_assert_false (canopy_player_lookup_channel (f->player, 1, NULL));
+  canopy_player_unmap_channel (f->player, 2);
+  g_assert_true (canopy_player_lookup_channel (f->player, 1, &bus_channel));
+  g_assert_cmpint (bus_channel, ==, 1);
+  g_assert_true (canopy_player_play_reader (f->player, again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (canopy_player_get_frames_left_out (f->player), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (canopy_bus_recv_into (f->rx, &msg, 0, NULL));
+      g_assert_cmpint (msg.channel, ==, CANOPY_CHANNEL_NONE);
+    }
+
+  /* Frames that name no channel can be mapped too. */
+  canopy_player_map_channel (f->player, CANOPY_CHANNEL_NONE, 3);
+  g_assert_true (canopy_player_lookup_channel (f->player, CANOPY_CHANNEL_NONE, &bus_channel));
+  g_assert_cmpint (bus_channel, ==, 3);
+  canopy_player_clear_channel_map (f->player);
+  g_assert_true (canopy_player_lookup_channel (f->player, 9, &bus_channel));
+  g_assert_cmpint (bus_channel, ==, 9);
+}
+
+/* A bus that takes SLOW_SEND_MS to send each frame: a replay of frames
+ * 1 ms apart falls further behind with every frame. */
+
+#define SLOW_SEND_MS 20
+
+#define TEST_TYPE_SLOW_BUS (test_slow_bus_get_type ())
+G_DECLARE_FINAL_TYPE (TestSlowBus, test_slow_bus, TEST, SLOW_BUS, CanopyBus)
+
+struct _TestSlowBus
+{
+  CanopyBus parent_instance;
+  guint     n_sent;
+};
+
+G_DEFINE_FINAL_TYPE (TestSlowBus, test_slow_bus, CANOPY_TYPE_BUS)
+
+static gboolean
+slow_bus_send (CanopyBus            *bus,
+               const CanopyMessage  *msg,
+               double                timeout,
+               GError              **error)
+{
+  g_usleep (SLOW_SEND_MS * 1000);
+  TEST_SLOW_BUS (bus)->n_sent++;
+  return TRUE;
+}
+
+static gboolean
+slow_bus_recv (CanopyBus      *bus,
+               CanopyMessage  *msg,
+               double          timeout,
+               GError        **error)
+{
+  return FALSE;
+}
+
+static void
+test_slow_bus_class_init (TestSlowBusClass *klass)
+{
+  CANOPY_BUS_CLASS (klass)->send = slow_bus_send;
+  CANOPY_BUS_CLASS (klass)->recv = slow_bus_recv;
+}
+
+static void
+test_slow_bus_init (TestSlowBus *self)
+{
+}
+
+static void
+test_lag (void)
+{
+  g_autoptr(TestSlowBus) bus = g_initable_new (TEST_TYPE_SLOW_BUS, NULL, NULL, NULL);
+  g_autoptr(CanopyPlayer) player = canopy_player_new (CANOPY_BUS (bus));
+  g_autoptr(CanopyLogReader) reader = reader_new_regular (6, 1);
+  g_autoptr(CanopyLogReader) again = reader_new_regular (6, 1);
+  g_autoptr(GError) error = NULL;
+  guint n_lag = 0, n_max_lag = 0;
+  double max_lag = -1;
+
+  g_assert_cmpfloat (canopy_player_get_lag (player), ==, 0);
+  g_assert_cmpfloat (canopy_player_get_max_lag (player), ==, 0);
+  g_signal_connect (player, "notify::lag", G_CALLBACK (count_notify), &n_lag);
+  g_signal_connect (player, "notify::max-lag", G_CALLBACK (count_notify), &n_max_lag);
+
+  /* Frame i is due i ms after the first and goes out no earlier than
+   * (i + 1) × 20 ms after it: the last one (i = 5) at least 115 ms late. */
+  canopy_player_play_reader_async (player, reader, NULL, on_play_done, &error);
+  iterate_until_done (player);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bus->n_sent, ==, 6);
+  g_assert_cmpfloat (canopy_player_get_lag (player), >=, 5 * (SLOW_SEND_MS - 1) + SLOW_SEND_MS);
+  g_assert_cmpfloat (canopy_player_get_max_lag (player), >=, canopy_player_get_lag (player));
+  g_object_get (player, "max-lag", &max_lag, NULL);
+  g_assert_cmpfloat (max_lag, ==, canopy_player_get_max_lag (player));
+  iterate_for (150);  /* the last, rate-limited notifications */
+  g_assert_cmpuint (n_lag, >=, 1);
+  g_assert_cmpuint (n_max_lag, >=, 1);
+
+  /* Without timestamps nothing is due at a time: no lag, and the maximum
+   * starts again with the replay. */
+  canopy_player_set_ignore_timestamps (player, TRUE);
+  g_assert_true (canopy_player_play_reader (player, again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bus->n_sent, ==, 12);
+  g_assert_cmpfloat (canopy_player_get_lag (player), ==, 0);
+  g_assert_cmpfloat (canopy_player_get_max_lag (player), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -599,6 +757,8 @@ main (int   argc,
   ADD ("stop-and-cancel", test_stop_and_cancel);
   ADD ("file", test_file);
   ADD ("loop", test_loop);
+  ADD ("channel-map", test_channel_map);
+  g_test_add_func ("/player/lag", test_lag);
 
   return g_test_run ();
 }
