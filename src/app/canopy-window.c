@@ -573,7 +573,7 @@ show_pane_activate (GSimpleAction *action,
   if (g_strcmp0 (g_variant_get_string (state, NULL), name) == 0 ||
       gtk_stack_get_child_by_name (self->tool_stack, name) == NULL)
     name = "";
-  g_simple_action_set_state (action, g_variant_new_string (name));
+  g_action_change_state (G_ACTION (action), g_variant_new_string (name));
 }
 
 static void
