@@ -11,6 +11,7 @@
 
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
+#include "canopy-replay-pane.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
 #include "canopy-window.h"
@@ -33,6 +34,7 @@ struct _CanopyWindow
   CanopyTraceView       *trace_view;
   CanopyStatisticsPanel *statistics_panel;
   GtkStack              *tool_stack;
+  CanopyReplayPane      *replay_pane;
   GtkLabel              *frames_label;
   GtkLabel              *rate_label;
   GtkLabel              *load_label;
@@ -756,6 +758,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
 
   g_type_ensure (CANOPY_TYPE_TRACE_VIEW);
   g_type_ensure (CANOPY_TYPE_STATISTICS_PANEL);
+  g_type_ensure (CANOPY_TYPE_REPLAY_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, connect_button);
@@ -765,6 +768,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, notebook);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, trace_view);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, tool_stack);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, replay_pane);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
@@ -818,6 +822,9 @@ canopy_window_init (CanopyWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_object_bind_property (self, "connection", self->replay_pane, "connection", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "document", self->replay_pane, "document", G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (self->trace_view, "notify::per-id",
                            G_CALLBACK (on_trace_per_id_changed), self, G_CONNECT_SWAPPED);
