@@ -789,3 +789,73 @@ canopy_trace_view_dup_selected_text (CanopyTraceView *self)
 
   return g_string_free (text, FALSE);
 }
+
+/* Going to a row and reading the selection (the log tabs' "Go to Time" and
+ * "Find", "Save Trace As…"). Positions are those of the frames model given
+ * to canopy_trace_view_set_models(). */
+
+/**
+ * canopy_trace_view_select_position:
+ * @position: a position in the frames model
+ *
+ * Selects that row alone and scrolls it into view. Following the newest
+ * row stops, so the row stays where it is shown.
+ */
+void
+canopy_trace_view_select_position (CanopyTraceView *self,
+                                   guint            position)
+{
+  g_return_if_fail (CANOPY_IS_TRACE_VIEW (self));
+
+  if (self->per_id)
+    canopy_trace_view_set_per_id (self, FALSE);
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    return;
+
+  canopy_trace_view_set_following (self, FALSE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  if (self->list_view != NULL)
+    gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", position);
+}
+
+/**
+ * canopy_trace_view_get_first_selected:
+ *
+ * Returns: the first selected position of the frames model, or
+ *   %G_MAXUINT when no frame row is selected (or the view shows one row
+ *   per ID)
+ */
+guint
+canopy_trace_view_get_first_selected (CanopyTraceView *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), G_MAXUINT);
+
+  if (self->per_id)
+    return G_MAXUINT;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  return gtk_bitset_is_empty (selected) ? G_MAXUINT : gtk_bitset_get_minimum (selected);
+}
+
+/**
+ * canopy_trace_view_dup_selected_positions:
+ *
+ * The selected rows as positions of the frames model, in a copy that a
+ * worker thread may read while the user selects on.
+ *
+ * Returns: (transfer full) (nullable): the positions, or %NULL when the
+ *   view shows one row per ID
+ */
+GtkBitset *
+canopy_trace_view_dup_selected_positions (CanopyTraceView *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), NULL);
+
+  if (self->per_id)
+    return NULL;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  return gtk_bitset_copy (selected);
+}

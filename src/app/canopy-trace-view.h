@@ -28,4 +28,9 @@ void        canopy_trace_view_bind_settings     (CanopyTraceView *self,
                                                  GSettings       *settings);
 char       *canopy_trace_view_dup_selected_text (CanopyTraceView *self);
 
+void        canopy_trace_view_select_position        (CanopyTraceView *self,
+                                                      guint            position);
+guint       canopy_trace_view_get_first_selected     (CanopyTraceView *self);
+GtkBitset  *canopy_trace_view_dup_selected_positions (CanopyTraceView *self);
+
 G_END_DECLS
