@@ -78,6 +78,21 @@ new_window (CanopyApplication *self)
   return window;
 }
 
+/* Logs open as pages of the window in front, or of a new window. */
+static CanopyWindow *
+window_for_logs (CanopyApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (CANOPY_IS_WINDOW (window))
+    {
+      gtk_window_present (window);
+      return CANOPY_WINDOW (window);
+    }
+
+  return new_window (self);
+}
+
 static void
 canopy_application_activate (GApplication *app)
 {
@@ -103,9 +118,14 @@ canopy_application_open (GApplication  *app,
                          const char    *hint)
 {
   CanopyApplication *self = CANOPY_APPLICATION (app);
+  CanopyWindow *window;
 
+  if (n_files == 0)
+    return;
+
+  window = window_for_logs (self);
   for (int i = 0; i < n_files; i++)
-    canopy_window_open_file (new_window (self), files[i]);
+    canopy_window_open_file (window, files[i]);
 }
 
 static int
@@ -146,13 +166,15 @@ canopy_application_command_line (GApplication            *app,
       return 1;
     }
 
-  if (paths != NULL)
+  if (paths != NULL && paths[0] != NULL)
     {
+      CanopyWindow *window = window_for_logs (self);
+
       for (guint i = 0; paths[i] != NULL; i++)
         {
           g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, paths[i]);
 
-          canopy_window_open_file (new_window (self), file);
+          canopy_window_open_file (window, file);
         }
     }
 

@@ -11,6 +11,10 @@
 
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
+#include "canopy-convert-dialog.h"
+#include "canopy-log-tab.h"
+#include "canopy-recent-logs.h"
+#include "canopy-save-dialog.h"
 #include "canopy-replay-pane.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
@@ -41,12 +45,13 @@ struct _CanopyWindow
   GtkLabel              *errors_label;
   GtkLabel              *dropped_label;
   GtkLabel              *state_label;
+  GMenu                 *recent_section;
 
   GSettings             *settings;
   CanopyConnection      *connection;
   GCancellable          *connecting;
   CanopyLogDocument     *document;
-  GCancellable          *loading;
+  CanopyRecentLogs      *recent_logs;
 
   guint                  status_source;
   guint                  ticks;
@@ -74,6 +79,16 @@ static const char *setting_actions[] = {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The live page's trace, or the trace of the log in front. */
+static CanopyTraceView *
+front_trace_view (CanopyWindow *self)
+{
+  GtkWidget *page = gtk_notebook_get_nth_page (self->notebook, gtk_notebook_get_current_page (self->notebook));
+
+  return CANOPY_IS_LOG_TAB (page) ? canopy_log_tab_get_trace_view (CANOPY_LOG_TAB (page))
+                                  : self->trace_view;
+}
+
 static gboolean
 is_paused (CanopyWindow *self)
 {
@@ -88,7 +103,10 @@ update_actions (CanopyWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect", self->connecting == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paused", connected);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.per-id", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.per-id",
+                                 connected && front_trace_view (self) == self->trace_view);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-trace",
+                                 canopy_trace_view_get_frames (front_trace_view (self)) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dismiss-banner",
                                  gtk_revealer_get_reveal_child (self->banner));
 
@@ -161,7 +179,7 @@ update_status (CanopyWindow *self)
 
   if (self->connection == NULL)
     {
-      GListModel *trace = canopy_trace_view_get_frames (self->trace_view);
+      GListModel *trace = canopy_trace_view_get_frames (front_trace_view (self));
       guint n = trace != NULL ? g_list_model_get_n_items (trace) : 0;
 
       frames = g_strdup_printf ("%'u", n);
@@ -239,13 +257,6 @@ set_connection (CanopyWindow     *self,
 
   if (connection != NULL)
     {
-      g_cancellable_cancel (self->loading);
-      g_clear_object (&self->loading);
-      if (self->document != NULL)
-        {
-          g_clear_object (&self->document);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
-        }
       canopy_trace_view_set_models (self->trace_view,
                                     canopy_connection_get_trace (connection),
                                     canopy_connection_get_id_table (connection));
@@ -409,77 +420,114 @@ canopy_window_disconnect (CanopyWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 }
 
-static void
-update_document_subtitle (CanopyWindow *self)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *text = NULL;
-  GFile *file;
-
-  if (self->document == NULL)
-    return;
-
-  file = canopy_log_document_get_file (self->document);
-  name = g_file_get_basename (file);
-  if (canopy_log_document_get_loaded (self->document))
-    text = g_strdup_printf (_("%s — %'u frames"), name, g_list_model_get_n_items (G_LIST_MODEL (self->document)));
-  else
-    text = g_strdup_printf (_("%s — loading %.0f %%"), name, canopy_log_document_get_progress (self->document) * 100.0);
-  gtk_label_set_text (self->subtitle_label, text);
-}
+/* The log pages. Each opened log is a page of its own after the live one;
+ * the window's `document` follows the page in front. */
 
 static void
-document_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_page_changed (CanopyWindow *self)
 {
-  g_autoptr(CanopyWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+  GtkWidget *page = gtk_notebook_get_nth_page (self->notebook, gtk_notebook_get_current_page (self->notebook));
+  CanopyLogDocument *document = CANOPY_IS_LOG_TAB (page) ? canopy_log_tab_get_document (CANOPY_LOG_TAB (page)) : NULL;
 
-  if (!canopy_log_document_load_finish (CANOPY_LOG_DOCUMENT (source), result, &error))
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* Every intact frame before the damage stays in the trace. */
-      text = g_strdup_printf (_("The log could not be read to its end: %s"), error->message);
-      show_banner (self, text);
-    }
-
-  update_document_subtitle (self);
+  if (g_set_object (&self->document, document))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
   update_status (self);
+  update_actions (self);
 }
 
 /**
  * canopy_window_open_file:
  *
- * Shows a log read-only in the trace; rows appear while it loads.
+ * Opens a log read-only in a page of its own and brings it to the front
+ * (the page it already has, if it is open); rows appear while it loads.
+ * The live connection goes on.
  */
 void
 canopy_window_open_file (CanopyWindow *self,
                          GFile        *file)
 {
+  CanopyLogTab *tab;
+  int page;
+
   g_return_if_fail (CANOPY_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  set_connection (self, NULL);
-  g_cancellable_cancel (self->loading);
-  g_clear_object (&self->loading);
-  g_clear_object (&self->document);
+  canopy_recent_logs_add (self->recent_logs, file);
 
-  self->document = canopy_log_document_new (file);
-  self->loading = g_cancellable_new ();
-  g_signal_connect_object (self->document, "notify::progress",
-                           G_CALLBACK (update_document_subtitle), self, G_CONNECT_SWAPPED);
-  canopy_trace_view_set_models (self->trace_view, G_LIST_MODEL (self->document), NULL);
-  canopy_statistics_panel_set_id_rows (self->statistics_panel, NULL);
-  canopy_statistics_panel_clear (self->statistics_panel);
-  canopy_trace_view_set_following (self->trace_view, FALSE);
-  canopy_log_document_load_async (self->document, self->loading, document_loaded, g_object_ref (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
-  update_document_subtitle (self);
-  update_actions (self);
+  for (int i = gtk_notebook_get_n_pages (self->notebook) - 1; i > 0; i--)
+    {
+      GtkWidget *child = gtk_notebook_get_nth_page (self->notebook, i);
+
+      if (CANOPY_IS_LOG_TAB (child) &&
+          g_file_equal (canopy_log_document_get_file (canopy_log_tab_get_document (CANOPY_LOG_TAB (child))), file))
+        {
+          gtk_notebook_set_current_page (self->notebook, i);
+          return;
+        }
+    }
+
+  tab = canopy_log_tab_new (file);
+  canopy_trace_view_bind_settings (canopy_log_tab_get_trace_view (tab), self->settings);
+  page = gtk_notebook_append_page (self->notebook, GTK_WIDGET (tab), canopy_log_tab_get_tab_label (tab));
+  gtk_notebook_set_tab_reorderable (self->notebook, GTK_WIDGET (tab), TRUE);
+  gtk_notebook_set_current_page (self->notebook, page);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CanopyWindow  *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    canopy_window_open_file (self, l->data);
+  return files != NULL;
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  canopy_window_open_file (CANOPY_WINDOW (widget), file);
+}
+
+static void
+save_trace_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CanopyWindow *self = CANOPY_WINDOW (widget);
+  CanopyTraceView *view = front_trace_view (self);
+  GListModel *frames = canopy_trace_view_get_frames (view);
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autofree char *title = NULL;
+
+  if (frames == NULL)
+    return;
+
+  selected = canopy_trace_view_dup_selected_positions (view);
+  if (self->document != NULL)
+    title = g_file_get_basename (canopy_log_document_get_file (self->document));
+  else
+    title = g_strdup (_("The live trace"));
+  gtk_window_present (GTK_WINDOW (canopy_save_dialog_new (GTK_WINDOW (self), title, frames, selected)));
+}
+
+static void
+convert_log_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CanopyWindow *self = CANOPY_WINDOW (widget);
+  GFile *source = self->document != NULL ? canopy_log_document_get_file (self->document) : NULL;
+
+  gtk_window_present (GTK_WINDOW (canopy_convert_dialog_new (GTK_WINDOW (self), source)));
 }
 
 static void
@@ -516,7 +564,7 @@ copy_action (GtkWidget  *widget,
 {
   CanopyWindow *self = CANOPY_WINDOW (widget);
 
-  gtk_widget_activate_action (GTK_WIDGET (self->trace_view), "trace.copy", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (front_trace_view (self)), "trace.copy", NULL);
 }
 
 static void
@@ -529,7 +577,7 @@ on_chooser_response (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       if (file != NULL)
-        g_application_open (g_application_get_default (), &file, 1, "");
+        canopy_window_open_file (self, file);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -634,12 +682,14 @@ canopy_window_dispose (GObject *object)
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_cancellable_cancel (self->connecting);
   g_clear_object (&self->connecting);
-  g_cancellable_cancel (self->loading);
-  g_clear_object (&self->loading);
+  /* The pages go with the template: no page change to follow then. */
+  if (self->notebook != NULL)
+    g_signal_handlers_disconnect_by_data (self->notebook, self);
   if (self->connection != NULL)
     canopy_connection_close (self->connection);
   g_clear_object (&self->connection);
   g_clear_object (&self->document);
+  g_clear_object (&self->recent_logs);
 
   /* A settings action can outlive the window's action group, which does not
    * disconnect from its actions when it is finalized: removing them does, so
@@ -776,10 +826,14 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, errors_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, recent_section);
 
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.save-trace", NULL, save_trace_action);
+  gtk_widget_class_install_action (widget_class, "win.convert-log", NULL, convert_log_action);
   gtk_widget_class_install_action (widget_class, "win.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_property_action (widget_class, "win.paused", "paused");
@@ -828,6 +882,16 @@ canopy_window_init (CanopyWindow *self)
 
   g_signal_connect_object (self->trace_view, "notify::per-id",
                            G_CALLBACK (on_trace_per_id_changed), self, G_CONNECT_SWAPPED);
+
+  /* Logs: recent ones in the menu, a page each, dropped files open. */
+  self->recent_logs = canopy_recent_logs_new (self->recent_section);
+  g_signal_connect_object (self->notebook, "notify::page", G_CALLBACK (on_page_changed), self, G_CONNECT_SWAPPED);
+  {
+    GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect_object (target, "drop", G_CALLBACK (on_drop), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
 
   gtk_label_set_text (self->subtitle_label, _("Not connected"));
   self->status_source = g_timeout_add (STATUS_INTERVAL_MS, on_status_tick, self);

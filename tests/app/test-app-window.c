@@ -1,6 +1,8 @@
 /* test-app-window.c — the real main window under Xvfb (gui-session), without
- * the accessibility bus: a log opened read-only fills the trace, selected rows
- * copy in python-can's layout, and a live demo connection follows its frames.
+ * the accessibility bus: a log opens in a page of its own beside the live
+ * trace (which keeps its connection), selected rows copy in python-can's
+ * layout, "Go to time" and "Find" select the right row, and a live demo
+ * connection follows its frames.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,6 +16,7 @@
 #include <canopy.h>
 
 #include "canopy-application.h"
+#include "canopy-log-tab.h"
 #include "canopy-trace-view.h"
 #include "canopy-window.h"
 
@@ -66,6 +69,43 @@ document_loaded (gpointer data)
   return CANOPY_IS_LOG_DOCUMENT (frames) && canopy_log_document_get_loaded (CANOPY_LOG_DOCUMENT (frames));
 }
 
+static GtkNotebook *
+notebook_of (CanopyWindow *window)
+{
+  GtkWidget *found = find_widget (GTK_WIDGET (window), GTK_TYPE_NOTEBOOK);
+
+  g_assert_nonnull (found);
+  return GTK_NOTEBOOK (found);
+}
+
+/* The log page in front. */
+static CanopyLogTab *
+front_tab (CanopyWindow *window)
+{
+  GtkNotebook *notebook = notebook_of (window);
+  GtkWidget *page = gtk_notebook_get_nth_page (notebook, gtk_notebook_get_current_page (notebook));
+
+  g_assert_true (CANOPY_IS_LOG_TAB (page));
+  return CANOPY_LOG_TAB (page);
+}
+
+static GFile *
+testdata_file (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CANOPY_TESTDATA"), "python-can", name, NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static CanopyLogDocument *
+window_document (CanopyWindow *window)
+{
+  g_autoptr(CanopyLogDocument) document = NULL;
+
+  g_object_get (window, "document", &document, NULL);
+  return document;   /* the window keeps a reference */
+}
+
 static void
 test_open_log_and_copy (void)
 {
@@ -76,7 +116,7 @@ test_open_log_and_copy (void)
   g_auto(GStrv) lines = NULL;
   g_autofree char *text = NULL;
   CanopyWindow *window = canopy_window_new (app);
-  CanopyTraceView *view = trace_view_of (window);
+  CanopyTraceView *view;
   GtkSelectionModel *selection;
   CanopyMessage msg;
   char expected[CANOPY_MESSAGE_STRING_SIZE];
@@ -85,6 +125,8 @@ test_open_log_and_copy (void)
 
   gtk_window_present (GTK_WINDOW (window));
   canopy_window_open_file (window, file);
+  view = canopy_log_tab_get_trace_view (front_tab (window));
+  g_assert_true (window_document (window) == canopy_log_tab_get_document (front_tab (window)));
   g_assert_true (spin_until (document_loaded, view, 20));
 
   /* Every frame of the file is a row: the streaming reader agrees. */
@@ -197,10 +239,188 @@ test_live_follows (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+connection_has_frames (gpointer data)
+{
+  CanopyConnection *connection = canopy_window_get_connection (data);
+
+  return connection != NULL && g_list_model_get_n_items (canopy_connection_get_trace (connection)) > 0;
+}
+
+typedef struct
+{
+  CanopyWindow *window;
+  guint         target;
+} Grows;
+
+static gboolean
+live_trace_grows (gpointer data)
+{
+  Grows *grows = data;
+  CanopyConnection *connection = canopy_window_get_connection (grows->window);
+
+  return connection != NULL && g_list_model_get_n_items (canopy_connection_get_trace (connection)) >= grows->target;
+}
+
+/* Opening a log adds a page and leaves the bus alone; the window's
+ * document follows the page in front; the same file opens once; closing
+ * the page drops the document. */
+static void
+test_log_pages (void)
+{
+  g_autoptr(GFile) asc = testdata_file ("logfile.asc");
+  g_autoptr(GFile) blf = testdata_file ("test_CanMessage.blf");
+  g_autoptr(GFile) asc_again = testdata_file ("logfile.asc");
+  CanopyWindow *window = canopy_window_new (app);
+  GtkNotebook *notebook = notebook_of (window);
+  CanopyLogTab *asc_tab;
+  Grows grows = { window, 0 };
+
+  gtk_window_present (GTK_WINDOW (window));
+  canopy_window_connect (window, "virtual", "demo", NULL);
+  g_assert_true (spin_until (connection_has_frames, window, 20));
+
+  canopy_window_open_file (window, asc);
+  asc_tab = front_tab (window);
+  canopy_window_open_file (window, blf);
+  g_assert_cmpint (gtk_notebook_get_n_pages (notebook), ==, 3);
+  g_assert_true (window_document (window) == canopy_log_tab_get_document (front_tab (window)));
+  g_assert_true (g_file_equal (canopy_log_document_get_file (window_document (window)), blf));
+
+  /* The bus goes on under the logs. */
+  g_assert_nonnull (canopy_window_get_connection (window));
+  grows.target = g_list_model_get_n_items (canopy_connection_get_trace (canopy_window_get_connection (window))) + 20;
+  g_assert_true (spin_until (live_trace_grows, &grows, 20));
+
+  /* A file already open comes to the front instead of opening twice. */
+  canopy_window_open_file (window, asc_again);
+  g_assert_cmpint (gtk_notebook_get_n_pages (notebook), ==, 3);
+  g_assert_true (front_tab (window) == asc_tab);
+  g_assert_true (window_document (window) == canopy_log_tab_get_document (asc_tab));
+
+  gtk_notebook_set_current_page (notebook, 0);
+  g_assert_null (window_document (window));
+  gtk_notebook_set_current_page (notebook, 1);
+  g_assert_nonnull (window_document (window));
+
+  /* The tab's close button. */
+  gtk_widget_activate_action (GTK_WIDGET (asc_tab), "log-tab.close", NULL);
+  g_assert_cmpint (gtk_notebook_get_n_pages (notebook), ==, 2);
+  g_assert_true (g_file_equal (canopy_log_document_get_file (window_document (window)), blf));
+  gtk_widget_activate_action (GTK_WIDGET (front_tab (window)), "log-tab.close", NULL);
+  g_assert_cmpint (gtk_notebook_get_n_pages (notebook), ==, 1);
+  g_assert_null (window_document (window));
+  g_assert_nonnull (canopy_window_get_connection (window));
+
+  canopy_window_disconnect (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkEditable *
+entry_named (GtkWidget  *widget,
+             const char *placeholder_prefix)
+{
+  if (GTK_IS_ENTRY (widget) &&
+      g_str_has_prefix (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)) ?: "", placeholder_prefix))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = entry_named (child, placeholder_prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+search_done (gpointer data)
+{
+  return !has_label (data, "Searching…");
+}
+
+/* Types @text into the entry, runs the search and waits for its end. */
+static guint
+find_row (CanopyLogTab *tab,
+          const char   *entry_prefix,
+          const char   *action,
+          const char   *text)
+{
+  gtk_editable_set_text (entry_named (GTK_WIDGET (tab), entry_prefix), text);
+  gtk_widget_activate_action (GTK_WIDGET (tab), action, NULL);
+  g_assert_true (has_label (GTK_WIDGET (tab), "Searching…"));
+  g_assert_true (spin_until (search_done, tab, 20));
+  return canopy_trace_view_get_first_selected (canopy_log_tab_get_trace_view (tab));
+}
+
+/* Go to time (seconds from the first frame) and Find (ids, data bytes with
+ * wildcards, the next match after the selected row, then from the top). */
+static void
+test_go_to_time_and_find (void)
+{
+  g_autoptr(GFile) file = testdata_file ("logfile.asc");
+  CanopyWindow *window = canopy_window_new (app);
+  CanopyLogTab *tab;
+  CanopyLogDocument *document;
+  CanopyMessage first, msg;
+  guint expected = G_MAXUINT;
+  guint n;
+
+  gtk_window_present (GTK_WINDOW (window));
+  canopy_window_open_file (window, file);
+  tab = front_tab (window);
+  document = canopy_log_tab_get_document (tab);
+  g_assert_true (spin_until (document_loaded, canopy_log_tab_get_trace_view (tab), 20));
+  n = canopy_log_document_get_n_items (document);
+  g_assert_true (canopy_log_document_get_message (document, 0, &first, NULL));
+
+  /* The first frame at or after 15 s. */
+  for (guint i = 0; i < n && expected == G_MAXUINT; i++)
+    if (canopy_log_document_get_message (document, i, &msg, NULL) &&
+        msg.timestamp_ns - first.timestamp_ns >= G_GINT64_CONSTANT (15000000000))
+      expected = i;
+  g_assert_cmpuint (expected, !=, G_MAXUINT);
+  g_assert_cmpuint (find_row (tab, "seconds", "log-tab.go-to-time", "15"), ==, expected);
+  g_assert_cmpuint (expected, ==, 10);
+
+  /* logfile.asc: 18EBFF00x in rows 6–9 (channel 0) and 12–15 (channel 1);
+   * 6F8 once, in row 11, with data FF 00 0C FE. The search starts after
+   * the selected row (10, from the time) and wraps at the end. */
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "18EBFF00"), ==, 12);
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "18EBFF00"), ==, 13);
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "6f8"), ==, 11);
+  g_assert_true (canopy_log_document_get_message (document, 11, &msg, NULL));
+  g_assert_cmphex (msg.arbitration_id, ==, 0x6F8);
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "0C ?E"), ==, 11);
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "1F DE 80"), ==, 13);
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "1F DE 80"), ==, 7);
+  /* No match leaves the selection where it was. */
+  g_assert_cmpuint (find_row (tab, "ID", "log-tab.find-next", "7FF"), ==, 7);
+  g_assert_true (has_label (GTK_WIDGET (tab), "No frame matches “7FF”"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = g_dir_make_tmp ("canopy-test-XXXXXX", NULL);
+
+  /* Opened logs go to the recent files: a private list, not the user's. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
@@ -210,6 +430,8 @@ main (int   argc,
 
   g_test_add_func ("/app/window/open-log-and-copy", test_open_log_and_copy);
   g_test_add_func ("/app/window/live-follows", test_live_follows);
+  g_test_add_func ("/app/window/log-pages", test_log_pages);
+  g_test_add_func ("/app/window/go-to-time-and-find", test_go_to_time_and_find);
   g_test_add_func ("/app/window/columns-remembered", test_columns_remembered);
 
   return g_test_run ();
