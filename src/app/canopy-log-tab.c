@@ -496,6 +496,16 @@ make_tab_label (CanopyLogTab *self)
   self->tab_label = g_object_ref_sink (box);
 }
 
+/* Focus goes to the trace, so the keys (End: follow the end while the
+ * file is read) act on it at once. */
+static gboolean
+canopy_log_tab_grab_focus (GtkWidget *widget)
+{
+  CanopyLogTab *self = CANOPY_LOG_TAB (widget);
+
+  return canopy_trace_view_focus_rows (self->trace_view);
+}
+
 static void
 canopy_log_tab_constructed (GObject *object)
 {
@@ -594,6 +604,7 @@ canopy_log_tab_class_init (CanopyLogTabClass *klass)
   object_class->dispose = canopy_log_tab_dispose;
   object_class->get_property = canopy_log_tab_get_property;
   object_class->set_property = canopy_log_tab_set_property;
+  widget_class->grab_focus = canopy_log_tab_grab_focus;
 
   /**
    * CanopyLogTab:document:

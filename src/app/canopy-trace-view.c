@@ -859,3 +859,34 @@ canopy_trace_view_dup_selected_positions (CanopyTraceView *self)
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   return gtk_bitset_copy (selected);
 }
+
+/**
+ * canopy_trace_view_focus_rows:
+ *
+ * Gives the keyboard focus to the rows (even before there are any), so
+ * that End follows the newest row and the arrows move through them.
+ *
+ * Returns: whether the rows took the focus
+ */
+gboolean
+canopy_trace_view_focus_rows (CanopyTraceView *self)
+{
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), FALSE);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+/**
+ * canopy_trace_view_catch_up:
+ *
+ * Shows the newest row again if the view follows it: a view on a page
+ * behind others does not scroll while its rows come in.
+ */
+void
+canopy_trace_view_catch_up (CanopyTraceView *self)
+{
+  g_return_if_fail (CANOPY_IS_TRACE_VIEW (self));
+
+  if (self->following && !self->per_id)
+    scroll_to_end (self);
+}

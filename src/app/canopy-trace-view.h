@@ -32,5 +32,7 @@ void        canopy_trace_view_select_position        (CanopyTraceView *self,
                                                       guint            position);
 guint       canopy_trace_view_get_first_selected     (CanopyTraceView *self);
 GtkBitset  *canopy_trace_view_dup_selected_positions (CanopyTraceView *self);
+gboolean    canopy_trace_view_focus_rows             (CanopyTraceView *self);
+void        canopy_trace_view_catch_up               (CanopyTraceView *self);
 
 G_END_DECLS

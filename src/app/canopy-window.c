@@ -431,6 +431,7 @@ on_page_changed (CanopyWindow *self)
 
   if (g_set_object (&self->document, document))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+  canopy_trace_view_catch_up (front_trace_view (self));
   update_status (self);
   update_actions (self);
 }
@@ -462,6 +463,7 @@ canopy_window_open_file (CanopyWindow *self,
           g_file_equal (canopy_log_document_get_file (canopy_log_tab_get_document (CANOPY_LOG_TAB (child))), file))
         {
           gtk_notebook_set_current_page (self->notebook, i);
+          gtk_widget_grab_focus (child);
           return;
         }
     }
@@ -471,6 +473,7 @@ canopy_window_open_file (CanopyWindow *self,
   page = gtk_notebook_append_page (self->notebook, GTK_WIDGET (tab), canopy_log_tab_get_tab_label (tab));
   gtk_notebook_set_tab_reorderable (self->notebook, GTK_WIDGET (tab), TRUE);
   gtk_notebook_set_current_page (self->notebook, page);
+  gtk_widget_grab_focus (GTK_WIDGET (tab));
 }
 
 static gboolean
@@ -480,7 +483,7 @@ on_drop (GtkDropTarget *target,
          double         y,
          CanopyWindow  *self)
 {
-  GSList *files = g_value_get_boxed (value);
+  g_autoptr(GSList) files = gdk_file_list_get_files (g_value_get_boxed (value));
 
   for (GSList *l = files; l != NULL; l = l->next)
     canopy_window_open_file (self, l->data);
