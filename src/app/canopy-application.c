@@ -78,17 +78,17 @@ new_window (CanopyApplication *self)
   return window;
 }
 
-/* Logs open as pages of the window in front, or of a new window. */
+/* Logs open as pages of the main window used last, or of a new window. */
 static CanopyWindow *
 window_for_logs (CanopyApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (CANOPY_IS_WINDOW (window))
-    {
-      gtk_window_present (window);
-      return CANOPY_WINDOW (window);
-    }
+  /* Most recently focused first; dialogs are not main windows. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CANOPY_IS_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return l->data;
+      }
 
   return new_window (self);
 }
@@ -257,6 +257,7 @@ canopy_application_startup (GApplication *app)
   static const char *connect_accels[] = { "<Control>k", NULL };
   static const char *pause_accels[] = { "space", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *save_trace_accels[] = { "<Control>s", NULL };
   static const char *per_id_accels[] = { "<Control>i", NULL };
   static const char *statistics_accels[] = { "F9", NULL };
 
@@ -279,6 +280,7 @@ canopy_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.connect", connect_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.save-trace", save_trace_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.paused", pause_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.per-id", per_id_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-statistics", statistics_accels);

@@ -316,6 +316,7 @@ convert_action (GtkWidget  *widget,
       return;
     }
 
+  show_result (self, NULL);
   pending = g_new0 (Pending, 1);
   pending->self = g_object_ref (self);
   pending->source = g_steal_pointer (&source);

@@ -42,8 +42,8 @@ struct _CanopySaveDialog
   GtkLabel        *source_label;
   GtkEntry        *path_entry;
   GtkLabel        *formats_label;
-  GtkCheckButton  *all_check;
-  GtkCheckButton  *selected_check;
+  GtkToggleButton *all_button;
+  GtkToggleButton *selected_button;
   GtkProgressBar  *progress_bar;
   GtkLabel        *result_label;
   GtkButton       *close_button;
@@ -181,7 +181,8 @@ update_progress (gpointer user_data)
   CanopySaveDialog *self = user_data;
   guint64 done = (guint64) g_atomic_int_get (&self->job->done);
   g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, done);
-  g_autofree char *text = g_strdup_printf (_("%s frames written"), count);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s frame written", "%s frames written", done),
+                                           count);
 
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  self->job->total > 0 ? (double) done / (double) self->job->total : 1.0);
@@ -228,7 +229,9 @@ save_ready (GObject      *source,
   set_running (self, FALSE);
 
   if (ok)
-    text = g_strdup_printf (_("Saved %s frames to %s (%s)."), written, name, job->format);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saved %s frame to %s (%s).", "Saved %s frames to %s (%s).",
+                                         job->written),
+                            written, name, job->format);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     text = job->format != NULL
            ? g_strdup_printf (_("Cancelled: %s holds the %s frames written before, a valid %s file."),
@@ -253,7 +256,7 @@ start_save (CanopySaveDialog *self,
   job->n_items = self->n_items;
   job->first_frame = self->first_frame;
   job->file = g_object_ref (file);
-  if (gtk_check_button_get_active (self->selected_check) && self->selected != NULL)
+  if (gtk_toggle_button_get_active (self->selected_button) && self->selected != NULL)
     {
       job->positions = gtk_bitset_copy (self->selected);
       job->total = gtk_bitset_get_size (job->positions);
@@ -315,6 +318,7 @@ save_action (GtkWidget  *widget,
       return;
     }
 
+  show_result (self, NULL);
   gtk_widget_action_set_enabled (widget, "save.save", FALSE);
   g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
                            G_PRIORITY_DEFAULT, NULL, query_ready, g_object_ref (self));
@@ -372,8 +376,8 @@ canopy_save_dialog_class_init (CanopySaveDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, source_label);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, path_entry);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, formats_label);
-  gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, all_check);
-  gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, selected_check);
+  gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, all_button);
+  gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, selected_button);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, result_label);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, close_button);
@@ -436,8 +440,8 @@ canopy_save_dialog_new (GtkWindow  *parent,
   picked = g_strdup_printf ("%'u", n_selected);
   text = g_strdup_printf (_("%s: %s frames, %s selected"), title, count, picked);
   gtk_label_set_text (self->source_label, text);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->selected_check), n_selected > 0);
-  gtk_check_button_set_active (self->all_check, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->selected_button), n_selected > 0);
+  gtk_toggle_button_set_active (self->all_button, TRUE);
 
   return self;
 }
