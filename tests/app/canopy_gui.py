@@ -101,23 +101,30 @@ def cell_text(label):
     return "" if label.name == "GtkLabel" else label.name
 
 
-_trace = {}
+def front_page(app):
+    """The notebook page in front (the live trace or a log's page). GTK 4.8
+    reports no "showing" state: the selected page tab's index picks the
+    page among the notebook's pages."""
+    for tab_list in find_all(app, "page tab list"):
+        tabs = [c for c in tab_list if c is not None and c.getRoleName() == "page tab"]
+        selected = [i for i, t in enumerate(tabs) if t.getState().contains(pyatspi.STATE_SELECTED)]
+        # The tab list sits in a header of its own beside the pages' stack.
+        header = tab_list.parent
+        notebook = header.parent
+        stacks = [c for i, c in enumerate(notebook) if c is not None and i != header.getIndexInParent()]
+        if not selected or not stacks:
+            continue
+        pages = [c for c in stacks[0] if c is not None]
+        if selected[0] < len(pages):
+            return pages[selected[0]]
+    return None
 
 
 def trace_table(app):
-    """The trace table of the page in front (the live trace or a log's tab).
-    Walking the tree is slow over D-Bus: the last one found is kept while it
-    is showing."""
-    table = _trace.get("table")
-    try:
-        if table is not None and table.getState().contains(pyatspi.STATE_SHOWING):
-            return table
-    except Exception:
-        pass
-    tables = find_all(app, "tree table", "Trace", exact=True)
-    showing = [t for t in tables if t.getState().contains(pyatspi.STATE_SHOWING)]
-    _trace["table"] = (showing or tables or [None])[0]
-    return _trace["table"]
+    """The trace table of the page in front (the live trace or a log's tab)."""
+    page = front_page(app)
+    tables = find_all(page if page is not None else app, "tree table", "Trace", exact=True)
+    return tables[0] if tables else None
 
 
 def trace_list(app):

@@ -11,12 +11,16 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <gtk/gtk.h>
 
 #include <canopy.h>
 
 #include "canopy-application.h"
+#include "canopy-convert-dialog.h"
 #include "canopy-log-tab.h"
+#include "canopy-save-dialog.h"
 #include "canopy-trace-view.h"
 #include "canopy-window.h"
 
@@ -128,6 +132,8 @@ test_open_log_and_copy (void)
   view = canopy_log_tab_get_trace_view (front_tab (window));
   g_assert_true (window_document (window) == canopy_log_tab_get_document (front_tab (window)));
   g_assert_true (spin_until (document_loaded, view, 20));
+  /* The keys go to the new page's trace. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (view)));
 
   /* Every frame of the file is a row: the streaming reader agrees. */
   reader = canopy_log_reader_new_for_file (path, &error);
@@ -413,6 +419,268 @@ test_go_to_time_and_find (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The first label whose text starts with @prefix. */
+static GtkLabel *
+label_starting (GtkWidget  *widget,
+                const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = label_starting (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *prefixes[3];
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (wait->prefixes) && wait->prefixes[i] != NULL; i++)
+    if (label_starting (wait->widget, wait->prefixes[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+wait_label (GtkWidget  *widget,
+            const char *prefix,
+            const char *or_prefix)
+{
+  LabelWait wait = { widget, { prefix, or_prefix, NULL } };
+  GtkLabel *label;
+
+  g_assert_true (spin_until (label_shown, &wait, 60));
+  label = label_starting (widget, prefix);
+  if (label == NULL && or_prefix != NULL)
+    label = label_starting (widget, or_prefix);
+  return gtk_label_get_text (label);
+}
+
+static GtkWidget *
+toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static guint
+count_frames (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyLogReader) reader = canopy_log_reader_new_for_file (path, &error);
+  CanopyMessage msg;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  while (canopy_log_reader_next (reader, &msg, &error))
+    n++;
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Dropped files open as pages, as from the menu. */
+static void
+test_drop_files (void)
+{
+  g_autoptr(GFile) asc = testdata_file ("logfile.asc");
+  g_autoptr(GFile) blf = testdata_file ("test_CanMessage.blf");
+  g_autoptr(GListModel) controllers = NULL;
+  g_autoptr(GSList) files = NULL;
+  GValue value = G_VALUE_INIT;
+  CanopyWindow *window = canopy_window_new (app);
+  GtkDropTarget *target = NULL;
+  gboolean accepted = FALSE;
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  g_assert_true (gdk_content_formats_contain_gtype (gtk_drop_target_get_formats (target), GDK_TYPE_FILE_LIST));
+
+  files = g_slist_append (g_slist_append (NULL, asc), blf);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+
+  g_assert_true (accepted);
+  g_assert_cmpint (gtk_notebook_get_n_pages (notebook_of (window)), ==, 3);
+  g_assert_true (g_file_equal (canopy_log_document_get_file (window_document (window)), blf));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Save Trace As: the selected rows of a log, read back; an existing file
+ * is replaced only at the second Save. */
+static void
+test_save_selected (void)
+{
+  g_autoptr(GFile) file = testdata_file ("logfile.asc");
+  g_autofree char *dir = g_dir_make_tmp ("canopy-save-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "selected.csv", NULL);
+  g_autoptr(CanopyLogReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  CanopyWindow *window = canopy_window_new (app);
+  CanopyLogTab *tab;
+  CanopyLogDocument *document;
+  GtkSelectionModel *selection;
+  GtkWidget *dialog;
+  CanopyMessage saved, original;
+
+  gtk_window_present (GTK_WINDOW (window));
+  canopy_window_open_file (window, file);
+  tab = front_tab (window);
+  document = canopy_log_tab_get_document (tab);
+  g_assert_true (spin_until (document_loaded, canopy_log_tab_get_trace_view (tab), 20));
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (tab), GTK_TYPE_COLUMN_VIEW)));
+  gtk_selection_model_select_range (selection, 6, 3, TRUE);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.save-trace", NULL);
+      dialog = toplevel_of_type (CANOPY_TYPE_SAVE_DIALOG);
+      g_assert_nonnull (dialog);
+      g_assert_nonnull (label_starting (dialog, "logfile.asc: 20 frames, 3 selected"));
+      gtk_editable_set_text (entry_named (dialog, "/path/to"), path);
+      for (GtkWidget *w = find_widget (dialog, GTK_TYPE_TOGGLE_BUTTON); w != NULL; w = gtk_widget_get_next_sibling (w))
+        if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "Selected rows") == 0)
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (w), TRUE);
+
+      gtk_widget_activate_action (dialog, "save.save", NULL);
+      if (round == 1)
+        {
+          /* The file from the first round is there: Save asks once more. */
+          wait_label (dialog, path, NULL);
+          g_assert_true (g_str_has_suffix (wait_label (dialog, path, NULL), "exists. Press Save again to replace it."));
+          gtk_widget_activate_action (dialog, "save.save", NULL);
+        }
+      g_assert_cmpstr (wait_label (dialog, "Saved ", "Could not"), ==, g_strdup_printf ("Saved 3 frames to %s (csv).", path));
+      gtk_widget_activate_action (dialog, "save.cancel", NULL);   /* "Close" now */
+      g_assert_null (toplevel_of_type (CANOPY_TYPE_SAVE_DIALOG));
+    }
+
+  reader = canopy_log_reader_new_for_file (path, &error);
+  g_assert_no_error (error);
+  for (guint i = 6; i < 9; i++)
+    {
+      g_assert_true (canopy_log_reader_next (reader, &saved, &error));
+      g_assert_true (canopy_log_document_get_message (document, i, &original, NULL));
+      g_assert_cmphex (saved.arbitration_id, ==, original.arbitration_id);
+      g_assert_cmpmem (saved.data, saved.dlc, original.data, original.dlc);
+    }
+  g_assert_false (canopy_log_reader_next (reader, &saved, &error));
+  g_assert_no_error (error);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The progress bar counts frames once the converter has written some. */
+static gboolean
+frames_written (gpointer data)
+{
+  const char *text = gtk_progress_bar_get_text (data);
+
+  return text != NULL && strstr (text, " written") != NULL && !g_str_has_suffix (text, " 0 written");
+}
+
+/* Cancels at the first count of written frames, while the converter runs
+ * (it publishes its counts as it goes; the result comes after them). */
+static void
+cancel_when_writing (GtkProgressBar *bar,
+                     GParamSpec     *pspec,
+                     GtkWidget      *dialog)
+{
+  if (frames_written (bar) && g_object_get_data (G_OBJECT (dialog), "cancelled") == NULL)
+    {
+      g_object_set_data (G_OBJECT (dialog), "cancelled", GINT_TO_POINTER (TRUE));
+      gtk_widget_activate_action (dialog, "convert.cancel", NULL);
+    }
+}
+
+/* Convert, cancelled while it runs: the output holds the frames written
+ * before, as a valid file. */
+static void
+test_convert_cancel (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("canopy-convert-XXXXXX", NULL);
+  g_autofree char *source = g_build_filename (dir, "source.blf", NULL);
+  /* SQLite: the slowest writer, so the conversion is still running when
+   * its first counts arrive. */
+  g_autofree char *destination = g_build_filename (dir, "out.db", NULL);
+  g_autoptr(GFile) source_file = g_file_new_for_path (source);
+  g_autoptr(GError) error = NULL;
+  CanopyWindow *window = canopy_window_new (app);
+  GtkWidget *dialog;
+  const char *result;
+  guint64 written;
+  const guint n = 1000000;
+
+  {
+    g_autoptr(CanopyLogWriter) writer = canopy_log_writer_new_for_file (source, &error);
+    static const guint8 data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    CanopyMessage msg;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < n; i++)
+      {
+        canopy_message_init (&msg, 0x100 + i % 16, FALSE, data, 8);
+        msg.timestamp_ns = G_GINT64_CONSTANT (1700000000000000000) + (gint64) i * 1000000;
+        g_assert_true (canopy_log_writer_write (writer, &msg, &error));
+      }
+    g_assert_true (canopy_log_writer_close (writer, &error));
+  }
+
+  dialog = GTK_WIDGET (canopy_convert_dialog_new (GTK_WINDOW (window), source_file));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (entry_named (dialog, "/path/to/input")), ==, source);
+  gtk_editable_set_text (entry_named (dialog, "/path/to/output"), destination);
+  g_signal_connect (find_widget (dialog, GTK_TYPE_PROGRESS_BAR), "notify::text",
+                    G_CALLBACK (cancel_when_writing), dialog);
+  gtk_widget_activate_action (dialog, "convert.convert", NULL);
+
+  result = wait_label (dialog, "Cancelled: ", "Converted");
+  g_test_message ("%s", result);
+  g_assert_true (g_str_has_prefix (result, "Cancelled: "));
+  written = g_ascii_strtoull (strstr (result, "holds the ") + strlen ("holds the "), NULL, 10);
+  g_assert_cmpuint (written, >, 0);
+  g_assert_cmpuint (written, <, n);
+  g_assert_cmpuint (count_frames (destination), ==, written);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (source);
+  g_unlink (destination);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,6 +700,9 @@ main (int   argc,
   g_test_add_func ("/app/window/live-follows", test_live_follows);
   g_test_add_func ("/app/window/log-pages", test_log_pages);
   g_test_add_func ("/app/window/go-to-time-and-find", test_go_to_time_and_find);
+  g_test_add_func ("/app/window/drop-files", test_drop_files);
+  g_test_add_func ("/app/window/save-selected", test_save_selected);
+  g_test_add_func ("/app/window/convert-cancel", test_convert_cancel);
   g_test_add_func ("/app/window/columns-remembered", test_columns_remembered);
 
   return g_test_run ();
