@@ -101,30 +101,58 @@ def cell_text(label):
     return "" if label.name == "GtkLabel" else label.name
 
 
+_cache = {}
+
+
+def _alive(node, role):
+    try:
+        return node is not None and node.getRoleName() == role
+    except Exception:
+        return False
+
+
+def _front_tab(app):
+    """The notebook's selected page tab, its index and the notebook's pages.
+    The tab list is looked for once: walking the whole tree over D-Bus is
+    slow while the live trace updates."""
+    tab_list = _cache.get("tab list")
+    if not _alive(tab_list, "page tab list"):
+        found = find_all(app, "page tab list")
+        tab_list = _cache["tab list"] = found[0] if found else None
+        if tab_list is None:
+            return None, None, []
+    tabs = [c for c in tab_list if c is not None and c.getRoleName() == "page tab"]
+    selected = [i for i, t in enumerate(tabs) if t.getState().contains(pyatspi.STATE_SELECTED)]
+    # The tab list sits in a header of its own beside the pages' stack.
+    header = tab_list.parent
+    notebook = header.parent
+    stacks = [c for i, c in enumerate(notebook) if c is not None and i != header.getIndexInParent()]
+    if not selected or not stacks:
+        return None, None, []
+    return tabs[selected[0]], selected[0], [c for c in stacks[0] if c is not None]
+
+
 def front_page(app):
     """The notebook page in front (the live trace or a log's page). GTK 4.8
-    reports no "showing" state: the selected page tab's index picks the
-    page among the notebook's pages."""
-    for tab_list in find_all(app, "page tab list"):
-        tabs = [c for c in tab_list if c is not None and c.getRoleName() == "page tab"]
-        selected = [i for i, t in enumerate(tabs) if t.getState().contains(pyatspi.STATE_SELECTED)]
-        # The tab list sits in a header of its own beside the pages' stack.
-        header = tab_list.parent
-        notebook = header.parent
-        stacks = [c for i, c in enumerate(notebook) if c is not None and i != header.getIndexInParent()]
-        if not selected or not stacks:
-            continue
-        pages = [c for c in stacks[0] if c is not None]
-        if selected[0] < len(pages):
-            return pages[selected[0]]
-    return None
+    reports no "showing" state: the selected page tab picks the page."""
+    tab, index, pages = _front_tab(app)
+    return pages[index] if tab is not None and index < len(pages) else None
 
 
 def trace_table(app):
-    """The trace table of the page in front (the live trace or a log's tab)."""
-    page = front_page(app)
-    tables = find_all(page if page is not None else app, "tree table", "Trace", exact=True)
-    return tables[0] if tables else None
+    """The trace table of the page in front (the live trace or a log's
+    tab), kept for as long as the same page (by its tab's text) is in
+    front."""
+    tab, index, pages = _front_tab(app)
+    if tab is None or index >= len(pages):
+        tables = find_all(app, "tree table", "Trace", exact=True)
+        return tables[0] if tables else None
+    key = (index, tuple(l.name for l in find_all(tab, "label")))
+    table = _cache.get(key)
+    if not _alive(table, "tree table"):
+        tables = find_all(pages[index], "tree table", "Trace", exact=True)
+        table = _cache[key] = tables[0] if tables else None
+    return table
 
 
 def trace_list(app):

@@ -681,6 +681,54 @@ test_convert_cancel (void)
   g_rmdir (dir);
 }
 
+/* Convert tells what it wrote and which lines it had to skip, and why. */
+static void
+test_convert_skipped (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("canopy-convert-XXXXXX", NULL);
+  g_autofree char *source = g_build_filename (dir, "bad.log", NULL);
+  g_autofree char *destination = g_build_filename (dir, "good.asc", NULL);
+  g_autoptr(GFile) source_file = g_file_new_for_path (source);
+  g_autoptr(GError) error = NULL;
+  CanopyWindow *window = canopy_window_new (app);
+  GtkWidget *dialog;
+  const char *result;
+
+  g_file_set_contents (source,
+                       "(1700000000.000000) can0 100#11\n"
+                       "(1700000000.001000) can0 200#22\n"
+                       "(1700000000.002000) can0 12G#00\n"
+                       "(1700000000.003000) can0 300#33\n"
+                       "(1700000000.004000) can0 400#44\n", -1, &error);
+  g_assert_no_error (error);
+
+  dialog = GTK_WIDGET (canopy_convert_dialog_new (GTK_WINDOW (window), source_file));
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_editable_set_text (entry_named (dialog, "/path/to/output"), destination);
+  /* IDs 200 and 300 only, from 2 ms on: 300 is left. */
+  gtk_editable_set_text (entry_named (dialog, "all; or filters"), "200:7FF, 300:7FF");
+  gtk_editable_set_text (entry_named (dialog, "start"), "0.002");
+  gtk_widget_activate_action (dialog, "convert.convert", NULL);
+
+  result = wait_label (dialog, "Converted ", "Could not");
+  g_test_message ("%s", result);
+  g_assert_true (g_str_has_prefix (result, "Converted candump to asc: 1 of 4 frames written to "));
+  g_assert_nonnull (strstr (result, "\n1 line or object was skipped:\n• "));
+  g_assert_nonnull (strstr (result, "line 3: invalid identifier"));
+  g_assert_cmpuint (count_frames (destination), ==, 1);
+
+  /* A filter that is not one: said, nothing written. */
+  gtk_editable_set_text (entry_named (dialog, "all; or filters"), "300");
+  gtk_widget_activate_action (dialog, "convert.convert", NULL);
+  g_assert_true (g_str_has_prefix (wait_label (dialog, "IDs: ", NULL), "IDs: "));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (source);
+  g_unlink (destination);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -703,6 +751,7 @@ main (int   argc,
   g_test_add_func ("/app/window/drop-files", test_drop_files);
   g_test_add_func ("/app/window/save-selected", test_save_selected);
   g_test_add_func ("/app/window/convert-cancel", test_convert_cancel);
+  g_test_add_func ("/app/window/convert-skipped", test_convert_skipped);
   g_test_add_func ("/app/window/columns-remembered", test_columns_remembered);
 
   return g_test_run ();
