@@ -271,9 +271,10 @@ test_send (void)
         }
     }
 
-  /* The figures, as the pane polls them. */
+  /* The figures, as the pane polls them (a frame may arrive before the
+   * scheduler counts it). */
   canopy_transmit_message_refresh (message);
-  g_assert_cmpuint (canopy_transmit_message_get_sent (message), >=, 9);
+  g_assert_cmpuint (canopy_transmit_message_get_sent (message), >=, 8);
   g_assert_cmpfloat (canopy_transmit_message_get_achieved_period (message), >, 0);
 
   /* Another period: a new task, still running, still counting from the
