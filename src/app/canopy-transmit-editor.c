@@ -88,7 +88,8 @@ read_definition (CanopyTransmitEditor   *self,
       return FALSE;
     }
 
-  if (!canopy_transmit_parse_data (gtk_editable_get_text (GTK_EDITABLE (self->data_entry)), data, &len, error))
+  if (!canopy_transmit_parse_data (gtk_editable_get_text (GTK_EDITABLE (self->data_entry)),
+                                   data, &len, error))
     return FALSE;
 
   if (!parse_number (period_text, &period))

@@ -8,6 +8,8 @@
 #include <canopy.h>
 #include <gio/gio.h>
 
+#include "canopy-transmit-format.h"
+
 G_BEGIN_DECLS
 
 #define CANOPY_TYPE_TRANSMIT_MESSAGE (canopy_transmit_message_get_type ())
@@ -71,12 +73,5 @@ gboolean               canopy_transmit_message_update           (CanopyTransmitM
                                                                  CanopyTransmitMessage  *edited,
                                                                  GError                **error);
 void                   canopy_transmit_message_refresh          (CanopyTransmitMessage  *self);
-
-char                  *canopy_transmit_format_data              (const guint8           *data,
-                                                                 gsize                   len);
-gboolean               canopy_transmit_parse_data               (const char             *text,
-                                                                 guint8                 *data,
-                                                                 gsize                  *len,
-                                                                 GError                **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "canopy-transmit-editor.h"
 #include "canopy-transmit-message.h"
 #include "canopy-transmit-pane.h"
+#include "canopy-transmit-pane-private.h"
 
 /* The Transmit tool pane: a list of messages, each sent periodically by an
  * engine cyclic task while its row's toggle is on, or once. The list is
@@ -20,21 +21,6 @@
 
 #define REFRESH_INTERVAL_MS 250
 
-typedef enum
-{
-  COLUMN_SEND,
-  COLUMN_ID,
-  COLUMN_FLAGS,
-  COLUMN_DLC,
-  COLUMN_DATA,
-  COLUMN_PERIOD,
-  COLUMN_LIMIT,
-  COLUMN_COUNTER,
-  COLUMN_SENT,
-  COLUMN_ACHIEVED,
-  N_COLUMNS
-} TransmitColumn;
-
 struct _CanopyTransmitPane
 {
   GtkWidget            parent_instance;
@@ -42,7 +28,7 @@ struct _CanopyTransmitPane
   /* template */
   GtkWidget           *content;
   GtkColumnView       *column_view;
-  GtkColumnViewColumn *columns[N_COLUMNS];
+  GtkColumnViewColumn *columns[CANOPY_TRANSMIT_N_COLUMNS];
   GtkLabel            *error_label;
 
   GListStore          *messages;
@@ -62,6 +48,12 @@ enum {
 G_DEFINE_FINAL_TYPE (CanopyTransmitPane, canopy_transmit_pane, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
+
+/* The columns' ids in the template, in CanopyTransmitColumn order. */
+static const char * const column_ids[CANOPY_TRANSMIT_N_COLUMNS] = {
+  "send_column", "id_column", "flags_column", "dlc_column", "data_column",
+  "period_column", "limit_column", "counter_column", "sent_column", "achieved_column",
+};
 
 static void update_actions (CanopyTransmitPane *self);
 
@@ -198,9 +190,10 @@ remove_message (CanopyTransmitPane *self,
   g_list_store_remove (self->messages, position);
 }
 
-static gboolean
-start_message (CanopyTransmitPane    *self,
-               CanopyTransmitMessage *message)
+/* Starts @message on the connected bus; a failure shows in the pane. */
+gboolean
+_canopy_transmit_pane_start_message (CanopyTransmitPane    *self,
+                                     CanopyTransmitMessage *message)
 {
   g_autoptr(GError) error = NULL;
   CanopyBus *bus = get_bus (self);
@@ -220,220 +213,13 @@ start_message (CanopyTransmitPane    *self,
   return TRUE;
 }
 
-/* Cells */
-
-static char *
-format_cell (CanopyTransmitMessage *message,
-             TransmitColumn         column)
-{
-  gsize len;
-  const guint8 *data = canopy_transmit_message_get_data (message, &len);
-
-  switch (column)
-    {
-    case COLUMN_ID:
-      return g_strdup_printf (canopy_transmit_message_get_extended (message) ? "%08X" : "%03X",
-                              canopy_transmit_message_get_id (message));
-
-    case COLUMN_FLAGS:
-      {
-        GString *flags = g_string_new (NULL);
-
-        if (canopy_transmit_message_get_extended (message))
-          g_string_append (flags, _("Ext"));
-        if (canopy_transmit_message_get_fd (message))
-          g_string_append_printf (flags, "%s%s", flags->len > 0 ? " " : "", _("FD"));
-        if (canopy_transmit_message_get_brs (message))
-          g_string_append_printf (flags, "%s%s", flags->len > 0 ? " " : "", _("BRS"));
-        if (flags->len == 0)
-          g_string_append (flags, _("Std"));
-        return g_string_free (flags, FALSE);
-      }
-
-    case COLUMN_DLC:
-      return g_strdup_printf ("%u", (guint) len);
-
-    case COLUMN_DATA:
-      return canopy_transmit_format_data (data, len);
-
-    case COLUMN_PERIOD:
-      return g_strdup_printf ("%g", canopy_transmit_message_get_period_ms (message));
-
-    case COLUMN_LIMIT:
-      if (canopy_transmit_message_get_count (message) > 0)
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u frame", "%u frames",
-                                             canopy_transmit_message_get_count (message)),
-                                canopy_transmit_message_get_count (message));
-      if (canopy_transmit_message_get_duration (message) > 0)
-        return g_strdup_printf (_("%g s"), canopy_transmit_message_get_duration (message));
-      return g_strdup (_("No limit"));
-
-    case COLUMN_COUNTER:
-      if (canopy_transmit_message_get_counter_byte (message) < 0)
-        return g_strdup (_("Off"));
-      return g_strdup_printf (_("Byte %d"), canopy_transmit_message_get_counter_byte (message));
-
-    case COLUMN_SENT:
-      return g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_transmit_message_get_sent (message));
-
-    case COLUMN_ACHIEVED:
-      if (canopy_transmit_message_get_achieved_period (message) <= 0)
-        return g_strdup ("–");
-      return g_strdup_printf ("%.2f", canopy_transmit_message_get_achieved_period (message) * 1000.0);
-
-    case COLUMN_SEND:
-    case N_COLUMNS:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-update_cell (GtkListItem *list_item)
-{
-  CanopyTransmitMessage *message = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  TransmitColumn column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), "column"));
-
-  if (message == NULL)
-    return;
-
-  if (column == COLUMN_SEND)
-    {
-      gboolean running = canopy_transmit_message_get_running (message);
-
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child), running);
-      gtk_button_set_icon_name (GTK_BUTTON (child),
-                                running ? "media-playback-stop-symbolic" : "media-playback-start-symbolic");
-      gtk_widget_set_tooltip_text (child, running ? _("Stop sending this message")
-                                                  : _("Send this message periodically"));
-    }
-  else
-    {
-      g_autofree char *text = format_cell (message, column);
-
-      if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) != 0)
-        gtk_label_set_text (GTK_LABEL (child), text);
-    }
-}
-
-/* The row's toggle: on starts the message, off stops it. It also follows
- * the message, which may stop by itself (a count, a duration, a bus gone):
- * then active and running agree already and nothing happens. */
-static void
-on_send_toggled (GtkToggleButton    *toggle,
-                 CanopyTransmitPane *self)
-{
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (toggle), "list-item");
-  CanopyTransmitMessage *message = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
-  gboolean active = gtk_toggle_button_get_active (toggle);
-
-  if (message == NULL || active == canopy_transmit_message_get_running (message))
-    return;
-
-  if (active)
-    {
-      if (!start_message (self, message))
-        gtk_toggle_button_set_active (toggle, FALSE);
-    }
-  else
-    canopy_transmit_message_stop (message);
-}
-
-static gboolean
-connection_to_sensitive (GBinding     *binding,
-                         const GValue *from,
-                         GValue       *to,
-                         gpointer      user_data)
-{
-  g_value_set_boolean (to, g_value_get_object (from) != NULL);
-  return TRUE;
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            CanopyTransmitPane       *self)
-{
-  TransmitColumn column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkWidget *child;
-
-  if (column == COLUMN_SEND)
-    {
-      child = gtk_toggle_button_new ();
-      gtk_button_set_icon_name (GTK_BUTTON (child), "media-playback-start-symbolic");
-      gtk_widget_set_tooltip_text (child, _("Send this message periodically"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Send Periodically"),
-                                      -1);
-      gtk_widget_add_css_class (child, "flat");
-      gtk_widget_add_css_class (child, "send-toggle");
-      gtk_widget_set_halign (child, GTK_ALIGN_CENTER);
-      gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
-      /* The list item owns the toggle: no reference, no cycle. */
-      g_object_set_data (G_OBJECT (child), "list-item", list_item);
-      g_signal_connect_object (child, "toggled", G_CALLBACK (on_send_toggled), self, 0);
-      g_object_bind_property_full (self, "connection", child, "sensitive", G_BINDING_SYNC_CREATE,
-                                   connection_to_sensitive, NULL, NULL, NULL);
-    }
-  else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), column == COLUMN_DATA || column == COLUMN_LIMIT ? 0 : 1);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (child, "numeric");
-      if (column == COLUMN_DATA || column == COLUMN_ID)
-        gtk_widget_add_css_class (child, "monospace");
-    }
-
-  g_object_set_data (G_OBJECT (child), "column", GUINT_TO_POINTER (column));
-  gtk_list_item_set_child (list_item, child);
-}
-
-static void
-on_item_notify (GtkListItem *list_item)
-{
-  update_cell (list_item);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           CanopyTransmitPane       *self)
-{
-  CanopyTransmitMessage *message = gtk_list_item_get_item (list_item);
-  gulong handler;
-
-  handler = g_signal_connect_object (message, "notify", G_CALLBACK (on_item_notify),
-                                     list_item, G_CONNECT_SWAPPED);
-  g_object_set_data (G_OBJECT (list_item), "notify-handler", GSIZE_TO_POINTER (handler));
-  update_cell (list_item);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             CanopyTransmitPane       *self)
-{
-  CanopyTransmitMessage *message = gtk_list_item_get_item (list_item);
-  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "notify-handler"));
-
-  if (message != NULL && handler != 0)
-    g_signal_handler_disconnect (message, handler);
-  g_object_set_data (G_OBJECT (list_item), "notify-handler", NULL);
-}
-
 static void
 set_column_factories (CanopyTransmitPane *self)
 {
-  for (guint column = 0; column < N_COLUMNS; column++)
+  for (guint column = 0; column < CANOPY_TRANSMIT_N_COLUMNS; column++)
     {
-      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkListItemFactory) factory = _canopy_transmit_cell_factory_new (self, column);
 
-      g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (column));
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
       gtk_column_view_column_set_factory (self->columns[column], factory);
     }
 }
@@ -666,7 +452,7 @@ start_all_action (GtkWidget  *widget,
       g_autoptr(CanopyTransmitMessage) message = message_at (self, i);
 
       if (!canopy_transmit_message_get_running (message))
-        start_message (self, message);
+        _canopy_transmit_pane_start_message (self, message);
     }
 }
 
@@ -781,26 +567,10 @@ canopy_transmit_pane_class_init (CanopyTransmitPaneClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-transmit-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CanopyTransmitPane, content);
   gtk_widget_class_bind_template_child (widget_class, CanopyTransmitPane, column_view);
-  gtk_widget_class_bind_template_child_full (widget_class, "send_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_SEND]));
-  gtk_widget_class_bind_template_child_full (widget_class, "id_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_ID]));
-  gtk_widget_class_bind_template_child_full (widget_class, "flags_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_FLAGS]));
-  gtk_widget_class_bind_template_child_full (widget_class, "dlc_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_DLC]));
-  gtk_widget_class_bind_template_child_full (widget_class, "data_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_DATA]));
-  gtk_widget_class_bind_template_child_full (widget_class, "period_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_PERIOD]));
-  gtk_widget_class_bind_template_child_full (widget_class, "limit_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_LIMIT]));
-  gtk_widget_class_bind_template_child_full (widget_class, "counter_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_COUNTER]));
-  gtk_widget_class_bind_template_child_full (widget_class, "sent_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_SENT]));
-  gtk_widget_class_bind_template_child_full (widget_class, "achieved_column", FALSE,
-                                             G_STRUCT_OFFSET (CanopyTransmitPane, columns[COLUMN_ACHIEVED]));
+  for (guint i = 0; i < CANOPY_TRANSMIT_N_COLUMNS; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, column_ids[i], FALSE,
+                                               G_STRUCT_OFFSET (CanopyTransmitPane, columns) +
+                                               i * sizeof (GtkColumnViewColumn *));
   gtk_widget_class_bind_template_child (widget_class, CanopyTransmitPane, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 
@@ -906,10 +676,11 @@ canopy_transmit_pane_bind_settings (CanopyTransmitPane *self,
 
   if (n_bad > 0)
     {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u saved message was not valid and is left out.",
-                                                            "%u saved messages were not valid and are left out.",
-                                                            n_bad), n_bad);
+      const char *format = g_dngettext (GETTEXT_PACKAGE,
+                                        "%u saved message was not valid and is left out.",
+                                        "%u saved messages were not valid and are left out.",
+                                        n_bad);
+      g_autofree char *text = g_strdup_printf (format, n_bad);
 
       show_error (self, text);
     }
