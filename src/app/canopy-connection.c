@@ -172,6 +172,25 @@ canopy_connection_init (CanopyConnection *self)
 {
 }
 
+/* Whether the driver was asked to hand the bus its own frames: then they
+ * reach the trace through the notifier already. */
+static gboolean
+receives_own_messages (CanopyBus  *bus,
+                       GHashTable *options)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (bus), "receive-own-messages");
+  const char *option = options != NULL ? g_hash_table_lookup (options, "receive_own_messages") : NULL;
+  gboolean own = FALSE;
+
+  if (pspec != NULL && G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_BOOLEAN)
+    g_object_get (bus, "receive-own-messages", &own, NULL);
+
+  return own || (option != NULL && (g_ascii_strcasecmp (option, "true") == 0 ||
+                                    g_ascii_strcasecmp (option, "yes") == 0 ||
+                                    g_ascii_strcasecmp (option, "on") == 0 ||
+                                    strcmp (option, "1") == 0));
+}
+
 static void
 open_ready (GObject      *source,
             GAsyncResult *result,
@@ -199,6 +218,12 @@ open_ready (GObject      *source,
   listeners[0] = CANOPY_LISTENER (self->store);
   listeners[1] = CANOPY_LISTENER (self->id_table);
   self->notifier = canopy_notifier_new (&self->bus, 1, listeners, G_N_ELEMENTS (listeners));
+
+  /* What this window sends (the Transmit pane, a replay) shows in the
+   * trace as Tx, on every bus. */
+  if (!receives_own_messages (bus, ((OpenRequest *) g_task_get_task_data (G_TASK (result)))->options))
+    for (guint i = 0; i < G_N_ELEMENTS (listeners); i++)
+      canopy_bus_add_tx_listener (bus, listeners[i]);
 
   info = canopy_bus_dup_channel_info (bus);
   self->title = g_strdup (info != NULL && *info != '\0' ? info : _("Connected"));

@@ -18,6 +18,7 @@
 #include "canopy-save-dialog.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
+#include "canopy-transmit-pane.h"
 #include "canopy-window.h"
 
 /* The status figures refresh four times a second; the plot takes one sample
@@ -39,6 +40,7 @@ struct _CanopyWindow
   CanopyStatisticsPanel *statistics_panel;
   GtkStack              *tool_stack;
   CanopyReplayPane      *replay_pane;
+  CanopyTransmitPane    *transmit_pane;
   GtkLabel              *frames_label;
   GtkLabel              *rate_label;
   GtkLabel              *load_label;
@@ -812,6 +814,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
   g_type_ensure (CANOPY_TYPE_TRACE_VIEW);
   g_type_ensure (CANOPY_TYPE_STATISTICS_PANEL);
   g_type_ensure (CANOPY_TYPE_REPLAY_PANE);
+  g_type_ensure (CANOPY_TYPE_TRANSMIT_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, connect_button);
@@ -822,6 +825,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, trace_view);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, tool_stack);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, replay_pane);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, transmit_pane);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
@@ -873,6 +877,8 @@ canopy_window_init (CanopyWindow *self)
   }
 
   canopy_trace_view_bind_settings (self->trace_view, self->settings);
+  canopy_transmit_pane_bind_settings (self->transmit_pane, self->settings);
+  g_object_bind_property (self, "connection", self->transmit_pane, "connection", G_BINDING_SYNC_CREATE);
   g_settings_bind (self->settings, "show-statistics", self->statistics_panel, "visible", G_SETTINGS_BIND_GET);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

@@ -69,6 +69,13 @@ typedef struct
    * the first frame after a notification, so a frame costs one atomic read. */
   CanopyNotifyQueue  *notify;
   int                 statistics_pending;
+
+  /* Whoever wants to see what this bus sent: an array that is replaced,
+   * never changed, so a sender takes a reference under the mutex and calls
+   * the listeners outside it. has_tx_listeners spares the mutex otherwise. */
+  GMutex              tx_listeners_mutex;
+  GPtrArray          *tx_listeners;
+  int                 has_tx_listeners;
 } CanopyBusPrivate;
 
 enum {
@@ -191,6 +198,11 @@ canopy_bus_dispose (GObject *object)
   /* No frame path runs after shut-down: nothing adds to the queue now. */
   g_clear_pointer (&priv->notify, _canopy_notify_queue_free);
 
+  g_mutex_lock (&priv->tx_listeners_mutex);
+  g_atomic_int_set (&priv->has_tx_listeners, FALSE);
+  g_clear_pointer (&priv->tx_listeners, g_ptr_array_unref);
+  g_mutex_unlock (&priv->tx_listeners_mutex);
+
   G_OBJECT_CLASS (canopy_bus_parent_class)->dispose (object);
 }
 
@@ -205,6 +217,7 @@ canopy_bus_finalize (GObject *object)
   g_mutex_clear (&priv->set_filters_mutex);
   g_mutex_clear (&priv->filter_mutex);
   g_mutex_clear (&priv->info_mutex);
+  g_mutex_clear (&priv->tx_listeners_mutex);
   _canopy_bus_rate_window_clear (&priv->window);
 
   G_OBJECT_CLASS (canopy_bus_parent_class)->finalize (object);
@@ -332,6 +345,7 @@ canopy_bus_init (CanopyBus *self)
   g_mutex_init (&priv->set_filters_mutex);
   g_mutex_init (&priv->filter_mutex);
   g_mutex_init (&priv->info_mutex);
+  g_mutex_init (&priv->tx_listeners_mutex);
   priv->channel_info = g_strdup ("unknown");
   _canopy_bus_rate_window_init (&priv->window, _canopy_clock_monotonic_ns ());
 }
@@ -578,6 +592,27 @@ canopy_bus_new (const char  *interface,
   return g_steal_pointer (&bus);
 }
 
+static void
+tell_tx_listeners (CanopyBusPrivate    *priv,
+                   const CanopyMessage *msg)
+{
+  g_autoptr(GPtrArray) listeners = NULL;
+  CanopyMessage sent = *msg;
+
+  g_mutex_lock (&priv->tx_listeners_mutex);
+  if (priv->tx_listeners != NULL)
+    listeners = g_ptr_array_ref (priv->tx_listeners);
+  g_mutex_unlock (&priv->tx_listeners_mutex);
+
+  if (listeners == NULL)
+    return;
+
+  sent.flags |= CANOPY_MESSAGE_TX;
+  sent.timestamp_ns = _canopy_clock_realtime_ns ();
+  for (guint i = 0; i < listeners->len; i++)
+    canopy_listener_on_message_received (g_ptr_array_index (listeners, i), &sent);
+}
+
 /**
  * canopy_bus_send:
  * @self: a bus
@@ -613,6 +648,8 @@ canopy_bus_send (CanopyBus            *self,
 
   _canopy_bus_counters_add (&priv->tx, msg);
   statistics_changed (self, priv);
+  if G_UNLIKELY (g_atomic_int_get (&priv->has_tx_listeners))
+    tell_tx_listeners (priv, msg);
   return TRUE;
 }
 
@@ -977,4 +1014,86 @@ canopy_bus_get_statistics (CanopyBus *self)
     klass->update_statistics (self, stats);
 
   return stats;
+}
+
+/**
+ * canopy_bus_add_tx_listener:
+ * @self: a bus
+ * @listener: the listener to tell
+ *
+ * Tells @listener of every frame this bus object sends successfully,
+ * whoever sends it: canopy_bus_send() from any thread, the cyclic tasks of
+ * Canopy's own scheduler, a [class@Canopy.Player]. Each frame is a copy
+ * flagged %CANOPY_MESSAGE_TX and stamped with the wall-clock time at which
+ * the driver took it, handed over on the sending thread, so @listener must
+ * be safe to call from any thread and must not block. A trace fed by a
+ * [class@Canopy.Notifier] and by this shows what the program sends beside
+ * what it receives, on any bus, also on those that cannot receive their
+ * own messages (a bus that does, with `receive_own_messages`, would show
+ * them twice).
+ *
+ * Frames a driver's own broadcast manager sends (SocketCAN's CAN_BCM) do
+ * not pass through here. The bus holds a reference on @listener until
+ * [method@Canopy.Bus.remove_tx_listener] or until the bus is disposed, and
+ * never calls its stop().
+ */
+void
+canopy_bus_add_tx_listener (CanopyBus      *self,
+                            CanopyListener *listener)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  GPtrArray *listeners;
+
+  g_return_if_fail (CANOPY_IS_BUS (self));
+  g_return_if_fail (CANOPY_IS_LISTENER (listener));
+
+  g_mutex_lock (&priv->tx_listeners_mutex);
+  listeners = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; priv->tx_listeners != NULL && i < priv->tx_listeners->len; i++)
+    g_ptr_array_add (listeners, g_object_ref (g_ptr_array_index (priv->tx_listeners, i)));
+  g_ptr_array_add (listeners, g_object_ref (listener));
+  g_clear_pointer (&priv->tx_listeners, g_ptr_array_unref);
+  priv->tx_listeners = listeners;
+  g_atomic_int_set (&priv->has_tx_listeners, TRUE);
+  g_mutex_unlock (&priv->tx_listeners_mutex);
+}
+
+/**
+ * canopy_bus_remove_tx_listener:
+ * @self: a bus
+ * @listener: a listener given to canopy_bus_add_tx_listener()
+ *
+ * Stops telling @listener of the frames sent (once, if it was added more
+ * than once). A frame being sent on another thread at this moment may
+ * still reach it.
+ */
+void
+canopy_bus_remove_tx_listener (CanopyBus      *self,
+                               CanopyListener *listener)
+{
+  CanopyBusPrivate *priv = canopy_bus_get_instance_private (self);
+  GPtrArray *listeners;
+  gboolean removed = FALSE;
+
+  g_return_if_fail (CANOPY_IS_BUS (self));
+  g_return_if_fail (CANOPY_IS_LISTENER (listener));
+
+  g_mutex_lock (&priv->tx_listeners_mutex);
+  listeners = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; priv->tx_listeners != NULL && i < priv->tx_listeners->len; i++)
+    {
+      gpointer item = g_ptr_array_index (priv->tx_listeners, i);
+
+      if (!removed && item == (gpointer) listener)
+        removed = TRUE;
+      else
+        g_ptr_array_add (listeners, g_object_ref (item));
+    }
+  g_clear_pointer (&priv->tx_listeners, g_ptr_array_unref);
+  if (listeners->len > 0)
+    priv->tx_listeners = listeners;
+  else
+    g_ptr_array_unref (listeners);
+  g_atomic_int_set (&priv->has_tx_listeners, priv->tx_listeners != NULL);
+  g_mutex_unlock (&priv->tx_listeners_mutex);
 }

@@ -13,6 +13,7 @@
 
 #include "canopy-bus-statistics.h"
 #include "canopy-filter.h"
+#include "canopy-listener.h"
 #include "canopy-message.h"
 #include "canopy-version-macros.h"
 
@@ -75,5 +76,11 @@ CANOPY_AVAILABLE_IN_ALL
 CanopyBusStatistics *canopy_bus_get_statistics      (CanopyBus           *self);
 CANOPY_AVAILABLE_IN_ALL
 const char * const  *canopy_bus_list_interfaces     (void);
+CANOPY_AVAILABLE_IN_ALL
+void                 canopy_bus_add_tx_listener     (CanopyBus           *self,
+                                                     CanopyListener      *listener);
+CANOPY_AVAILABLE_IN_ALL
+void                 canopy_bus_remove_tx_listener  (CanopyBus           *self,
+                                                     CanopyListener      *listener);
 
 G_END_DECLS

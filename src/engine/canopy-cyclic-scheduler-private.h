@@ -45,6 +45,17 @@ typedef struct
   CanopyCyclicPrepareFunc prepare;
   gpointer       prepare_data;
   GDestroyNotify prepare_destroy;
+
+  /* The counter byte (-1: none) and the value the next frame carries;
+   * generic tasks only, protected by scheduler.lock. */
+  int            counter_byte;
+  guint8         counter_next;
+
+  /* Frames sent since the last start, and when the first and the latest
+   * of them went out (monotonic): the measured period. */
+  guint64        run_sent;
+  gint64         run_first_ns;
+  gint64         run_last_ns;
 } CanopyCyclicTaskPrivate;
 
 enum {
@@ -59,6 +70,8 @@ enum {
   PROP_SENT,
   PROP_MISSED,
   PROP_ERROR,
+  PROP_COUNTER_BYTE,
+  PROP_MEASURED_PERIOD,
   N_PROPS
 };
 
@@ -88,5 +101,13 @@ void                     _canopy_cyclic_task_set_running_locked (CanopyCyclicTas
                                                                  gboolean              running);
 void                     _canopy_cyclic_task_take_error_locked  (CanopyCyclicTask     *self,
                                                                  GError              **error);
+
+/* canopy-cyclic-task-frames.c: per-frame features of generic tasks, with
+ * the scheduler lock held. */
+void                     _canopy_cyclic_task_begin_run_locked   (CanopyCyclicTask     *self);
+void                     _canopy_cyclic_task_prepare_frame_locked (CanopyCyclicTask   *self,
+                                                                 CanopyMessage        *msg);
+void                     _canopy_cyclic_task_frame_sent_locked  (CanopyCyclicTask     *self,
+                                                                 gint64                sent_ns);
 
 G_END_DECLS

@@ -209,7 +209,7 @@ dispatch_locked (CanopyCyclicTask *task,
   g_autoptr(GError) error = NULL;
   CanopyMessage msg;
   CanopyBus *bus;
-  gint64 latest, last;
+  gint64 latest, last, sent_ns;
   gboolean ok;
 
   last = last_slot (priv);
@@ -244,6 +244,7 @@ dispatch_locked (CanopyCyclicTask *task,
     }
 
   msg = priv->message;
+  _canopy_cyclic_task_prepare_frame_locked (task, &msg);
   bus = priv->bus;
   priv->slot++;
   /* After the last frame, wake at the end to mark the task stopped. */
@@ -257,6 +258,7 @@ dispatch_locked (CanopyCyclicTask *task,
    * stays valid, and only this thread calls it. */
   if (priv->prepare != NULL)
     priv->prepare (&msg, priv->prepare_data);
+  sent_ns = _canopy_clock_monotonic_ns ();
   ok = canopy_bus_send (bus, &msg, 0, &error);
   g_mutex_lock (&scheduler.lock);
 
@@ -264,6 +266,7 @@ dispatch_locked (CanopyCyclicTask *task,
   if (ok)
     {
       priv->sent++;
+      _canopy_cyclic_task_frame_sent_locked (task, sent_ns);
       _canopy_cyclic_task_notify_locked (task, PROP_SENT);
     }
   else
@@ -383,6 +386,7 @@ _canopy_cyclic_scheduler_start (CanopyCyclicTask  *self,
       priv->end_ns = priv->duration_ns > 0 ? now + priv->duration_ns : G_MAXINT64;
       priv->slot = 0;
       priv->deadline_ns = now;
+      _canopy_cyclic_task_begin_run_locked (self);
       if (priv->error != NULL)
         {
           g_clear_error (&priv->error);

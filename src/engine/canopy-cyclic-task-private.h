@@ -70,7 +70,9 @@ struct _CanopyCyclicTaskClass
 /* A hook that fills in per-frame fields (a rolling counter, a checksum) of
  * the copy of the message about to be sent: called on the scheduler thread
  * for every frame of a generic task, outside the scheduler's lock, never
- * concurrently with itself; it must not block or allocate. Set it once,
+ * concurrently with itself, after the counter byte
+ * (canopy_cyclic_task_set_counter_byte()) was filled in, so that a checksum
+ * covers it; it must not block or allocate. Set it once,
  * before the task first starts; @destroy runs when the task is finalized.
  * Driver-native tasks (CAN_BCM) cannot run it: create the generic type
  * (CANOPY_TYPE_CYCLIC_TASK) with g_object_new() and start it yourself. */

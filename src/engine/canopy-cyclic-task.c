@@ -37,6 +37,11 @@
  * ([property@Canopy.CyclicTask:missed]) instead of sending a burst to catch
  * up, which a CAN node would see as a fault.
  *
+ * Beyond python-can, a task on this scheduler can make one payload byte a
+ * rolling counter ([method@Canopy.CyclicTask.set_counter_byte]) and
+ * reports the period it achieved
+ * ([method@Canopy.CyclicTask.get_measured_period]).
+ *
  * A running task keeps itself (and its bus) alive, as python-can's do: drop
  * your reference and it keeps sending until stopped or until the bus shuts
  * down.
@@ -210,6 +215,14 @@ canopy_cyclic_task_get_property (GObject    *object,
 
     case PROP_MISSED:
       g_value_set_uint64 (value, canopy_cyclic_task_get_missed (self));
+      break;
+
+    case PROP_COUNTER_BYTE:
+      g_value_set_int (value, canopy_cyclic_task_get_counter_byte (self));
+      break;
+
+    case PROP_MEASURED_PERIOD:
+      g_value_set_double (value, canopy_cyclic_task_get_measured_period (self));
       break;
 
     default:
@@ -386,6 +399,30 @@ canopy_cyclic_task_class_init (CanopyCyclicTaskClass *klass)
                         G_TYPE_ERROR,
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * CanopyCyclicTask:counter-byte:
+   *
+   * The index of the payload byte that counts up by one in each frame, or
+   * -1; see [method@Canopy.CyclicTask.set_counter_byte]. Notified on the
+   * main context the task was made on.
+   */
+  properties[PROP_COUNTER_BYTE] =
+    g_param_spec_int ("counter-byte", NULL, NULL,
+                      -1, CANOPY_MESSAGE_MAX_DATA - 1, -1,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CanopyCyclicTask:measured-period:
+   *
+   * The mean seconds between the frames sent since the task last started;
+   * see [method@Canopy.CyclicTask.get_measured_period]. Not notified: poll
+   * it.
+   */
+  properties[PROP_MEASURED_PERIOD] =
+    g_param_spec_double ("measured-period", NULL, NULL,
+                         0, G_MAXDOUBLE, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -396,6 +433,7 @@ canopy_cyclic_task_init (CanopyCyclicTask *self)
 
   priv->heap_index = -1;
   priv->message.channel = CANOPY_CHANNEL_NONE;
+  priv->counter_byte = -1;
 }
 
 static gboolean

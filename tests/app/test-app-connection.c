@@ -191,6 +191,57 @@ test_demo_frames_arrive (void)
   canopy_connection_close (connection);
 }
 
+/* What the window sends shows in the trace as Tx, once, on a bus that does
+ * not receive its own frames and on one that does. */
+static void
+check_sent_frame_in_trace (GHashTable *options)
+{
+  g_autoptr(CanopyConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  CanopyMessage msg;
+  GListModel *trace;
+  guint n_tx = 0;
+
+  connection = open_connection ("virtual", "app-connection-tx", options, &error);
+  g_assert_no_error (error);
+  trace = canopy_connection_get_trace (connection);
+
+  canopy_message_init (&msg, 0x321, FALSE, (const guint8 *) "\x01\x02", 2);
+  g_assert_true (canopy_bus_send (canopy_connection_get_bus (connection), &msg, 1.0, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_items (trace, 1));
+
+  /* A second copy would come with the same batch or the next one. */
+  {
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  for (guint i = 0; i < g_list_model_get_n_items (trace); i++)
+    {
+      g_autoptr(CanopyFrameItem) item = g_list_model_get_item (trace, i);
+      const CanopyMessage *got = canopy_frame_item_get_message (item);
+
+      g_assert_cmphex (got->arbitration_id, ==, 0x321);
+      g_assert_true (got->flags & CANOPY_MESSAGE_TX);
+      n_tx++;
+    }
+  g_assert_cmpuint (n_tx, ==, 1);
+
+  canopy_connection_close (connection);
+}
+
+static void
+test_sent_frames_in_trace (void)
+{
+  const char *own[] = { "receive_own_messages=true", NULL };
+  g_autoptr(GHashTable) options = canopy_connection_parse_options (own, NULL);
+
+  check_sent_frame_in_trace (NULL);
+  check_sent_frame_in_trace (options);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +252,7 @@ main (int   argc,
   g_test_add_func ("/app/connection/unknown-interface", test_unknown_interface);
   g_test_add_func ("/app/connection/refused-remote", test_refused_remote);
   g_test_add_func ("/app/connection/demo-frames-arrive", test_demo_frames_arrive);
+  g_test_add_func ("/app/connection/sent-frames-in-trace", test_sent_frames_in_trace);
 
   return g_test_run ();
 }

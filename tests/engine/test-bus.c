@@ -332,6 +332,95 @@ test_software_filters (void)
   g_assert_cmpuint (canopy_bus_statistics_get_tx_frames (stats), ==, 7);
 }
 
+/* A tx listener sees what the bus sent, by anyone, marked Tx and stamped;
+ * a frame the driver refused is not shown; removed, it sees nothing. */
+static void
+test_tx_listener (void)
+{
+  static const guint8 payload[] = { 1, 2, 3, 4 };
+  g_autoptr(CanopyBus) tx = CANOPY_BUS (canopy_virtual_bus_new ("bus-tx-listener", FALSE, 0));
+  g_autoptr(CanopyBus) rx = CANOPY_BUS (canopy_virtual_bus_new ("bus-tx-listener", FALSE, 0));
+  g_autoptr(CanopyBufferedReader) seen = canopy_buffered_reader_new ();
+  g_autoptr(CanopyBufferedReader) other = canopy_buffered_reader_new ();
+  g_autoptr(CanopyCyclicTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  CanopyBufferedReader *weak;
+  CanopyBus *other_bus;
+  CanopyMessage msg, got, bad;
+  gint64 before, after;
+
+  canopy_message_init (&msg, 0x321, FALSE, payload, sizeof payload);
+
+  /* Nothing is told before a listener is added. */
+  g_assert_true (canopy_bus_send (tx, &msg, 0, &error));
+  g_assert_no_error (error);
+  canopy_bus_add_tx_listener (tx, CANOPY_LISTENER (seen));
+  canopy_bus_add_tx_listener (tx, CANOPY_LISTENER (other));
+  g_assert_false (canopy_buffered_reader_get_message_into (seen, &got, 0));
+
+  before = g_get_real_time () * 1000;
+  g_assert_true (canopy_bus_send (tx, &msg, 0, &error));
+  g_assert_no_error (error);
+  after = g_get_real_time () * 1000;
+
+  g_assert_true (canopy_buffered_reader_get_message_into (seen, &got, 0));
+  g_assert_cmphex (got.arbitration_id, ==, 0x321);
+  g_assert_cmpmem (got.data, got.dlc, payload, sizeof payload);
+  g_assert_true (got.flags & CANOPY_MESSAGE_TX);
+  g_assert_cmpint (got.timestamp_ns, >=, before - 1000);
+  g_assert_cmpint (got.timestamp_ns, <=, after + 1000);
+  g_assert_true (canopy_buffered_reader_get_message_into (other, &got, 0));
+  /* The other side received it as usual, not as Tx. */
+  g_assert_true (canopy_bus_recv_into (rx, &got, 1.0, &error));
+  g_assert_false (got.flags & CANOPY_MESSAGE_TX);
+  while (canopy_bus_recv_into (rx, &got, 0, NULL))
+    ;
+
+  /* A frame the bus refuses is not shown as sent. */
+  canopy_message_init (&bad, 0x800, FALSE, payload, sizeof payload);
+  g_assert_false (canopy_bus_send (tx, &bad, 0, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (canopy_buffered_reader_get_message_into (seen, &got, 0));
+
+  /* Frames of a cyclic task on Canopy's scheduler, from its thread. */
+  canopy_bus_remove_tx_listener (tx, CANOPY_LISTENER (other));
+  task = canopy_bus_send_periodic (tx, &msg, 0.002, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (canopy_buffered_reader_get_message_into (seen, &got, 10.0));
+      g_assert_cmphex (got.arbitration_id, ==, 0x321);
+      g_assert_true (got.flags & CANOPY_MESSAGE_TX);
+    }
+  canopy_cyclic_task_stop (task);
+  while (canopy_buffered_reader_get_message_into (seen, &got, 0))
+    ;
+  g_assert_false (canopy_buffered_reader_get_message_into (other, &got, 0));
+
+  /* Removed: told no more. */
+  canopy_bus_remove_tx_listener (tx, CANOPY_LISTENER (seen));
+  g_assert_true (canopy_bus_send (tx, &msg, 0, &error));
+  g_assert_no_error (error);
+  g_assert_false (canopy_buffered_reader_get_message_into (seen, &got, 0));
+
+  canopy_bus_shutdown (tx);
+  canopy_bus_shutdown (rx);
+
+  /* A bus dropped with a listener in place lets go of it. (A fresh bus:
+   * the scheduler thread may hold the stopped task, and so its bus, a
+   * moment longer.) */
+  other_bus = CANOPY_BUS (canopy_virtual_bus_new ("bus-tx-listener-drop", FALSE, 0));
+  canopy_bus_add_tx_listener (other_bus, CANOPY_LISTENER (seen));
+  weak = seen;
+  g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *) &weak);
+  g_clear_object (&seen);
+  g_assert_nonnull (weak);
+  canopy_bus_shutdown (other_bus);
+  g_clear_object (&other_bus);
+  g_assert_null (weak);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/bus/statistics/virtual", test_statistics_virtual);
   g_test_add_func ("/bus/statistics/dropped", test_statistics_dropped);
   g_test_add_func ("/bus/filters/software", test_software_filters);
+  g_test_add_func ("/bus/tx-listener", test_tx_listener);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <canopy.h>
@@ -867,6 +868,205 @@ test_send_error (void)
   canopy_cyclic_task_stop (task);
 }
 
+/* The counter byte: one more in each frame sent, wrapping at 255, carried
+ * on across modify_data() and begun again at each start. */
+static void
+test_counter_byte (void)
+{
+  static const guint8 payload[] = { 0x11, 0x22, 0x33, 0xfc };
+  static const guint8 changed[] = { 0x99, 0x88, 0x77, 0x50 };
+  g_autoptr(CanopyCyclicTask) task = NULL;
+  g_autoptr(CanopyMessage) current = NULL;
+  g_autoptr(GError) error = NULL;
+  CanopyMessage msg, got;
+  guint n_notify = 0;
+  guint8 last;
+  Pair pair;
+
+  pair_open (&pair, "cyclic-counter");
+  canopy_message_init (&msg, 0x321, FALSE, payload, sizeof payload);
+
+  /* A generic task made stopped, so that its very first frame counts. */
+  task = g_object_new (CANOPY_TYPE_CYCLIC_TASK,
+                       "bus", pair.tx,
+                       "message", &msg,
+                       "period", 0.002,
+                       NULL);
+  g_assert_cmpint (canopy_cyclic_task_get_counter_byte (task), ==, -1);
+  g_signal_connect (task, "notify::counter-byte", G_CALLBACK (count_notify), &n_notify);
+
+  /* Only bytes of the payload can count. */
+  g_assert_false (canopy_cyclic_task_set_counter_byte (task, 4, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (canopy_cyclic_task_set_counter_byte (task, -2, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (canopy_cyclic_task_get_counter_byte (task), ==, -1);
+
+  g_assert_true (canopy_cyclic_task_set_counter_byte (task, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (canopy_cyclic_task_get_counter_byte (task), ==, 3);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (n_notify, ==, 1);
+
+  g_assert_true (canopy_cyclic_task_start (task, &error));
+  g_assert_no_error (error);
+
+  /* FC FD FE FF 00 01 …: the other bytes untouched. */
+  for (guint i = 0; i < 8; i++)
+    {
+      recv_ok (pair.rx, &got);
+      g_assert_cmphex (got.arbitration_id, ==, 0x321);
+      g_assert_cmpuint (got.dlc, ==, 4);
+      g_assert_cmpmem (got.data, 3, payload, 3);
+      g_assert_cmphex (got.data[3], ==, (guint8) (0xfc + i));
+    }
+  last = got.data[3];
+
+  /* The task's message stays as given: only the frames count. */
+  current = canopy_cyclic_task_dup_message (task);
+  g_assert_cmphex (current->data[3], ==, 0xfc);
+
+  /* New data while running: the counter goes on where it was instead of
+   * jumping to the new byte's value. */
+  g_assert_true (canopy_cyclic_task_modify_data (task, changed, sizeof changed, &error));
+  g_assert_no_error (error);
+  for (guint n_new = 0; n_new < 5;)
+    {
+      recv_ok (pair.rx, &got);
+      g_assert_cmphex (got.data[3], ==, (guint8) (last + 1));
+      last = got.data[3];
+      if (got.data[0] == 0x99)
+        {
+          g_assert_cmpmem (got.data, 3, changed, 3);
+          n_new++;
+        }
+      else
+        {
+          g_assert_cmpuint (n_new, ==, 0);
+          g_assert_cmpmem (got.data, 3, payload, 3);
+        }
+    }
+
+  /* A start begins at the message's value again. */
+  canopy_cyclic_task_stop (task);
+  drain (pair.rx, 0x321);
+  g_assert_true (canopy_cyclic_task_start (task, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      recv_ok (pair.rx, &got);
+      g_assert_cmphex (got.data[3], ==, 0x50 + i);
+    }
+  last = got.data[3];
+
+  /* Switched off: the byte is the message's again. */
+  g_assert_true (canopy_cyclic_task_set_counter_byte (task, -1, &error));
+  g_assert_no_error (error);
+  for (;;)
+    {
+      recv_ok (pair.rx, &got);
+      if (got.data[3] == 0x50)
+        break;
+      g_assert_cmphex (got.data[3], ==, (guint8) (last + 1));
+      last = got.data[3];
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      recv_ok (pair.rx, &got);
+      g_assert_cmpmem (got.data, got.dlc, changed, sizeof changed);
+    }
+  canopy_cyclic_task_stop (task);
+
+  pair_close (&pair);
+}
+
+/* A task of a driver's own broadcast manager cannot count; asking says so. */
+static void
+test_counter_byte_native (void)
+{
+  g_autoptr(TestNativeBus) bus = g_initable_new (TEST_TYPE_NATIVE_BUS, NULL, NULL, NULL);
+  g_autoptr(CanopyCyclicTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  CanopyMessage msg;
+
+  canopy_message_init (&msg, 0x77, FALSE, (const guint8 *) "\x01\x02", 2);
+  task = canopy_bus_send_periodic (CANOPY_BUS (bus), &msg, 0.25, 0, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (canopy_cyclic_task_set_counter_byte (task, 1, &error));
+  g_assert_error (error, CANOPY_ERROR, CANOPY_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_cmpint (canopy_cyclic_task_get_counter_byte (task), ==, -1);
+  /* Not counting is always possible. */
+  g_assert_true (canopy_cyclic_task_set_counter_byte (task, -1, &error));
+  g_assert_no_error (error);
+  /* The kernel does not say when it sends. */
+  g_assert_cmpfloat (canopy_cyclic_task_get_measured_period (task), ==, 0);
+
+  canopy_cyclic_task_stop (task);
+}
+
+/* The measured period agrees with the receive times of the frames: both
+ * see the same frames, so only the stamping of the first and the last one
+ * can differ. */
+static void
+test_measured_period (void)
+{
+  g_autoptr(CanopyCyclicTask) task = NULL;
+  g_autoptr(CanopyCyclicTask) slow = NULL;
+  g_autoptr(GError) error = NULL;
+  CanopyMessage msg, got;
+  gint64 first_ns = 0, last_ns = 0;
+  guint64 sent, received = 0;
+  double measured, period;
+  Pair pair;
+
+  pair_open (&pair, "cyclic-measured");
+  canopy_message_init (&msg, 0x123, FALSE, (const guint8 *) "\x01", 1);
+
+  task = canopy_bus_send_periodic (pair.tx, &msg, 0.005, 0, &error);
+  g_assert_no_error (error);
+  g_usleep (300 * 1000);
+  canopy_cyclic_task_stop (task);
+
+  sent = canopy_cyclic_task_get_sent (task);
+  g_assert_cmpuint (sent, >=, 5);
+  while (canopy_bus_recv_into (pair.rx, &got, 0, NULL))
+    {
+      if (received++ == 0)
+        first_ns = got.timestamp_ns;
+      last_ns = got.timestamp_ns;
+    }
+  g_assert_cmpuint (received, ==, sent);
+
+  measured = canopy_cyclic_task_get_measured_period (task);
+  g_object_get (task, "measured-period", &period, NULL);
+  g_assert_cmpfloat (period, ==, measured);
+  g_assert_cmpfloat (measured, >, 0);
+  /* The two spans differ by less than 20 ms over all the frames. */
+  g_assert_cmpfloat (fabs (measured * (sent - 1) - (double) (last_ns - first_ns) / NS_PER_SEC), <, 0.020);
+
+  /* The figure of the last run stays after the stop. */
+  g_usleep (20 * 1000);
+  g_assert_cmpfloat (canopy_cyclic_task_get_measured_period (task), ==, measured);
+
+  /* One frame is no period: a start begins the measurement anew. */
+  slow = canopy_bus_send_periodic (pair.tx, &msg, 10.0, 0, &error);
+  g_assert_no_error (error);
+  recv_ok (pair.rx, &got);
+  /* The frame can arrive before the scheduler counts it. */
+  while (canopy_cyclic_task_get_sent (slow) == 0)
+    g_usleep (1000);
+  g_assert_cmpuint (canopy_cyclic_task_get_sent (slow), ==, 1);
+  g_assert_cmpfloat (canopy_cyclic_task_get_measured_period (slow), ==, 0);
+  canopy_cyclic_task_stop (slow);
+
+  pair_close (&pair);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -885,6 +1085,9 @@ main (int   argc,
   g_test_add_func ("/cyclic/no-burst", test_no_burst);
   g_test_add_func ("/cyclic/driver-task", test_driver_task);
   g_test_add_func ("/cyclic/send-error", test_send_error);
+  g_test_add_func ("/cyclic/counter-byte", test_counter_byte);
+  g_test_add_func ("/cyclic/counter-byte-native", test_counter_byte_native);
+  g_test_add_func ("/cyclic/measured-period", test_measured_period);
 
   return g_test_run ();
 }

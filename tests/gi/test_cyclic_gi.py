@@ -69,6 +69,25 @@ class CyclicFromPython(unittest.TestCase):
         tx.shutdown()
         rx.shutdown()
 
+    def test_counter_byte(self):
+        # A generic task made stopped, its counter set, then started.
+        tx = Canopy.Bus.new("virtual", "gi-counter", None)
+        rx = Canopy.Bus.new("virtual", "gi-counter", None)
+        msg = Canopy.Message.new(0x321, False, b"\x01\x02\xfe")
+        task = Canopy.CyclicTask(bus=tx, message=msg, period=0.005)
+        with self.assertRaises(GLib.Error):
+            task.set_counter_byte(3)
+        task.set_counter_byte(2)
+        self.assertEqual(task.props.counter_byte, 2)
+        task.start()
+        got = [bytes(rx.recv(5.0).get_data()) for _ in range(4)]
+        task.stop()
+        self.assertEqual(got, [b"\x01\x02\xfe", b"\x01\x02\xff", b"\x01\x02\x00", b"\x01\x02\x01"])
+        self.assertGreater(task.get_measured_period(), 0)
+        self.assertEqual(task.props.measured_period, task.get_measured_period())
+        tx.shutdown()
+        rx.shutdown()
+
 
 class PlayerFromPython(unittest.TestCase):
     def setUp(self):
