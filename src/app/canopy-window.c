@@ -12,6 +12,7 @@
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
 #include "canopy-replay-pane.h"
+#include "canopy-filter-pane.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
 #include "canopy-window.h"
@@ -35,6 +36,7 @@ struct _CanopyWindow
   CanopyStatisticsPanel *statistics_panel;
   GtkStack              *tool_stack;
   CanopyReplayPane      *replay_pane;
+  CanopyFilterPane      *filter_pane;
   GtkLabel              *frames_label;
   GtkLabel              *rate_label;
   GtkLabel              *load_label;
@@ -47,6 +49,7 @@ struct _CanopyWindow
   GCancellable          *connecting;
   CanopyLogDocument     *document;
   GCancellable          *loading;
+  CanopyDisplayFilter   *display_filter;
 
   guint                  status_source;
   guint                  ticks;
@@ -60,6 +63,7 @@ enum {
   PROP_PER_ID,
   PROP_CONNECTION,
   PROP_DOCUMENT,
+  PROP_DISPLAY_FILTER,
   N_PROPS
 };
 
@@ -640,6 +644,7 @@ canopy_window_dispose (GObject *object)
     canopy_connection_close (self->connection);
   g_clear_object (&self->connection);
   g_clear_object (&self->document);
+  g_clear_object (&self->display_filter);
 
   /* A settings action can outlive the window's action group, which does not
    * disconnect from its actions when it is finalized: removing them does, so
@@ -680,6 +685,10 @@ canopy_window_get_property (GObject    *object,
       g_value_set_object (value, self->document);
       break;
 
+    case PROP_DISPLAY_FILTER:
+      g_value_set_object (value, self->display_filter);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -706,6 +715,11 @@ canopy_window_set_property (GObject      *object,
     case PROP_PER_ID:
       /* The view notifies, and on_trace_per_id_changed() passes it on. */
       canopy_trace_view_set_per_id (self->trace_view, g_value_get_boolean (value));
+      break;
+
+    case PROP_DISPLAY_FILTER:
+      if (g_set_object (&self->display_filter, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
 
     default:
@@ -754,11 +768,21 @@ canopy_window_class_init (CanopyWindowClass *klass)
   properties[PROP_DOCUMENT] =
     g_param_spec_object ("document", NULL, NULL, CANOPY_TYPE_LOG_DOCUMENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CanopyWindow:display-filter: (nullable)
+   *
+   * What the trace views show, set from the Filters pane; every trace view
+   * of the window (the live one, each log's) binds to it.
+   */
+  properties[PROP_DISPLAY_FILTER] =
+    g_param_spec_object ("display-filter", NULL, NULL, CANOPY_TYPE_DISPLAY_FILTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CANOPY_TYPE_TRACE_VIEW);
   g_type_ensure (CANOPY_TYPE_STATISTICS_PANEL);
   g_type_ensure (CANOPY_TYPE_REPLAY_PANE);
+  g_type_ensure (CANOPY_TYPE_FILTER_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, connect_button);
@@ -769,6 +793,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, trace_view);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, tool_stack);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, replay_pane);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, filter_pane);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
@@ -828,6 +853,10 @@ canopy_window_init (CanopyWindow *self)
 
   g_signal_connect_object (self->trace_view, "notify::per-id",
                            G_CALLBACK (on_trace_per_id_changed), self, G_CONNECT_SWAPPED);
+
+  g_object_bind_property (self, "connection", self->filter_pane, "connection", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->filter_pane, "display-filter", self, "display-filter", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "display-filter", self->trace_view, "display-filter", G_BINDING_SYNC_CREATE);
 
   gtk_label_set_text (self->subtitle_label, _("Not connected"));
   self->status_source = g_timeout_add (STATUS_INTERVAL_MS, on_status_tick, self);
