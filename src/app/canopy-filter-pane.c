@@ -32,6 +32,7 @@ struct _CanopyFilterPane
   GtkWidget            parent_instance;
 
   /* template */
+  GtkWidget           *content;
   GtkEntry            *add_entry;
   GtkListBox          *rows_list;
   GtkLabel            *acceptance_status;
@@ -658,6 +659,7 @@ canopy_filter_pane_class_init (CanopyFilterPaneClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-filter-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, CanopyFilterPane, content);
   gtk_widget_class_bind_template_child (widget_class, CanopyFilterPane, add_entry);
   gtk_widget_class_bind_template_child (widget_class, CanopyFilterPane, rows_list);
   gtk_widget_class_bind_template_child (widget_class, CanopyFilterPane, acceptance_status);
