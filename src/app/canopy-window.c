@@ -37,6 +37,7 @@ struct _CanopyWindow
   GtkStack              *tool_stack;
   CanopyReplayPane      *replay_pane;
   CanopyFilterPane      *filter_pane;
+  GtkWidget             *filters_button;
   GtkLabel              *frames_label;
   GtkLabel              *rate_label;
   GtkLabel              *load_label;
@@ -719,7 +720,14 @@ canopy_window_set_property (GObject      *object,
 
     case PROP_DISPLAY_FILTER:
       if (g_set_object (&self->display_filter, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
+        {
+          /* A filtered trace says so even while the pane is closed. */
+          if (self->filters_button != NULL && self->display_filter != NULL)
+            gtk_widget_add_css_class (self->filters_button, "filtering");
+          else if (self->filters_button != NULL)
+            gtk_widget_remove_css_class (self->filters_button, "filtering");
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -794,6 +802,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, tool_stack);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, replay_pane);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, filter_pane);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, filters_button);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
