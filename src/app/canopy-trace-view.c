@@ -9,6 +9,7 @@
 
 #include <canopy.h>
 
+#include "canopy-filtered-frames.h"
 #include "canopy-trace-format.h"
 #include "canopy-trace-view.h"
 
@@ -49,6 +50,13 @@ struct _CanopyTraceView
   GListModel           *id_rows;
   GtkMultiSelection    *selection;
 
+  /* The display filter wraps the models above; the views show the
+   * wrappers while it is set and not empty. */
+  CanopyDisplayFilter  *display_filter;
+  CanopyFilteredFrames *filtered_frames;
+  GtkFilterListModel   *filtered_rows;
+  gulong                refilter_handler;
+
   CanopyTimeFormat      time_format;
   gint64                origin_ns;
   guint                 per_id : 1;
@@ -61,6 +69,7 @@ enum {
   PROP_PER_ID,
   PROP_FOLLOWING,
   PROP_TIME_FORMAT,
+  PROP_DISPLAY_FILTER,
   N_PROPS
 };
 
@@ -132,6 +141,16 @@ previous_timestamp_of_id (CanopyTraceView     *self,
   return -1;
 }
 
+/* A row's position in the frames under the display filter. */
+static guint
+frame_position (CanopyTraceView *self,
+                guint            row)
+{
+  if (self->filtered_frames == NULL)
+    return row;
+  return canopy_filtered_frames_get_source_position (self->filtered_frames, row);
+}
+
 static void
 update_cell (CanopyTraceView *self,
              TraceColumn      column,
@@ -166,7 +185,7 @@ update_cell (CanopyTraceView *self,
           reference = canopy_id_row_get_count (row) > 1
                       ? msg->timestamp_ns - canopy_id_row_get_period_last_ns (row) : -1;
         else if (self->time_format == CANOPY_TIME_DELTA)
-          reference = previous_timestamp_of_id (self, gtk_list_item_get_position (list_item), msg);
+          reference = previous_timestamp_of_id (self, frame_position (self, gtk_list_item_get_position (list_item)), msg);
         canopy_trace_format_time (text, sizeof text, self->time_format, msg->timestamp_ns, reference);
       }
       break;
@@ -431,13 +450,69 @@ on_adjustment_changed (GtkAdjustment   *adjustment,
 static void
 update_model (CanopyTraceView *self)
 {
-  GListModel *model = self->per_id ? self->id_rows : self->frames;
+  GListModel *model;
+
+  if (self->per_id)
+    model = self->filtered_rows != NULL ? G_LIST_MODEL (self->filtered_rows) : self->id_rows;
+  else
+    model = self->filtered_frames != NULL ? G_LIST_MODEL (self->filtered_frames) : self->frames;
 
   gtk_multi_selection_set_model (self->selection, model);
   gtk_column_view_column_set_visible (self->columns[COLUMN_COUNT], self->per_id);
   gtk_column_view_column_set_visible (self->columns[COLUMN_PERIOD], self->per_id);
   if (self->following && !self->per_id)
     scroll_to_end (self);
+}
+
+static gboolean
+id_row_is_shown (gpointer item,
+                 gpointer user_data)
+{
+  return canopy_display_filter_matches (CANOPY_DISPLAY_FILTER (user_data),
+                                        canopy_id_row_get_message (CANOPY_ID_ROW (item)));
+}
+
+/* An id row's verdict follows its newest frame when the filter looks at
+ * payload, direction or error frames: ask again after each batch. */
+static void
+on_id_rows_fed (CanopyTraceView *self)
+{
+  GtkFilter *filter = gtk_filter_list_model_get_filter (self->filtered_rows);
+
+  gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+clear_filtered_models (CanopyTraceView *self)
+{
+  if (self->id_rows != NULL)
+    g_clear_signal_handler (&self->refilter_handler, self->id_rows);
+  g_clear_object (&self->filtered_frames);
+  g_clear_object (&self->filtered_rows);
+}
+
+/* The display filter over the current models; an empty one costs nothing. */
+static void
+build_filtered_models (CanopyTraceView *self)
+{
+  g_autoptr(GtkCustomFilter) row_filter = NULL;
+
+  clear_filtered_models (self);
+  if (self->display_filter == NULL || canopy_display_filter_is_empty (self->display_filter))
+    return;
+
+  if (self->frames != NULL)
+    self->filtered_frames = canopy_filtered_frames_new (self->frames, self->display_filter);
+
+  if (self->id_rows != NULL)
+    {
+      row_filter = gtk_custom_filter_new (id_row_is_shown, g_object_ref (self->display_filter), g_object_unref);
+      self->filtered_rows = gtk_filter_list_model_new (g_object_ref (self->id_rows),
+                                                       GTK_FILTER (g_steal_pointer (&row_filter)));
+      if (!canopy_display_filter_get_by_id_only (self->display_filter) && CANOPY_IS_ID_TABLE (self->id_rows))
+        self->refilter_handler = g_signal_connect_swapped (self->id_rows, "notify::n-frames",
+                                                           G_CALLBACK (on_id_rows_fed), self);
+    }
 }
 
 static void
@@ -459,6 +534,8 @@ canopy_trace_view_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CANOPY_TYPE_TRACE_VIEW);
   g_clear_object (&self->selection);
+  clear_filtered_models (self);
+  g_clear_object (&self->display_filter);
   g_clear_object (&self->frames);
   g_clear_object (&self->id_rows);
 
@@ -486,6 +563,10 @@ canopy_trace_view_get_property (GObject    *object,
 
     case PROP_TIME_FORMAT:
       g_value_set_string (value, nicks[self->time_format]);
+      break;
+
+    case PROP_DISPLAY_FILTER:
+      g_value_set_object (value, self->display_filter);
       break;
 
     default:
@@ -524,6 +605,10 @@ canopy_trace_view_set_property (GObject      *object,
       }
       break;
 
+    case PROP_DISPLAY_FILTER:
+      canopy_trace_view_set_display_filter (self, g_value_get_object (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -547,6 +632,15 @@ canopy_trace_view_class_init (CanopyTraceViewClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TIME_FORMAT] =
     g_param_spec_string ("time-format", NULL, NULL, "relative",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CanopyTraceView:display-filter: (nullable)
+   *
+   * What the view shows of its frames and id rows; the models keep every
+   * frame, so clearing the filter shows them all again.
+   */
+  properties[PROP_DISPLAY_FILTER] =
+    g_param_spec_object ("display-filter", NULL, NULL, CANOPY_TYPE_DISPLAY_FILTER,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -644,8 +738,10 @@ canopy_trace_view_set_models (CanopyTraceView *self,
 {
   g_return_if_fail (CANOPY_IS_TRACE_VIEW (self));
 
+  clear_filtered_models (self);
   g_set_object (&self->frames, frames);
   g_set_object (&self->id_rows, id_rows);
+  build_filtered_models (self);
   self->origin_ns = -1;
   if (id_rows == NULL && self->per_id)
     canopy_trace_view_set_per_id (self, FALSE);
@@ -658,6 +754,78 @@ canopy_trace_view_get_frames (CanopyTraceView *self)
   g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), NULL);
 
   return self->frames;
+}
+
+/**
+ * canopy_trace_view_get_display_filter:
+ *
+ * Returns: (nullable) (transfer none): the display filter
+ */
+CanopyDisplayFilter *
+canopy_trace_view_get_display_filter (CanopyTraceView *self)
+{
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), NULL);
+
+  return self->display_filter;
+}
+
+/**
+ * canopy_trace_view_set_display_filter:
+ * @filter: (nullable): what to show; %NULL shows every frame
+ *
+ * Shows only the frames (and id rows) @filter lets through, from now on
+ * and for every frame already captured.
+ */
+void
+canopy_trace_view_set_display_filter (CanopyTraceView     *self,
+                                      CanopyDisplayFilter *filter)
+{
+  g_return_if_fail (CANOPY_IS_TRACE_VIEW (self));
+  g_return_if_fail (filter == NULL || CANOPY_IS_DISPLAY_FILTER (filter));
+
+  if (!g_set_object (&self->display_filter, filter))
+    return;
+
+  build_filtered_models (self);
+  update_model (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_FILTER]);
+}
+
+/**
+ * canopy_trace_view_get_shown_frames:
+ *
+ * The frames the view shows in chronological mode: those under the
+ * display filter, or all of them.
+ *
+ * Returns: (nullable) (transfer none): a model of #CanopyFrameItem
+ */
+GListModel *
+canopy_trace_view_get_shown_frames (CanopyTraceView *self)
+{
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), NULL);
+
+  return self->filtered_frames != NULL ? G_LIST_MODEL (self->filtered_frames) : self->frames;
+}
+
+/**
+ * canopy_trace_view_row_for_frame:
+ * @position: a position in the frames of canopy_trace_view_get_frames()
+ *
+ * Where a frame is shown in chronological mode: its row, or under a
+ * display filter that hides it, the next shown row.
+ *
+ * Returns: a row of canopy_trace_view_get_shown_frames(); its number of
+ *   items when no frame at or after @position is shown
+ */
+guint
+canopy_trace_view_row_for_frame (CanopyTraceView *self,
+                                 guint            position)
+{
+  g_return_val_if_fail (CANOPY_IS_TRACE_VIEW (self), 0);
+
+  if (self->filtered_frames == NULL)
+    return position;
+  return canopy_filtered_frames_find_position (self->filtered_frames, position);
 }
 
 gboolean

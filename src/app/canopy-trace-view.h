@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "canopy-display-filter.h"
+
 G_BEGIN_DECLS
 
 #define CANOPY_TYPE_TRACE_VIEW (canopy_trace_view_get_type ())
@@ -17,6 +19,12 @@ void        canopy_trace_view_set_models        (CanopyTraceView *self,
                                                  GListModel      *frames,
                                                  GListModel      *id_rows);
 GListModel *canopy_trace_view_get_frames        (CanopyTraceView *self);
+CanopyDisplayFilter *canopy_trace_view_get_display_filter (CanopyTraceView     *self);
+void                 canopy_trace_view_set_display_filter (CanopyTraceView     *self,
+                                                           CanopyDisplayFilter *filter);
+GListModel          *canopy_trace_view_get_shown_frames   (CanopyTraceView     *self);
+guint                canopy_trace_view_row_for_frame      (CanopyTraceView     *self,
+                                                           guint                position);
 gboolean    canopy_trace_view_get_per_id        (CanopyTraceView *self);
 void        canopy_trace_view_set_per_id        (CanopyTraceView *self,
                                                  gboolean         per_id);

@@ -16,6 +16,7 @@
 #include "canopy-recent-logs.h"
 #include "canopy-replay-pane.h"
 #include "canopy-save-dialog.h"
+#include "canopy-filter-pane.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
 #include "canopy-transmit-pane.h"
@@ -41,6 +42,8 @@ struct _CanopyWindow
   GtkStack              *tool_stack;
   CanopyReplayPane      *replay_pane;
   CanopyTransmitPane    *transmit_pane;
+  CanopyFilterPane      *filter_pane;
+  GtkWidget             *filters_button;
   GtkLabel              *frames_label;
   GtkLabel              *rate_label;
   GtkLabel              *load_label;
@@ -54,6 +57,7 @@ struct _CanopyWindow
   GCancellable          *connecting;
   CanopyLogDocument     *document;
   CanopyRecentLogs      *recent_logs;
+  CanopyDisplayFilter   *display_filter;
 
   guint                  status_source;
   guint                  ticks;
@@ -67,6 +71,7 @@ enum {
   PROP_PER_ID,
   PROP_CONNECTION,
   PROP_DOCUMENT,
+  PROP_DISPLAY_FILTER,
   N_PROPS
 };
 
@@ -695,6 +700,7 @@ canopy_window_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->document);
   g_clear_object (&self->recent_logs);
+  g_clear_object (&self->display_filter);
 
   /* A settings action can outlive the window's action group, which does not
    * disconnect from its actions when it is finalized: removing them does, so
@@ -735,6 +741,10 @@ canopy_window_get_property (GObject    *object,
       g_value_set_object (value, self->document);
       break;
 
+    case PROP_DISPLAY_FILTER:
+      g_value_set_object (value, self->display_filter);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -761,6 +771,18 @@ canopy_window_set_property (GObject      *object,
     case PROP_PER_ID:
       /* The view notifies, and on_trace_per_id_changed() passes it on. */
       canopy_trace_view_set_per_id (self->trace_view, g_value_get_boolean (value));
+      break;
+
+    case PROP_DISPLAY_FILTER:
+      if (g_set_object (&self->display_filter, g_value_get_object (value)))
+        {
+          /* A filtered trace says so even while the pane is closed. */
+          if (self->filters_button != NULL && self->display_filter != NULL)
+            gtk_widget_add_css_class (self->filters_button, "filtering");
+          else if (self->filters_button != NULL)
+            gtk_widget_remove_css_class (self->filters_button, "filtering");
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -809,12 +831,22 @@ canopy_window_class_init (CanopyWindowClass *klass)
   properties[PROP_DOCUMENT] =
     g_param_spec_object ("document", NULL, NULL, CANOPY_TYPE_LOG_DOCUMENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CanopyWindow:display-filter: (nullable)
+   *
+   * What the trace views show, set from the Filters pane; every trace view
+   * of the window (the live one, each log's) binds to it.
+   */
+  properties[PROP_DISPLAY_FILTER] =
+    g_param_spec_object ("display-filter", NULL, NULL, CANOPY_TYPE_DISPLAY_FILTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CANOPY_TYPE_TRACE_VIEW);
   g_type_ensure (CANOPY_TYPE_STATISTICS_PANEL);
   g_type_ensure (CANOPY_TYPE_REPLAY_PANE);
   g_type_ensure (CANOPY_TYPE_TRANSMIT_PANE);
+  g_type_ensure (CANOPY_TYPE_FILTER_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, connect_button);
@@ -826,6 +858,8 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, tool_stack);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, replay_pane);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, transmit_pane);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, filter_pane);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, filters_button);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, statistics_panel);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, frames_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, rate_label);
@@ -901,6 +935,9 @@ canopy_window_init (CanopyWindow *self)
     g_signal_connect_object (target, "drop", G_CALLBACK (on_drop), self, 0);
     gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
   }
+  g_object_bind_property (self, "connection", self->filter_pane, "connection", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->filter_pane, "display-filter", self, "display-filter", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "display-filter", self->trace_view, "display-filter", G_BINDING_SYNC_CREATE);
 
   gtk_label_set_text (self->subtitle_label, _("Not connected"));
   self->status_source = g_timeout_add (STATUS_INTERVAL_MS, on_status_tick, self);
