@@ -154,6 +154,9 @@ save (CanopyRecordDialog *self)
       return FALSE;
     }
 
+  /* Numbers typed but not yet entered count. */
+  gtk_spin_button_update (self->size_spin);
+  gtk_spin_button_update (self->time_spin);
   if (gtk_check_button_get_active (self->size_check))
     size = (guint64) llround (gtk_spin_button_get_value (self->size_spin) * BYTES_PER_MB);
   if (gtk_check_button_get_active (self->time_check))

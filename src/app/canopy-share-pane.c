@@ -329,6 +329,8 @@ canopy_share_pane_start (CanopySharePane *self)
     }
 
   host = gtk_check_button_get_active (self->all_check) ? ANY_IPV4 : LOOPBACK;
+  /* A number typed but not yet entered counts. */
+  gtk_spin_button_update (self->port_spin);
   port = (guint) gtk_spin_button_get_value_as_int (self->port_spin);
   if (self->settings != NULL)
     g_settings_set_uint (self->settings, "share-port", port);

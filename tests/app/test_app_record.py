@@ -73,11 +73,13 @@ def dialog(app_root, title="Record to a File"):
     return got[0]
 
 
-def menu_item(win, name):
+def menu_item(win, name, role="menu item"):
     # GTK 4.8 exposes the menu button and, inside it, the button that acts.
-    menu_buttons = find_all(win, "push button", "Main Menu", exact=True)
-    click([b for b in menu_buttons if b.queryAction().nActions > 0][0])
-    click(find_one(win, "menu item", name))
+    openers = wait_for(lambda: [b for b in find_all(win, "push button", "Main Menu", exact=True)
+                                if b.queryAction().nActions > 0], 30)
+    assert openers, "no Main Menu button"
+    click(openers[0])
+    click(find_one(win, role, name))
 
 
 def set_path(dlg, path, expect="Format:"):

@@ -44,8 +44,10 @@ def is_on(node):
 
 def menu_item(win, name, role="menu item"):
     # GTK 4.8 exposes the menu button and, inside it, the button that acts.
-    menu_buttons = find_all(win, "push button", "Main Menu", exact=True)
-    click([b for b in menu_buttons if b.queryAction().nActions > 0][0])
+    openers = wait_for(lambda: [b for b in find_all(win, "push button", "Main Menu", exact=True)
+                                if b.queryAction().nActions > 0], 30)
+    assert openers, "no Main Menu button"
+    click(openers[0])
     click(find_one(win, role, name))
 
 
@@ -70,7 +72,10 @@ def share_pane(win):
 
 
 def labels(node, pattern):
-    return [l.name for l in find_all(node, "label", visible=True) if re.search(pattern, l.name or "")]
+    """Visible labels below @node matching @pattern, the client list's
+    cells included (the pane is small: its table is entered)."""
+    return [l.name for l in find_all(node, "label", visible=True, prune=())
+            if re.search(pattern, l.name or "")]
 
 
 def free_port():
@@ -150,8 +155,10 @@ def main():
         assert wait_for(lambda: not is_on(share), 10), "Share Bus stays on"
 
         def disconnected():
+            # Frames that arrived before are still handed out first.
             try:
-                client.recv(0.5)
+                while client.recv(0.5) is not None:
+                    pass
                 return False
             except GLib.Error as error:
                 log("client:", error.message)
