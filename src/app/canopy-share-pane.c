@@ -26,6 +26,7 @@ struct _CanopySharePane
 {
   GtkWidget           parent_instance;
 
+  GtkWidget          *content;
   GtkSpinButton      *port_spin;
   GtkCheckButton     *all_check;
   GtkLabel           *address_label;
@@ -225,6 +226,7 @@ canopy_share_pane_class_init (CanopySharePaneClass *klass)
   g_type_ensure (CANOPY_TYPE_REMOTE_CLIENT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-share-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, CanopySharePane, content);
   gtk_widget_class_bind_template_child (widget_class, CanopySharePane, port_spin);
   gtk_widget_class_bind_template_child (widget_class, CanopySharePane, all_check);
   gtk_widget_class_bind_template_child (widget_class, CanopySharePane, address_label);
