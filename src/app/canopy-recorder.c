@@ -263,7 +263,9 @@ set_summary (CanopyRecorder *self)
       if (self->n_files > 1)
         /* Translators: the first file of a rotated recording, the number
          * of files, then a number of frames. */
-        summary = g_strdup_printf (_("Recorded: %s and %u more files — %s frames"),
+        summary = g_strdup_printf (ngettext ("Recorded: %s and %u more file — %s frames",
+                                             "Recorded: %s and %u more files — %s frames",
+                                             self->n_files - 1),
                                    name, self->n_files - 1, frames);
       else
         /* Translators: a file name, then a number of frames. */
