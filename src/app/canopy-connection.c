@@ -355,6 +355,39 @@ canopy_connection_set_paused (CanopyConnection *self,
 }
 
 /**
+ * canopy_connection_add_listener:
+ *
+ * Hands every frame read from now on to @listener as well, on the
+ * notifier's thread (a recording's writer, a remote server that shares the
+ * bus): what the trace gets, paused or not.
+ */
+void
+canopy_connection_add_listener (CanopyConnection *self,
+                                CanopyListener   *listener)
+{
+  g_return_if_fail (CANOPY_IS_CONNECTION (self));
+  g_return_if_fail (CANOPY_IS_LISTENER (listener));
+
+  canopy_notifier_add_listener (self->notifier, listener);
+}
+
+/**
+ * canopy_connection_remove_listener:
+ *
+ * Stops handing frames to @listener without stopping it. A frame being
+ * delivered at that moment may still reach it.
+ */
+void
+canopy_connection_remove_listener (CanopyConnection *self,
+                                   CanopyListener   *listener)
+{
+  g_return_if_fail (CANOPY_IS_CONNECTION (self));
+  g_return_if_fail (CANOPY_IS_LISTENER (listener));
+
+  canopy_notifier_remove_listener (self->notifier, listener);
+}
+
+/**
  * canopy_connection_close:
  *
  * Stops reading and shuts the bus down on a worker thread; the models keep

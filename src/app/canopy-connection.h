@@ -30,6 +30,10 @@ gboolean            canopy_connection_get_paused     (CanopyConnection     *self
 void                canopy_connection_set_paused     (CanopyConnection     *self,
                                                       gboolean              paused);
 const GError       *canopy_connection_get_error      (CanopyConnection     *self);
+void                canopy_connection_add_listener   (CanopyConnection     *self,
+                                                      CanopyListener       *listener);
+void                canopy_connection_remove_listener (CanopyConnection    *self,
+                                                      CanopyListener       *listener);
 void                canopy_connection_close          (CanopyConnection     *self);
 
 GHashTable         *canopy_connection_parse_options  (const char * const   *assignments,

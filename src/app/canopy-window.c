@@ -17,6 +17,9 @@
 #include "canopy-replay-pane.h"
 #include "canopy-save-dialog.h"
 #include "canopy-filter-pane.h"
+#include "canopy-record-dialog.h"
+#include "canopy-recorder.h"
+#include "canopy-share-pane.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
 #include "canopy-transmit-pane.h"
@@ -51,6 +54,8 @@ struct _CanopyWindow
   GtkLabel              *dropped_label;
   GtkLabel              *state_label;
   GMenu                 *recent_section;
+  GtkLabel              *record_label;
+  CanopySharePane       *share_pane;
 
   GSettings             *settings;
   CanopyConnection      *connection;
@@ -58,6 +63,7 @@ struct _CanopyWindow
   CanopyLogDocument     *document;
   CanopyRecentLogs      *recent_logs;
   CanopyDisplayFilter   *display_filter;
+  CanopyRecorder        *recorder;
 
   guint                  status_source;
   guint                  ticks;
@@ -102,6 +108,18 @@ is_paused (CanopyWindow *self)
   return self->connection != NULL && canopy_connection_get_paused (self->connection);
 }
 
+/* For the actions of the window's action map (stateful ones). */
+static void
+set_action_enabled (CanopyWindow *self,
+                    const char   *name,
+                    gboolean      enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
 static void
 update_actions (CanopyWindow *self)
 {
@@ -116,6 +134,10 @@ update_actions (CanopyWindow *self)
                                  canopy_trace_view_get_frames (front_trace_view (self)) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dismiss-banner",
                                  gtk_revealer_get_reveal_child (self->banner));
+  set_action_enabled (self, "record",
+                      connected || (self->recorder != NULL && canopy_recorder_get_recording (self->recorder)));
+  set_action_enabled (self, "share-bus",
+                      connected || (self->share_pane != NULL && canopy_share_pane_get_sharing (self->share_pane)));
 
   /* One button, two faces: Connect opens the dialog, Disconnect stops the bus. */
   gtk_button_set_label (self->connect_button, connected ? _("Disconnect") : _("Connect"));
@@ -653,6 +675,89 @@ show_pane_change_state (GSimpleAction *action,
   g_simple_action_set_state (action, state);
 }
 
+/* Record: the recorder follows the window's connection; the toggle shows
+ * its state, which the first time only changes once a file is chosen. */
+static void
+record_change_state (GSimpleAction *action,
+                     GVariant      *state,
+                     gpointer       user_data)
+{
+  CanopyWindow *self = user_data;
+
+  if (g_variant_get_boolean (state))
+    canopy_record_dialog_record (GTK_WINDOW (self), self->recorder, self->settings);
+  else
+    canopy_recorder_stop (self->recorder);
+}
+
+static void
+record_settings_activate (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  CanopyWindow *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (canopy_record_dialog_new (GTK_WINDOW (self), self->recorder, self->settings)));
+}
+
+static void
+on_recording_changed (CanopyWindow *self)
+{
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "record")),
+                             g_variant_new_boolean (canopy_recorder_get_recording (self->recorder)));
+  update_actions (self);
+}
+
+static void
+on_record_summary_changed (CanopyWindow *self)
+{
+  GtkWidget *label = GTK_WIDGET (self->record_label);
+
+  gtk_widget_set_visible (label, *canopy_recorder_get_summary (self->recorder) != '\0');
+  if (canopy_recorder_get_recording (self->recorder))
+    gtk_widget_add_css_class (label, "recording");
+  else
+    gtk_widget_remove_css_class (label, "recording");
+}
+
+static void
+on_recording_failed (CanopyWindow *self,
+                     const GError *error)
+{
+  g_autofree char *text = g_strdup_printf (_("Recording failed: %s"), error->message);
+
+  show_banner (self, text);
+}
+
+/* Share Bus: the pane shows where it listens and who is connected, and
+ * why it could not start. */
+static void
+share_bus_change_state (GSimpleAction *action,
+                        GVariant      *state,
+                        gpointer       user_data)
+{
+  CanopyWindow *self = user_data;
+  g_autoptr(GVariant) pane = g_action_group_get_action_state (G_ACTION_GROUP (self), "show-pane");
+
+  if (!g_variant_get_boolean (state))
+    {
+      canopy_share_pane_stop (self->share_pane);
+      return;
+    }
+
+  if (g_strcmp0 (g_variant_get_string (pane, NULL), "share") != 0)
+    canopy_window_show_pane (self, "share");
+  canopy_share_pane_start (self->share_pane);
+}
+
+static void
+on_sharing_changed (CanopyWindow *self)
+{
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "share-bus")),
+                             g_variant_new_boolean (canopy_share_pane_get_sharing (self->share_pane)));
+  update_actions (self);
+}
+
 /**
  * canopy_window_show_pane:
  * @name: (nullable): "filters", "transmit", "replay" or "share"; %NULL or
@@ -701,6 +806,9 @@ canopy_window_dispose (GObject *object)
   g_clear_object (&self->document);
   g_clear_object (&self->recent_logs);
   g_clear_object (&self->display_filter);
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_data (self->recorder, self);
+  g_clear_object (&self->recorder);
 
   /* A settings action can outlive the window's action group, which does not
    * disconnect from its actions when it is finalized: removing them does, so
@@ -847,6 +955,7 @@ canopy_window_class_init (CanopyWindowClass *klass)
   g_type_ensure (CANOPY_TYPE_REPLAY_PANE);
   g_type_ensure (CANOPY_TYPE_TRANSMIT_PANE);
   g_type_ensure (CANOPY_TYPE_FILTER_PANE);
+  g_type_ensure (CANOPY_TYPE_SHARE_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/canopy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, connect_button);
@@ -868,6 +977,8 @@ canopy_window_class_init (CanopyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, dropped_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, CanopyWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, record_label);
+  gtk_widget_class_bind_template_child (widget_class, CanopyWindow, share_pane);
 
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
@@ -905,10 +1016,26 @@ canopy_window_init (CanopyWindow *self)
   {
     static const GActionEntry entries[] = {
       { "show-pane", show_pane_activate, "s", "''", show_pane_change_state },
+      { "record", NULL, NULL, "false", record_change_state },
+      { "record-settings", record_settings_activate },
+      { "share-bus", NULL, NULL, "false", share_bus_change_state },
     };
 
     g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   }
+
+  self->recorder = canopy_recorder_new ();
+  g_object_bind_property (self, "connection", self->recorder, "connection", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->recorder, "summary", self->record_label, "label", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->recorder, "notify::summary",
+                           G_CALLBACK (on_record_summary_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "notify::recording",
+                           G_CALLBACK (on_recording_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "failed",
+                           G_CALLBACK (on_recording_failed), self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self, "connection", self->share_pane, "connection", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->share_pane, "notify::sharing",
+                           G_CALLBACK (on_sharing_changed), self, G_CONNECT_SWAPPED);
 
   canopy_trace_view_bind_settings (self->trace_view, self->settings);
   canopy_transmit_pane_bind_settings (self->transmit_pane, self->settings);

@@ -16,6 +16,7 @@
 
 #include "canopy-remote-client-private.h"
 #include "canopy-remote-connection-private.h"
+#include "canopy-remote-port-private.h"
 #include "canopy-remote-server-private.h"
 #include "canopy-remote-protocol-private.h"
 
@@ -29,8 +30,14 @@ _canopy_remote_server_open_bus (CanopyRemoteServer  *self,
                                 gint32               requested_bitrate,
                                 GError             **error)
 {
-  g_autoptr(GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) options = NULL;
 
+  /* The shared bus is open already: its bit rate is what it is. */
+  if (self->shared_bus != NULL)
+    return _canopy_remote_port_new (self, self->shared_bus,
+                                    canopy_remote_server_get_client_queue_size (self), error);
+
+  options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (self->options != NULL)
     {
       GHashTableIter iter;
@@ -325,7 +332,9 @@ resolve_host (const char  *host,
  *
  * Checks that the bus opens (so a wrong interface or channel is reported
  * now, not to the first client), then listens for clients on threads of its
- * own; no main loop is needed.
+ * own; no main loop is needed. A server made with
+ * canopy_remote_server_new_for_bus() checks instead that its bus is not
+ * shut down.
  *
  * Returns: %TRUE if the server is listening
  */
@@ -356,13 +365,23 @@ canopy_remote_server_start (CanopyRemoteServer  *self,
   if (host == NULL)
     host = "127.0.0.1";
 
-  if (!(probe = _canopy_remote_server_open_bus (self, 0, &local_error)))
+  if (self->shared_bus != NULL)
+    {
+      if (canopy_bus_is_shut_down (self->shared_bus))
+        {
+          g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN,
+                               "Cannot share a bus that is shut down");
+          return FALSE;
+        }
+    }
+  else if (!(probe = _canopy_remote_server_open_bus (self, 0, &local_error)))
     {
       g_set_error (error, local_error->domain, local_error->code,
                    "Cannot open the bus to share: %s", local_error->message);
       return FALSE;
     }
-  canopy_bus_shutdown (probe);
+  else
+    canopy_bus_shutdown (probe);
 
   if (!(inet = resolve_host (host, error)))
     return FALSE;

@@ -7,13 +7,17 @@
 
 #include <gio/gio.h>
 
+#include "canopy-listener.h"
 #include "canopy-remote-client.h"
 #include "canopy-remote-server.h"
 
+#include "canopy-remote-port-private.h"
+
 G_BEGIN_DECLS
 
-/* Shared by canopy-remote-server.c (object, settings, client views) and
- * canopy-remote-server-listen.c (listening, accepting, announcing). */
+/* Shared by canopy-remote-server.c (object, settings, client views),
+ * canopy-remote-server-listen.c (listening, accepting, announcing) and
+ * canopy-remote-server-share.c (serving a bus opened by someone else). */
 
 struct _CanopyRemoteServer
 {
@@ -22,6 +26,9 @@ struct _CanopyRemoteServer
   char            *interface;
   char            *channel;
   GHashTable      *options;
+  /* A bus opened and read by the server's owner, or NULL: then each client
+   * opens a bus of its own from interface and channel. */
+  CanopyBus       *shared_bus;
   guint            bitrate;
   guint            max_clients;
   guint            client_queue_size;
@@ -45,6 +52,12 @@ struct _CanopyRemoteServer
   guint64          n_rejected;
   gboolean         running;
 
+  /* The clients' ports on shared_bus; shared_error once it failed or is
+   * no longer read. Frames are delivered under the reader lock. */
+  GRWLock          ports_lock;
+  GPtrArray       *ports;
+  GError          *shared_error;
+
   GSocketListener *listener;
   GCancellable    *cancellable;
   GThread         *accept_thread;
@@ -58,6 +71,7 @@ enum {
   PROP_INTERFACE,
   PROP_CHANNEL,
   PROP_OPTIONS,
+  PROP_BUS,
   PROP_BITRATE,
   PROP_MAX_CLIENTS,
   PROP_CLIENT_QUEUE_SIZE,
@@ -75,5 +89,13 @@ void _canopy_remote_server_notify              (CanopyRemoteServer *self,
 void _canopy_remote_server_emit_client_changed (CanopyRemoteServer *self,
                                                 CanopyRemoteClient *client,
                                                 gboolean            connected);
+
+/* In canopy-remote-server-share.c. */
+void     _canopy_remote_server_listener_init (CanopyListenerInterface  *iface);
+gboolean _canopy_remote_server_add_port      (CanopyRemoteServer       *self,
+                                              CanopyRemotePort         *port,
+                                              GError                  **error);
+void     _canopy_remote_server_remove_port   (CanopyRemoteServer       *self,
+                                              CanopyRemotePort         *port);
 
 G_END_DECLS

@@ -48,10 +48,34 @@
  * %CANOPY_REMOTE_PROTOCOL_SOCKETCAND the server speaks the socketcand
  * daemon's text protocol instead (raw mode), for python-can 4's
  * `socketcand` interface, SavvyCAN and cangaroo.
+ *
+ * ## Sharing a bus that is already open
+ *
+ * Many channels (a PCAN or Kvaser channel, a serial adapter) can be opened
+ * only once. A program that has such a bus open and reads it with a
+ * [class@Canopy.Notifier] shares it with canopy_remote_server_new_for_bus():
+ * the server is a [iface@Canopy.Listener] too, so
+ *
+ * ```c
+ * server = canopy_remote_server_new_for_bus (bus);
+ * canopy_notifier_add_listener (notifier, CANOPY_LISTENER (server));
+ * canopy_remote_server_start (server, NULL, 54701, &error);
+ * ```
+ *
+ * hands every frame the notifier reads to every client, and frames the
+ * clients send go out on @bus. Clients then see what the program's own
+ * listeners see: frames sent on @bus (by the program or by a client) reach
+ * the clients only when @bus receives its own frames back (as with
+ * `receive_own_messages`). The bit rate a client asks for is recorded in
+ * its [struct@Canopy.RemoteClientInfo] but not applied: the bus is open
+ * already. When the bus fails, or its notifier stops, every client is told
+ * why and disconnected, and new clients are refused.
  */
 
 
-G_DEFINE_FINAL_TYPE (CanopyRemoteServer, canopy_remote_server, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE_WITH_CODE (CanopyRemoteServer, canopy_remote_server, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CANOPY_TYPE_LISTENER,
+                                                      _canopy_remote_server_listener_init))
 
 G_DEFINE_BOXED_TYPE (CanopyRemoteClientInfo, canopy_remote_client_info,
                      canopy_remote_client_info_copy, canopy_remote_client_info_free)
@@ -134,6 +158,10 @@ canopy_remote_server_finalize (GObject *object)
   g_clear_pointer (&self->interface, g_free);
   g_clear_pointer (&self->channel, g_free);
   g_clear_pointer (&self->options, g_hash_table_unref);
+  g_clear_object (&self->shared_bus);
+  g_clear_pointer (&self->ports, g_ptr_array_unref);
+  g_clear_error (&self->shared_error);
+  g_rw_lock_clear (&self->ports_lock);
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
@@ -164,6 +192,9 @@ canopy_remote_server_get_property (GObject    *object,
       break;
     case PROP_OPTIONS:
       g_value_set_boxed (value, self->options);
+      break;
+    case PROP_BUS:
+      g_value_set_object (value, self->shared_bus);
       break;
     case PROP_BITRATE:
       g_value_set_uint (value, canopy_remote_server_get_bitrate (self));
@@ -218,6 +249,9 @@ canopy_remote_server_set_property (GObject      *object,
       break;
     case PROP_OPTIONS:
       self->options = g_value_dup_boxed (value);
+      break;
+    case PROP_BUS:
+      self->shared_bus = g_value_dup_object (value);
       break;
     case PROP_BITRATE:
       canopy_remote_server_set_bitrate (self, g_value_get_uint (value));
@@ -284,6 +318,19 @@ canopy_remote_server_class_init (CanopyRemoteServerClass *klass)
     g_param_spec_boxed ("options", NULL, NULL, G_TYPE_HASH_TABLE,
                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  /**
+   * CanopyRemoteServer:bus:
+   *
+   * The open bus the server shares (see canopy_remote_server_new_for_bus()),
+   * or %NULL when every client gets a bus of its own, opened from
+   * [property@Canopy.RemoteServer:interface] and
+   * [property@Canopy.RemoteServer:channel].
+   */
+  properties[PROP_BUS] =
+    g_param_spec_object ("bus", NULL, NULL, CANOPY_TYPE_BUS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
   /**
    * CanopyRemoteServer:bitrate:
@@ -419,6 +466,8 @@ canopy_remote_server_init (CanopyRemoteServer *self)
 {
   g_mutex_init (&self->mutex);
   g_cond_init (&self->clients_cond);
+  g_rw_lock_init (&self->ports_lock);
+  self->ports = g_ptr_array_new ();
   self->clients = g_ptr_array_new ();
   self->client_objects = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->client_model = g_list_store_new (CANOPY_TYPE_REMOTE_CLIENT);
@@ -452,6 +501,46 @@ canopy_remote_server_new (const char *interface,
                        "channel", channel,
                        "options", options,
                        NULL);
+}
+
+/**
+ * canopy_remote_server_new_for_bus:
+ * @bus: an open bus, read by a [class@Canopy.Notifier] of the caller's
+ *
+ * Creates a server that shares @bus itself instead of opening a bus for
+ * each client: for a channel that cannot be opened twice, or to share
+ * exactly the bus a program shows. Add the server to the notifier that
+ * reads @bus (it is a [iface@Canopy.Listener]): each frame the notifier
+ * reads goes to every client; frames clients send go out on @bus.
+ * canopy_remote_server_start() opens it to clients.
+ *
+ * Stopping the server leaves @bus open; the server holds a reference to
+ * it until it is finalized.
+ *
+ * Returns: (transfer full): a new server
+ */
+CanopyRemoteServer *
+canopy_remote_server_new_for_bus (CanopyBus *bus)
+{
+  g_return_val_if_fail (CANOPY_IS_BUS (bus), NULL);
+
+  return g_object_new (CANOPY_TYPE_REMOTE_SERVER,
+                       "bus", bus,
+                       NULL);
+}
+
+/**
+ * canopy_remote_server_get_bus:
+ * @self: a server
+ *
+ * Returns: (nullable) (transfer none): the open bus the server shares, or
+ *   %NULL when each client gets a bus of its own
+ */
+CanopyBus *
+canopy_remote_server_get_bus (CanopyRemoteServer *self)
+{
+  g_return_val_if_fail (CANOPY_IS_REMOTE_SERVER (self), NULL);
+  return self->shared_bus;
 }
 
 /**

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "canopy-bus.h"
 #include "canopy-remote-client.h"
 #include "canopy-version-macros.h"
 
@@ -116,6 +117,10 @@ CANOPY_AVAILABLE_IN_ALL
 CanopyRemoteServer *canopy_remote_server_new                   (const char          *interface,
                                                                 const char          *channel,
                                                                 GHashTable          *options);
+CANOPY_AVAILABLE_IN_ALL
+CanopyRemoteServer *canopy_remote_server_new_for_bus           (CanopyBus           *bus);
+CANOPY_AVAILABLE_IN_ALL
+CanopyBus          *canopy_remote_server_get_bus               (CanopyRemoteServer  *self);
 CANOPY_AVAILABLE_IN_ALL
 const char         *canopy_remote_server_get_interface         (CanopyRemoteServer  *self);
 CANOPY_AVAILABLE_IN_ALL
