@@ -238,9 +238,12 @@ cut_at_next_container (CanopyBlfReader *self,
                        gsize            payload)
 {
   gssize i = find_container_header (p, n, 0);
-  guint64 target = offset + BLF_CONTAINER_HEADER_SIZE + i;
+  guint64 target;
 
-  if (i < 0 || !read_on_from (self, target))
+  if (i < 0)
+    return payload;
+  target = offset + BLF_CONTAINER_HEADER_SIZE + i;
+  if (!read_on_from (self, target))
     return payload;
   slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": the log container's size (%"
                     G_GSIZE_FORMAT " bytes) covers the next one at offset %" G_GUINT64_FORMAT
