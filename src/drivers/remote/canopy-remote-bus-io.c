@@ -19,8 +19,9 @@
 #include "canopy-remote-protocol-private.h"
 
 /* A remote bus's traffic: the transmit buffer and its writer thread, the
- * reader thread that decodes the server's stream into the receive queue,
- * and the CanopyBus vfuncs on top of them. Connecting, the handshake and
+ * decoding of the server's stream into the receive queue (by a recv() that
+ * waits for a frame, or else by the reader thread), and the CanopyBus
+ * vfuncs on top of them. Connecting, the handshake and
  * the object are in canopy-remote-bus.c. */
 
 static void
