@@ -713,8 +713,18 @@ _canopy_blf_decode_event (const guint8  *obj,
 static inline gsize
 string_length (const char *s)
 {
-  /* Vector tools show a few KiB at most; keep objects sane. */
-  return s != NULL ? MIN (strlen (s), 64 * 1024) : 0;
+  gsize n = s != NULL ? strlen (s) : 0;
+
+  /* Vector tools show a few KiB at most; keep objects sane, and cut
+   * before a character, not inside one: readers take a text that is not
+   * valid UTF-8 for Windows-1252. */
+  if (n > BLF_MAX_EVENT_TEXT)
+    {
+      n = BLF_MAX_EVENT_TEXT;
+      while (n > 0 && ((guchar) s[n] & 0xC0) == 0x80)
+        n--;
+    }
+  return n;
 }
 
 gsize

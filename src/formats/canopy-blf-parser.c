@@ -158,8 +158,26 @@ parse_window (CanopyBlfReader  *self,
         {
           gsize n = (gsize) MIN ((guint64) remaining, self->skip_remaining);
 
+          if (self->event_object != NULL)
+            g_byte_array_append (self->event_object, self->buf + self->pos, n);
           self->pos += n;
           self->skip_remaining -= n;
+          if (self->skip_remaining == 0 && self->event_object != NULL)
+            {
+              g_autoptr(GByteArray) obj = g_steal_pointer (&self->event_object);
+
+              if (event == NULL)
+                continue;
+              *event = _canopy_blf_decode_event (obj->data, obj->len, self->start_ns, &why);
+              if (*event == NULL)
+                {
+                  note_bad (self, why);
+                  continue;
+                }
+              if (G_UNLIKELY (self->pending_bad != NULL || self->quiet_scan))
+                resynced (self);
+              return TRUE;
+            }
           /* Window used up: the next container goes on; but the join
            * buffer only holds the start of the current one. */
           if (self->skip_remaining > 0 && !self->in_join)
@@ -218,6 +236,16 @@ parse_window (CanopyBlfReader  *self,
 
       if (size > remaining)
         {
+          if (size > BLF_MAX_ASSEMBLED_OBJECT && event != NULL && blf_is_event_type (type) &&
+              size <= BLF_MAX_EVENT_OBJECT)
+            {
+              /* A long text: assembled in a buffer of its own as the
+               * windows go by. */
+              self->event_object = g_byte_array_sized_new (size);
+              self->skip_remaining = size;
+              _canopy_blf_count_object (self, type);
+              continue;
+            }
           if (size > BLF_MAX_ASSEMBLED_OBJECT)
             {
               /* A large object we do not read: stream over it. */
@@ -384,6 +412,7 @@ next_slot (CanopyBlfReader  *self,
     {
       self->carry_len = 0;
       self->skip_remaining = 0;
+      g_clear_pointer (&self->event_object, g_byte_array_unref);
       self->quiet_scan = TRUE;
     }
 

@@ -37,6 +37,11 @@ G_BEGIN_DECLS
  * Bigger objects (Ethernet frames, attachments) are skipped by streaming
  * over them, never buffered. */
 #define BLF_MAX_ASSEMBLED_OBJECT   4096
+/* Application texts and global markers are assembled up to this size
+ * (when read with events): each of their strings is written cut to
+ * BLF_MAX_EVENT_TEXT, and a marker has three. */
+#define BLF_MAX_EVENT_TEXT         (1024 * 1024)
+#define BLF_MAX_EVENT_OBJECT       (BLF_OBJ_HEADER_V2_SIZE + 40 + 3 * BLF_MAX_EVENT_TEXT)
 
 #define BLF_COMPRESSION_NONE     0
 #define BLF_COMPRESSION_ZLIB     2
@@ -242,10 +247,16 @@ gsize _canopy_blf_encode_frame (guint8              *out,
 
 /* Events (APP_TEXT, GLOBAL_MARKER) are variable-sized: return the size
  * needed with @out NULL, or write into @out (which has at least that many
- * bytes). Texts longer than 64 KiB are cut. */
+ * bytes). Strings longer than BLF_MAX_EVENT_TEXT are cut (at a character). */
 gsize           _canopy_blf_encode_event (guint8               *out,
                                           const CanopyLogEvent *event,
                                           guint64               rel_ts);
+static inline gboolean
+blf_is_event_type (guint32 type)
+{
+  return type == BLF_OBJ_APP_TEXT || type == BLF_OBJ_GLOBAL_MARKER;
+}
+
 /* A new event from an APP_TEXT or GLOBAL_MARKER object of @len bytes
  * whose base header was checked, or NULL with @why. */
 CanopyLogEvent *_canopy_blf_decode_event (const guint8         *obj,

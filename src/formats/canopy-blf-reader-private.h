@@ -106,6 +106,8 @@ struct _CanopyBlfReader
   guint8          *carry;
   gsize            carry_len;
   guint64          skip_remaining;
+  GByteArray      *event_object;   /* an event spanning containers, being
+                                    * assembled while skip_remaining runs */
   gboolean         quiet_scan;
   char            *pending_bad;    /* warning shown once we resync */
   GError          *pending_damage; /* of the slot just finished */

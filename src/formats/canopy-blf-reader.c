@@ -20,8 +20,8 @@
  * CAN_MESSAGE2, CAN_FD_MESSAGE, CAN_FD_MESSAGE_64, CAN_ERROR_EXT (and the
  * older CAN_ERROR and CAN_FD_ERROR_64) objects become frames; application
  * texts and global markers become events for
- * canopy_log_reader_next_with_events() (texts longer than 4 KiB are not
- * read); every other object is stepped over and counted by type
+ * canopy_log_reader_next_with_events() (objects up to 3 MiB: texts of up
+ * to 1 MiB); every other object is stepped over and counted by type
  * (canopy_blf_reader_dup_object_types()).
  *
  * The reader streams: log containers are read one after the other and
@@ -161,6 +161,7 @@ canopy_blf_reader_restore_checkpoint (CanopyLogReader                  *reader,
   self->in_join = FALSE;
   self->carry_len = 0;
   self->skip_remaining = 0;
+  g_clear_pointer (&self->event_object, g_byte_array_unref);
   self->quiet_scan = FALSE;
   self->finished = FALSE;
   g_clear_pointer (&self->pending_bad, g_free);
@@ -221,6 +222,7 @@ canopy_blf_reader_finalize (GObject *object)
   g_free (self->join);
   g_free (self->carry);
   g_free (self->pending_bad);
+  g_clear_pointer (&self->event_object, g_byte_array_unref);
   g_clear_pointer (&self->other_object_counts, g_hash_table_unref);
   g_clear_error (&self->pending_damage);
   g_clear_error (&self->ferror);

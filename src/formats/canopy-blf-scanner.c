@@ -179,48 +179,118 @@ file_scan (CanopyBlfReader *self,
     }
 }
 
-/* A container whose size field grew by damage swallows the containers
- * after it. Deflate data holds a container header ("LOBJ", header size 16,
- * version 1, type 10) practically never, so one inside the payload is the
- * next container: the payload is cut there and the file read on from it.
- * Once per container, on the compressed bytes only. */
-static gsize
-cut_at_next_container (CanopyBlfReader *self,
-                       BlfSlot         *slot,
-                       guint64          offset,
-                       gsize            payload)
+/* Containers never nest, and deflate data holds a container header
+ * ("LOBJ", header size 16, version 1, type 10) practically never: one
+ * inside a container's payload (compressed, or stored as it is) or inside
+ * a bare object is the next container, and the size that covers it is
+ * damage. */
+static gboolean
+is_container_header (const guint8 *q)
 {
-  const guint8 *p = slot->cbuf;
-  gsize n = slot->clen;
-  guint64 target;
+  return blf_read_u32 (q) == BLF_OBJ_SIGNATURE && blf_read_u16 (q + 4) == BLF_BASE_HEADER_SIZE &&
+         blf_read_u16 (q + 6) == 1 && blf_read_u32 (q + 12) == BLF_OBJ_LOG_CONTAINER &&
+         blf_read_u32 (q + 8) >= BLF_CONTAINER_HEADER_SIZE;
+}
 
-  for (gsize i = 4; i + BLF_CONTAINER_HEADER_SIZE <= n; i++)
+/* Where in @p a container header starts, at @from or later with its base
+ * header within @n bytes; -1 if nowhere. */
+static gssize
+find_container_header (const guint8 *p,
+                       gsize         n,
+                       gsize         from)
+{
+  for (gsize i = from; i + BLF_BASE_HEADER_SIZE <= n; i++)
     {
-      const guint8 *q = memchr (p + i, 'L', n - BLF_CONTAINER_HEADER_SIZE + 1 - i);
+      const guint8 *q = memchr (p + i, 'L', n - BLF_BASE_HEADER_SIZE + 1 - i);
 
       if (q == NULL)
         break;
       i = q - p;
-      if (blf_read_u32 (q) != BLF_OBJ_SIGNATURE || blf_read_u16 (q + 4) != BLF_BASE_HEADER_SIZE ||
-          blf_read_u16 (q + 6) != 1 || blf_read_u32 (q + 12) != BLF_OBJ_LOG_CONTAINER ||
-          blf_read_u32 (q + 8) < BLF_CONTAINER_HEADER_SIZE)
-        continue;
+      if (is_container_header (q))
+        return i;
+    }
+  return -1;
+}
 
-      target = offset + BLF_CONTAINER_HEADER_SIZE + i;
-      if (!G_IS_SEEKABLE (self->stream) ||
-          !g_seekable_seek (G_SEEKABLE (self->stream), (goffset) target, G_SEEK_SET, NULL, NULL))
-        return payload;
-      self->fpos = self->flen = 0;
-      self->foffset = target;
-      self->feof = FALSE;
-      slot->clen = i;
-      slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": the log container's size (%"
-                        G_GSIZE_FORMAT " bytes) covers the next one at offset %" G_GUINT64_FORMAT
-                        "; read on from there", offset, payload, target);
-      return i;
+/* Goes back (or on) to @target to read the file from there. */
+static gboolean
+read_on_from (CanopyBlfReader *self,
+              guint64          target)
+{
+  if (!G_IS_SEEKABLE (self->stream) ||
+      !g_seekable_seek (G_SEEKABLE (self->stream), (goffset) target, G_SEEK_SET, NULL, NULL))
+    return FALSE;
+  self->fpos = self->flen = 0;
+  self->foffset = target;
+  self->feof = FALSE;
+  return TRUE;
+}
+
+/* A container whose size field grew by damage swallows the containers
+ * after it: its payload is cut at the next container header and the file
+ * read on from there. Returns the payload's length, cut or not. */
+static gsize
+cut_at_next_container (CanopyBlfReader *self,
+                       BlfSlot         *slot,
+                       guint64          offset,
+                       const guint8    *p,
+                       gsize            n,
+                       gsize            payload)
+{
+  gssize i = find_container_header (p, n, 0);
+  guint64 target;
+
+  if (i < 0)
+    return payload;
+  target = offset + BLF_CONTAINER_HEADER_SIZE + i;
+  if (!read_on_from (self, target))
+    return payload;
+  slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": the log container's size (%"
+                    G_GSIZE_FORMAT " bytes) covers the next one at offset %" G_GUINT64_FORMAT
+                    "; read on from there", offset, payload, target);
+  return i;
+}
+
+/* Steps over the @n bytes of the object at the read position, unless a
+ * container header lies inside them: then it stops there and returns
+ * FALSE. *@done says how far it got. */
+static gboolean
+skip_object (CanopyBlfReader *self,
+             guint64          n,
+             guint64         *done)
+{
+  *done = 0;
+
+  while (*done < n)
+    {
+      gsize avail = _canopy_blf_scanner_fill (self, FILE_BUFFER_SIZE);
+      const guint8 *p = self->fbuf + self->fpos;
+      gsize in_object = (gsize) MIN ((guint64) avail, n - *done);
+      gsize checkable = 0;
+      gsize step;
+      gssize at;
+
+      if (avail == 0)
+        break;
+      /* The header starts whose base header is in the buffer; the object's
+       * own at 0 aside. */
+      if (avail >= BLF_BASE_HEADER_SIZE)
+        checkable = MIN (in_object, avail - BLF_BASE_HEADER_SIZE + 1);
+      at = find_container_header (p, checkable + BLF_BASE_HEADER_SIZE - 1, *done == 0 ? 1 : 0);
+      if (at >= 0)
+        {
+          file_consume (self, at);
+          *done += at;
+          return FALSE;
+        }
+      /* Keep what may hold the start of a header for the next round, unless
+       * the file ends too soon to hold one. */
+      step = checkable < in_object && !self->feof ? checkable : in_object;
+      file_consume (self, step);
+      *done += step;
     }
 
-  return payload;
+  return TRUE;
 }
 
 /* Reads the next top-level object into @slot: a container (queued for
@@ -322,11 +392,20 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
         {
           /* Objects outside containers (Wireshark reads them, python-can
            * skips them): fed to the object stream as they are. */
-          if (h.object_size > BLF_MAX_ASSEMBLED_OBJECT)
+          if (h.object_size > (blf_is_event_type (h.object_type) ? BLF_MAX_EVENT_OBJECT
+                                                                  : BLF_MAX_ASSEMBLED_OBJECT))
             {
-              guint64 done = _canopy_blf_scanner_skip (self, h.object_size);
+              guint64 done;
 
               self->skipped++;
+              if (!skip_object (self, h.object_size, &done))
+                {
+                  slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": the object's size (%u "
+                                    "bytes) covers the log container at offset %" G_GUINT64_FORMAT
+                                    "; read on from there", offset, h.object_size, self->foffset);
+                  broke = TRUE;
+                  continue;
+                }
               _canopy_blf_count_object (self, h.object_type);
               if (done < h.object_size)
                 {
@@ -353,6 +432,20 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
           slot->file_offset = offset;
           slot->ulen = h.object_size;
           slot->produced = file_read (self, slot->ubuf, h.object_size);
+          {
+            gssize at = find_container_header (slot->ubuf, slot->produced, 1);
+
+            if (at >= 0 && read_on_from (self, offset + at))
+              {
+                self->skipped++;
+                slot->ulen = slot->produced = 0;
+                slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": the object's size (%u bytes) "
+                                  "covers the log container at offset %" G_GUINT64_FORMAT
+                                  "; read on from there", offset, h.object_size, offset + at);
+                broke = TRUE;
+                continue;
+              }
+          }
           if (slot->produced < h.object_size)
             {
               slot->ok = FALSE;
@@ -409,9 +502,17 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
 
           if (problem != NULL)
             {
-              guint64 done = _canopy_blf_scanner_skip (self, h.object_size);
+              guint64 done;
 
               self->skipped++;
+              if (!skip_object (self, h.object_size, &done))
+                {
+                  slot_set_warning (slot, "offset %" G_GUINT64_FORMAT ": %s (method %u); its size "
+                                    "covers the log container at offset %" G_GUINT64_FORMAT
+                                    "; read on from there", offset, problem, method, self->foffset);
+                  broke = TRUE;
+                  continue;
+                }
               if (done < h.object_size)
                 {
                   slot->kind = SLOT_END;
@@ -442,8 +543,10 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
                   self->top_done = TRUE;
                   return;
                 }
-              slot->ulen = payload;
               slot->produced = file_read (self, slot->ubuf, payload);
+              payload = cut_at_next_container (self, slot, offset, slot->ubuf, slot->produced, payload);
+              slot->produced = MIN (slot->produced, payload);
+              slot->ulen = payload;
               if (slot->produced < payload)
                 slot->ok = FALSE;
             }
@@ -462,7 +565,8 @@ _canopy_blf_scanner_read_object (CanopyBlfReader *self,
               slot->ulen = usize;
               slot->clen = file_read (self, slot->cbuf, payload);
               slot->compressed = TRUE;
-              payload = cut_at_next_container (self, slot, offset, payload);
+              payload = cut_at_next_container (self, slot, offset, slot->cbuf, slot->clen, payload);
+              slot->clen = MIN (slot->clen, payload);
             }
 
           if (slot->clen < payload && slot->compressed)

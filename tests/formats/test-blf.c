@@ -1077,6 +1077,169 @@ test_events_read (void)
     }
 }
 
+/* Application texts longer than the 4 KiB that frames are assembled up
+ * to, and markers with long strings, are read as events whether they lie
+ * in one container, span many (compressed or stored) or stand bare at the
+ * top level; next() steps over them. An event object beyond the limit
+ * (BLF_MAX_EVENT_OBJECT) is stepped over and counted, and the frames
+ * around it are intact. */
+static void
+test_events_long (void)
+{
+  g_autoptr(GByteArray) s = g_byte_array_new ();
+  g_autofree char *path = temp_path ("long-texts.blf");
+  const gsize text_lens[] = { 5000, 300 * 1024, BLF_MAX_EVENT_TEXT };
+  const gsize too_long = BLF_MAX_EVENT_OBJECT;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *marker = g_malloc (70000 + 1);
+  guint32 id = 0x100;
+
+  memset (marker, 'm', 70000);
+  marker[70000] = '\0';
+  put_can (s, 1, BLF_TIME_ONE_NANS, 1, id++);
+  for (guint i = 0; i < G_N_ELEMENTS (text_lens); i++)
+    {
+      gsize n = text_lens[i];
+      g_autofree guint8 *body = g_malloc0 (16 + n);
+      char *text = g_malloc (n + 1);
+
+      for (gsize k = 0; k < n; k++)
+        text[k] = 'a' + (k * 7 + i) % 26;
+      text[n] = '\0';
+      blf_write_u32 (body, 1);
+      blf_write_u32 (body + 8, n);
+      memcpy (body + 16, text, n);
+      put_object (s, BLF_OBJ_APP_TEXT, 1, BLF_TIME_ONE_NANS, 10 + i, body, 16 + n);
+      g_ptr_array_add (texts, text);
+      put_can (s, 1, BLF_TIME_ONE_NANS, 20 + i, id++);
+    }
+  {
+    g_autofree guint8 *body = g_malloc0 (40 + 5 + 70000 + 4);
+
+    blf_write_u32 (body + 16, 5);
+    blf_write_u32 (body + 20, 70000);
+    blf_write_u32 (body + 24, 4);
+    memcpy (body + 40, "Group", 5);
+    memcpy (body + 45, marker, 70000);
+    memcpy (body + 45 + 70000, "desc", 4);
+    put_object (s, BLF_OBJ_GLOBAL_MARKER, 1, BLF_TIME_ONE_NANS, 30, body, 40 + 5 + 70000 + 4);
+    put_can (s, 1, BLF_TIME_ONE_NANS, 31, id++);
+  }
+  {
+    g_autofree guint8 *body = g_malloc0 (too_long);
+
+    blf_write_u32 (body + 8, too_long - 16);
+    memset (body + 16, 'x', too_long - 16);
+    put_object (s, BLF_OBJ_APP_TEXT, 1, BLF_TIME_ONE_NANS, 40, body, too_long);
+    put_can (s, 1, BLF_TIME_ONE_NANS, 41, id++);
+  }
+
+  for (guint layout = 0; layout < 4; layout++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) frames = NULL;
+      g_autoptr(GArray) plain = NULL;
+      g_autoptr(CanopyLogReader) reader = NULL;
+      GPtrArray *events = g_ptr_array_new ();
+
+      /* Containers of 4000 bytes (compressed, stored), of 60000, or bare. */
+      write_file_with_containers (path, s, 0, layout == 2 ? 60000 : 4000, layout == 0, layout == 3);
+      frames = read_with_events (path, events, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (frames->len, ==, id - 0x100);
+      for (guint i = 0; i < frames->len; i++)
+        g_assert_cmphex (g_array_index (frames, CanopyMessage, i).arbitration_id, ==, 0x100 + i);
+
+      g_assert_cmpuint (events->len, ==, 2 * (G_N_ELEMENTS (text_lens) + 1));
+      for (guint i = 0; i < G_N_ELEMENTS (text_lens); i++)
+        {
+          const CanopyLogEvent *e = g_ptr_array_index (events, 2 * i);
+
+          g_assert_cmpint (canopy_log_event_get_kind (e), ==, CANOPY_LOG_EVENT_TEXT);
+          g_assert_cmpuint (strlen (canopy_log_event_get_text (e)), ==, text_lens[i]);
+          g_assert_true (strcmp (canopy_log_event_get_text (e), texts->pdata[i]) == 0);
+          g_assert_cmpuint (canopy_log_event_get_source (e), ==, 1);
+          g_assert_cmpuint (GPOINTER_TO_UINT (g_ptr_array_index (events, 2 * i + 1)), ==, i + 1);
+        }
+      {
+        const CanopyLogEvent *e = g_ptr_array_index (events, 2 * G_N_ELEMENTS (text_lens));
+
+        g_assert_cmpint (canopy_log_event_get_kind (e), ==, CANOPY_LOG_EVENT_MARKER);
+        g_assert_cmpstr (canopy_log_event_get_group (e), ==, "Group");
+        g_assert_true (strcmp (canopy_log_event_get_marker (e), marker) == 0);
+        g_assert_cmpstr (canopy_log_event_get_description (e), ==, "desc");
+      }
+      free_events (events);
+
+      /* next() alone: the frames, nothing skipped as damage. */
+      plain = canopy_read (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (plain->len, ==, frames->len);
+      reader = canopy_log_reader_new_for_file (path, &error);
+      g_assert_no_error (error);
+      for (;;)
+        {
+          CanopyLogEvent *event = NULL;
+          CanopyMessage msg;
+
+          if (!canopy_log_reader_next_with_events (reader, &msg, &event, &error))
+            break;
+          g_clear_pointer (&event, canopy_log_event_unref);
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (canopy_blf_reader_get_n_objects_of_type (CANOPY_BLF_READER (reader), BLF_OBJ_APP_TEXT),
+                        ==, G_N_ELEMENTS (text_lens) + 1);
+    }
+}
+
+/* The writer keeps texts up to 1 MiB, and cuts a longer one before a
+ * character, never inside one (a reader would take the cut text for
+ * Windows-1252). */
+static void
+test_events_long_written (void)
+{
+  g_autofree char *path = temp_path ("long-written.blf");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyLogWriter) writer = NULL;
+  g_autoptr(GArray) frames = NULL;
+  g_autoptr(GString) medium = g_string_new (NULL);
+  g_autoptr(GString) huge = g_string_new (NULL);
+  GPtrArray *events = g_ptr_array_new ();
+  CanopyMessage msg = { .arbitration_id = 0x42, .dlc = 1, .timestamp_ns = 1700000000000000000 };
+  const char *got;
+
+  while (medium->len < 200 * 1024)
+    g_string_append (medium, "line of a long comment, ");
+  /* "ä" (2 bytes) straddles the limit. */
+  g_string_set_size (huge, BLF_MAX_EVENT_TEXT - 1);
+  memset (huge->str, 'h', huge->len);
+  for (guint i = 0; i < 100; i++)
+    g_string_append (huge, "\xc3\xa4");
+
+  writer = g_initable_new (CANOPY_TYPE_BLF_WRITER, NULL, &error,
+                           "path", path, "app-text-events", TRUE, NULL);
+  g_assert_no_error (error);
+  g_assert_true (canopy_log_writer_write (writer, &msg, NULL));
+  g_assert_true (canopy_log_writer_log_event (writer, medium->str, -1, NULL));
+  msg.timestamp_ns += 1000;
+  g_assert_true (canopy_log_writer_write (writer, &msg, NULL));
+  g_assert_true (canopy_log_writer_log_event (writer, huge->str, -1, NULL));
+  msg.timestamp_ns += 1000;
+  g_assert_true (canopy_log_writer_write (writer, &msg, NULL));
+  g_assert_true (canopy_log_writer_close (writer, &error));
+  g_assert_no_error (error);
+
+  frames = read_with_events (path, events, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frames->len, ==, 3);
+  g_assert_cmpuint (events->len, ==, 4);
+  g_assert_cmpstr (canopy_log_event_get_text (g_ptr_array_index (events, 0)), ==, medium->str);
+  got = canopy_log_event_get_text (g_ptr_array_index (events, 2));
+  g_assert_cmpuint (strlen (got), ==, BLF_MAX_EVENT_TEXT - 1);
+  g_assert_true (strncmp (got, huge->str, BLF_MAX_EVENT_TEXT - 1) == 0);
+  free_events (events);
+}
+
 /* BLF to BLF with the converter: texts and markers of every shape (other
  * sources and colours, Windows-1252, strings longer than the object as
  * the Vector converter writes them) come out as they went in, between
@@ -1978,6 +2141,8 @@ main (int   argc,
   g_test_add_func ("/blf/reader/object-counts", test_object_counts);
   g_test_add_func ("/blf/events/read", test_events_read);
   g_test_add_func ("/blf/events/convert", test_events_convert);
+  g_test_add_func ("/blf/events/long", test_events_long);
+  g_test_add_func ("/blf/events/long-written", test_events_long_written);
   g_test_add_func ("/blf/events/python-can", test_events_python_can);
   g_test_add_func ("/blf/reader/handmade", test_handmade_stream);
   g_test_add_func ("/blf/reader/truncated", test_truncated);

@@ -330,18 +330,19 @@ test_blf_real_files (void)
   test_rmdir (dir);
 }
 
-/* A real file's objects re-cut into many small compressed containers (so
- * objects span them), then one container damaged at a time: its payload
- * overwritten, its signature destroyed, its size made implausible or too
- * large by 256 bytes (swallowing the next containers). The
- * frames before it come first, exactly; the frames that start after it
+/* A real file's objects re-cut into many small containers, compressed or
+ * stored (so objects span them), then one container damaged at a time:
+ * its payload overwritten, its signature destroyed, its size made
+ * implausible or too large by 256 bytes (swallowing the next containers).
+ * The frames before it come first, exactly; the frames that start after it
  * come last, exactly; nothing else but frames of the file; the damage is
- * reported with its offset. (Where deflate data is garbled, the frames of
- * that container that still inflate may carry wrong bytes: zlib's check
- * fails only at the end of the container.) */
+ * reported with its offset. (Where the payload is garbled, the frames of
+ * that container may carry wrong bytes: zlib's check fails only at the end
+ * of the container, and stored bytes have no check at all.) */
 static void
-test_blf_resync (void)
+test_blf_resync (gconstpointer data)
 {
+  gboolean stored = GPOINTER_TO_INT (data);
   g_autofree char *dir = test_tmpdir ();
   g_autofree char *good = g_build_filename (dir, "good.blf", NULL);
   g_autofree char *bad = g_build_filename (dir, "bad.blf", NULL);
@@ -393,12 +394,14 @@ test_blf_resync (void)
       gsize n = MIN (300, stream->len - pos);
       guint8 packed[1024];
       guint8 ch[32] = { 0 };
-      gsize clen = _canopy_blf_codec_compress (codec, stream->data + pos, n, packed, sizeof packed);
+      gsize clen = stored ? n : _canopy_blf_codec_compress (codec, stream->data + pos, n, packed, sizeof packed);
       guint32 size = 32 + clen;
       static const guint8 zeros[4];
       gsize at = file->len;
 
       g_assert_cmpuint (clen, >, 0);
+      if (stored)
+        memcpy (packed, stream->data + pos, n);
       g_array_append_val (container_at, at);
       g_array_append_val (stream_at, pos);
       blf_write_u32 (ch, BLF_OBJ_SIGNATURE);
@@ -406,7 +409,7 @@ test_blf_resync (void)
       blf_write_u16 (ch + 6, 1);
       blf_write_u32 (ch + 8, size);
       blf_write_u32 (ch + 12, BLF_OBJ_LOG_CONTAINER);
-      blf_write_u16 (ch + 16, BLF_COMPRESSION_ZLIB);
+      blf_write_u16 (ch + 16, stored ? BLF_COMPRESSION_NONE : BLF_COMPRESSION_ZLIB);
       blf_write_u32 (ch + 24, n);
       g_byte_array_append (file, ch, sizeof ch);
       g_byte_array_append (file, packed, clen);
@@ -419,7 +422,9 @@ test_blf_resync (void)
   g_assert_cmpuint (want->len, ==, object_start->len);
 
   for (guint c = 0; c < container_at->len; c++)
-    for (guint how = 0; how < 4; how++)
+    /* Garbled stored bytes carry no check to notice: damage 0 is for
+     * compressed containers only. */
+    for (guint how = stored ? 1 : 0; how < 4; how++)
       {
         g_autofree guint8 *copy = g_memdup2 (file->data, file->len);
         gsize at = g_array_index (container_at, gsize, c);
@@ -432,7 +437,7 @@ test_blf_resync (void)
 
         switch (how)
           {
-          case 0: /* the deflate data garbled */
+          case 0: /* the payload garbled */
             memset (copy + at + 32 + (size - 32) / 3, 0xA5, 12);
             break;
           case 1: /* the signature destroyed */
@@ -497,7 +502,10 @@ main (int   argc,
     }
 
   g_test_add_func ("/formats/blf/real-files/cut-and-bit-flips", test_blf_real_files);
-  g_test_add_func ("/formats/blf/resync-after-damaged-container", test_blf_resync);
+  g_test_add_data_func ("/formats/blf/resync-after-damaged-container", GINT_TO_POINTER (FALSE),
+                        test_blf_resync);
+  g_test_add_data_func ("/formats/blf/resync-after-damaged-stored-container", GINT_TO_POINTER (TRUE),
+                        test_blf_resync);
 
   return g_test_run ();
 }

@@ -4,8 +4,12 @@
 # Runs the libFuzzer targets of a -Dfuzzing=true build, one after the
 # other, each for SECONDS (default 300), at low priority:
 #
-#   CC=clang meson setup build-fuzz -Dfuzzing=true -Dintrospection=false
+#   CC=clang meson setup build-fuzz -Dfuzzing=true -Dintrospection=false \
+#     -Dgtk=false -Db_lundef=false
 #   ninja -C build-fuzz
+#
+# (-Db_lundef=false: the shared library links against the ASan runtime
+# only at run time, as in .ci/test's sanitizer build.)
 #   bash tests/fuzz/run-fuzzers.sh build-fuzz 300 [TARGET…]
 #
 # Seeds: the regression corpus tests/fuzz/corpus/<target>/ and the files of

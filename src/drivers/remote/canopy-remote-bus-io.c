@@ -19,8 +19,9 @@
 #include "canopy-remote-protocol-private.h"
 
 /* A remote bus's traffic: the transmit buffer and its writer thread, the
- * reader thread that decodes the server's stream into the receive queue,
- * and the CanopyBus vfuncs on top of them. Connecting, the handshake and
+ * decoding of the server's stream into the receive queue (by a recv() that
+ * waits for a frame, or else by the reader thread), and the CanopyBus
+ * vfuncs on top of them. Connecting, the handshake and
  * the object are in canopy-remote-bus.c. */
 
 static void
@@ -334,31 +335,93 @@ process_input (CanopyRemoteBus *self,
   return ok;
 }
 
+/* Reads what the socket has, up to @max bytes, without blocking, and
+ * decodes it. The caller holds read_mutex. Returns the bytes read, 0 at
+ * the end of the stream, -1 with @error, or -2 if there was nothing. */
+static gssize
+read_input_locked (CanopyRemoteBus  *self,
+                   gsize             max,
+                   GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize n = g_socket_receive_with_blocking (self->socket, (char *) self->rx_buf, max, FALSE,
+                                             NULL, &local_error);
+
+  if (n > 0 && !process_input (self, self->rx_buf, n))
+    self->input_failed = TRUE;
+  if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return -2;
+  if (n < 0)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return n;
+}
+
+/* What came after the handshake in its last read is decoded first, by
+ * whoever reads first. The caller holds read_mutex. */
+static void
+take_leftover_locked (CanopyRemoteBus *self)
+{
+  if (self->leftover != NULL)
+    {
+      if (!process_input (self, self->leftover, self->leftover_len))
+        self->input_failed = TRUE;
+      g_clear_pointer (&self->leftover, g_free);
+    }
+}
+
+/* Decodes the server's stream into the receive queue whenever no recv()
+ * does it (see _canopy_remote_bus_recv()), and ends the connection's
+ * receiving side when the stream ends. */
 gpointer
 _canopy_remote_bus_reader_thread (gpointer data)
 {
   CanopyRemoteBus *self = data;
-  g_autofree guint8 *buf = g_malloc (RX_CHUNK);
   gboolean ok = TRUE;
 
-  if (self->leftover != NULL)
-    {
-      ok = process_input (self, self->leftover, self->leftover_len);
-      g_clear_pointer (&self->leftover, g_free);
-    }
+  g_mutex_lock (&self->read_mutex);
+  take_leftover_locked (self);
+  g_mutex_unlock (&self->read_mutex);
 
   while (ok)
     {
       g_autoptr(GError) error = NULL;
-      gssize n;
+      gssize n = -2;
 
-      n = g_socket_receive_with_blocking (self->socket, (char *) buf, RX_CHUNK, TRUE,
-                                          self->cancellable, &error);
-      if (n > 0)
+      /* A recv() reads the socket itself: stay out of its way, and of the
+       * next one's, that usually comes soon after. Data that comes while
+       * the application is away waits in the socket for a few
+       * milliseconds at most. */
+      g_mutex_lock (&self->read_mutex);
+      if (self->input_failed)
         {
-          ok = process_input (self, buf, n);
+          g_mutex_unlock (&self->read_mutex);
+          ok = FALSE;
+          break;
+        }
+      if (self->leading || g_get_monotonic_time () < self->led_until_us)
+        {
+          g_cond_wait_until (&self->reader_cond, &self->read_mutex,
+                             self->leading ? g_get_monotonic_time () + LEAD_PARK_US
+                                           : self->led_until_us);
+          g_mutex_unlock (&self->read_mutex);
+          if (g_cancellable_is_cancelled (self->cancellable))
+            break;
           continue;
         }
+      g_mutex_unlock (&self->read_mutex);
+
+      if (g_socket_condition_wait (self->socket, G_IO_IN, self->cancellable, &error))
+        {
+          g_mutex_lock (&self->read_mutex);
+          n = self->leading ? -2 : read_input_locked (self, RX_CHUNK, &error);
+          ok = !self->input_failed;
+          g_mutex_unlock (&self->read_mutex);
+        }
+      else
+        n = -1;
+
+      if (n > 0 || n == -2)
+        continue;
 
       if (n == 0)
         {
@@ -393,6 +456,89 @@ _canopy_remote_bus_reader_thread (gpointer data)
   return NULL;
 }
 
+typedef enum
+{
+  LEAD_AGAIN,     /* look at the queue again */
+  LEAD_TIMEOUT,
+  LEAD_BUSY,      /* somebody else reads: wait for the queue */
+} LeadResult;
+
+/* A recv() that finds the queue empty reads the socket itself, if nobody
+ * else does (it leads): the frame then reaches the caller without a
+ * thread wake-up in between, as it would from a plain socket. Only while
+ * the queue has room for all that a read can bring (an event is 2 bytes
+ * or more), so the leader never waits for room it would make itself. The
+ * end of the stream and failures are the reader thread's to handle: the
+ * leader hands over to it at once. */
+static LeadResult
+lead (CanopyRemoteBus *self,
+      gint64           deadline)
+{
+  LeadResult result = LEAD_AGAIN;
+
+  /* The reader thread may be inside a read that waits for room: never
+   * wait for it here, but for the queue. */
+  if (!g_mutex_trylock (&self->read_mutex))
+    return LEAD_BUSY;
+  if (self->leading || self->input_failed || g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_mutex_unlock (&self->read_mutex);
+      return LEAD_BUSY;
+    }
+  self->leading = TRUE;
+  take_leftover_locked (self);
+  g_mutex_unlock (&self->read_mutex);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 remaining = deadline < 0 ? -1 : deadline - g_get_monotonic_time ();
+      guint room;
+      gssize n;
+
+      if (self->input_failed)
+        break;
+      g_mutex_lock (&self->rx.mutex);
+      room = self->rx.closed ? 0 : self->rx.capacity - self->rx.count;
+      if (self->rx.count > 0 || self->rx.closed)
+        room = 0;
+      g_mutex_unlock (&self->rx.mutex);
+      if (room < 2)
+        break;
+
+      if (deadline >= 0 && remaining <= 0)
+        {
+          result = LEAD_TIMEOUT;
+          break;
+        }
+      if (!g_socket_condition_timed_wait (self->socket, G_IO_IN, remaining, self->cancellable, &error))
+        {
+          result = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? LEAD_TIMEOUT : LEAD_BUSY;
+          break;
+        }
+
+      g_mutex_lock (&self->read_mutex);
+      n = read_input_locked (self, MIN ((gsize) (room - 1) * 2, (gsize) RX_CHUNK), &error);
+      g_mutex_unlock (&self->read_mutex);
+      if (n == 0 || n == -1 || self->input_failed)
+        {
+          /* The reader thread sees the end too, and ends the queue. */
+          g_mutex_lock (&self->read_mutex);
+          self->leading = FALSE;
+          self->led_until_us = 0;
+          g_cond_signal (&self->reader_cond);
+          g_mutex_unlock (&self->read_mutex);
+          return LEAD_BUSY;
+        }
+    }
+
+  g_mutex_lock (&self->read_mutex);
+  self->leading = FALSE;
+  self->led_until_us = g_get_monotonic_time () + LEAD_HANDOVER_US;
+  g_mutex_unlock (&self->read_mutex);
+  return result;
+}
+
 gboolean
 _canopy_remote_bus_send (CanopyBus            *bus,
                         const CanopyMessage  *msg,
@@ -423,17 +569,41 @@ _canopy_remote_bus_recv (CanopyBus      *bus,
                         GError        **error)
 {
   CanopyRemoteBus *self = CANOPY_REMOTE_BUS (bus);
-  gint64 deadline = timeout > 0 ? g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC) : 0;
+  gint64 deadline = timeout > 0 ? g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC) : -1;
 
   for (;;)
     {
+      CanopyQueuePopResult result;
+
       if (!_canopy_bus_check_open (CANOPY_BUS (self), error))
         return FALSE;
 
       if (take_remote_error (self, error))
         return FALSE;
 
-      switch (_canopy_message_queue_pop (&self->rx, msg, timeout))
+      result = _canopy_message_queue_pop (&self->rx, msg, 0);
+      if (result == CANOPY_QUEUE_POP_TIMEOUT && timeout != 0)
+        {
+          switch (lead (self, deadline))
+            {
+            case LEAD_AGAIN:
+              continue;
+            case LEAD_TIMEOUT:
+              return FALSE;
+            case LEAD_BUSY:
+            default:
+              break;
+            }
+          if (timeout > 0)
+            {
+              timeout = (deadline - g_get_monotonic_time ()) / (double) G_USEC_PER_SEC;
+              if (timeout <= 0)
+                return FALSE;
+            }
+          result = _canopy_message_queue_pop (&self->rx, msg, timeout);
+        }
+
+      switch (result)
         {
         case CANOPY_QUEUE_POP_MESSAGE:
           if G_LIKELY (!(msg->flags & ERROR_MARKER))
@@ -441,12 +611,8 @@ _canopy_remote_bus_recv (CanopyBus      *bus,
           /* The error it stands for may have gone to a sender already. */
           if (take_remote_error (self, error))
             return FALSE;
-          if (timeout > 0)
-            {
-              timeout = (deadline - g_get_monotonic_time ()) / (double) G_USEC_PER_SEC;
-              if (timeout <= 0)
-                return FALSE;
-            }
+          if (timeout > 0 && deadline - g_get_monotonic_time () <= 0)
+            return FALSE;
           continue;
 
         case CANOPY_QUEUE_POP_CLOSED:
@@ -542,6 +708,9 @@ _canopy_remote_bus_shutdown (CanopyBus *bus)
       g_mutex_unlock (&self->tx_mutex);
 
       g_cancellable_cancel (self->cancellable);
+      g_mutex_lock (&self->read_mutex);
+      g_cond_broadcast (&self->reader_cond);
+      g_mutex_unlock (&self->read_mutex);
       g_clear_pointer (&self->writer, g_thread_join);
       g_clear_pointer (&self->reader, g_thread_join);
     }

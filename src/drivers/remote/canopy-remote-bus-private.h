@@ -27,6 +27,11 @@ G_BEGIN_DECLS
 /* A frame sent this long after the one before is sent at once, by the
  * caller (see tx_append()). */
 #define INLINE_SEND_GAP_US 20
+/* How long the reader thread stays out of the way of a recv() that reads
+ * the socket itself, after it returned (see _canopy_remote_bus_recv()),
+ * and how often it looks again while one does. */
+#define LEAD_HANDOVER_US   2000
+#define LEAD_PARK_US       (50 * 1000)
 #define MAX_PENDING_ERRORS 64
 #define HANDSHAKE_TIMEOUT  5
 #define CLOSE_TIMEOUT_US   (G_USEC_PER_SEC)
@@ -45,6 +50,14 @@ struct _CanopyRemoteBus
   GThread             *writer;
 
   CanopyMessageQueue   rx;
+  /* Whoever decodes the stream (the reader thread, or a recv() that reads
+   * the socket itself: the leader) holds read_mutex for it. */
+  GMutex               read_mutex;
+  GCond                reader_cond;
+  guint8              *rx_buf;
+  gboolean             leading;
+  gint64               led_until_us;
+  gboolean             input_failed;
   CanopyRemoteDecoder  decoder;
   guint8              *leftover;
   gsize                leftover_len;

@@ -87,6 +87,7 @@ canopy_remote_bus_finalize (GObject *object)
   g_clear_pointer (&self->leftover, g_free);
   g_clear_pointer (&self->tx_buf, g_free);
   g_clear_pointer (&self->tx_spare, g_free);
+  g_clear_pointer (&self->rx_buf, g_free);
   g_clear_error (&self->failure);
   g_queue_clear_full (&self->remote_errors, g_free);
   if (self->rx.ring != NULL)
@@ -96,6 +97,8 @@ canopy_remote_bus_finalize (GObject *object)
   g_cond_clear (&self->tx_room_cond);
   g_cond_clear (&self->done_cond);
   g_mutex_clear (&self->state_mutex);
+  g_mutex_clear (&self->read_mutex);
+  g_cond_clear (&self->reader_cond);
 
   G_OBJECT_CLASS (canopy_remote_bus_parent_class)->finalize (object);
 }
@@ -215,9 +218,12 @@ canopy_remote_bus_init (CanopyRemoteBus *self)
   g_cond_init (&self->tx_room_cond);
   g_cond_init (&self->done_cond);
   g_mutex_init (&self->state_mutex);
+  g_mutex_init (&self->read_mutex);
+  g_cond_init (&self->reader_cond);
   g_queue_init (&self->remote_errors);
   self->tx_buf = g_malloc (TX_CAPACITY);
   self->tx_spare = g_malloc (TX_CAPACITY);
+  self->rx_buf = g_malloc (RX_CHUNK);
   self->cancellable = g_cancellable_new ();
   self->queue_size = CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE;
   _canopy_remote_decoder_init (&self->decoder);

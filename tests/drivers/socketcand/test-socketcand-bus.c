@@ -218,6 +218,174 @@ test_bad_channels (void)
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
 }
 
+/* A raw TCP peer that speaks the handshake itself, byte by byte. */
+static GSocket *
+raw_connect (guint port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 20);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_no_error (error);
+  return socket;
+}
+
+/* Sends what the server takes; it may have closed on us, which is fine. */
+static void
+raw_send (GSocket    *socket,
+          const char *data,
+          gsize       len)
+{
+  while (len > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (socket, data, len, NULL, &error);
+
+      if (n <= 0)
+        return;
+      data += n;
+      len -= n;
+    }
+}
+
+/* Reads until @text has arrived whole. */
+static void
+raw_expect (GSocket    *socket,
+            const char *text)
+{
+  gsize len = strlen (text);
+  g_autofree char *buf = g_malloc0 (len + 1);
+  gsize got = 0;
+
+  while (got < len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (socket, buf + got, len - got, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      got += n;
+    }
+  g_assert_cmpstr (buf, ==, text);
+}
+
+/* TRUE once the server has closed @socket (it sends nothing else here). */
+static gboolean
+raw_closed (GSocket *socket)
+{
+  char buf[256];
+  g_autoptr(GError) error = NULL;
+
+  if (!(g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR)))
+    return FALSE;
+  return g_socket_receive (socket, buf, sizeof buf, NULL, &error) <= 0;
+}
+
+static void
+wait_for_clients (CanopyRemoteServer *server,
+                  guint               n)
+{
+  for (guint i = 0; i < 1000 && canopy_remote_server_get_n_clients (server) != n; i++)
+    g_usleep (10000);
+  g_assert_cmpuint (canopy_remote_server_get_n_clients (server), ==, n);
+}
+
+/* Clients that trickle their handshake, one byte every 0.3 s, hold every
+ * slot of the server. Each read comes well within the 1 s handshake
+ * deadline, but the deadline is one for the whole handshake: half of them
+ * open their bus at once and only trickle `< rawmode >`, the others
+ * trickle from the first byte; all are dropped at the deadline, and real
+ * clients get the slots back. */
+static void
+test_trickled_handshake (void)
+{
+  const char open[] = "< open can0 >";
+  const char rawmode[] = "< rawmode >";
+  g_autoptr(CanopyRemoteServer) server = canopy_remote_server_new ("virtual", "socketcand-trickle", NULL);
+  g_autoptr(GPtrArray) slow = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CanopyBus) client = NULL;
+  g_autoptr(CanopyVirtualBus) local = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *script = NULL;
+  CanopyMessage msg = { .arbitration_id = 0x321, .dlc = 2, .data = { 0xCA, 0xFE }, .channel = -1 };
+  CanopyMessage got;
+  gint64 closed_at[4] = { 0 };
+  guint n_closed = 0;
+  gint64 start;
+
+  canopy_remote_server_set_protocol (server, CANOPY_REMOTE_PROTOCOL_SOCKETCAND);
+  canopy_remote_server_set_max_clients (server, 4);
+  canopy_remote_server_set_handshake_timeout (server, 1.0);
+  g_assert_true (canopy_remote_server_start (server, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 4; i++)
+    {
+      GSocket *raw = raw_connect (canopy_remote_server_get_port (server));
+
+      raw_expect (raw, "< hi >");
+      if (i % 2 == 0)
+        {
+          raw_send (raw, open, strlen (open));
+          raw_expect (raw, "< ok >");
+        }
+      g_ptr_array_add (slow, raw);
+    }
+  wait_for_clients (server, 4);
+
+  script = g_strconcat (open, rawmode, NULL);
+  for (gsize byte = 0; n_closed < slow->len && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC; byte++)
+    {
+      for (guint i = 0; i < slow->len; i++)
+        {
+          const char *text = i % 2 == 0 ? rawmode : script;
+
+          if (closed_at[i] != 0)
+            continue;
+          if (raw_closed (slow->pdata[i]))
+            {
+              closed_at[i] = g_get_monotonic_time ();
+              n_closed++;
+            }
+          else if (byte < strlen (text))
+            raw_send (slow->pdata[i], text + byte, 1);
+        }
+      g_usleep (300 * 1000);
+    }
+  g_assert_cmpuint (n_closed, ==, slow->len);
+  for (guint i = 0; i < slow->len; i++)
+    {
+      double elapsed = (closed_at[i] - start) / (double) G_USEC_PER_SEC;
+
+      g_test_message ("trickling client %u dropped after %.2f s", i, elapsed);
+      /* Dropped at the one deadline (the last check may come 0.3 s late),
+       * long before `< rawmode >` (3.3 s) could have been trickled whole. */
+      g_assert_cmpfloat (elapsed, <, 2.0);
+    }
+
+  /* Their slots serve a real client again. */
+  wait_for_clients (server, 0);
+  address = g_strdup_printf ("127.0.0.1:%u/can0", canopy_remote_server_get_port (server));
+  client = open_client (address, &error);
+  g_assert_no_error (error);
+  local = canopy_virtual_bus_new ("socketcand-trickle", FALSE, 0);
+  g_assert_true (canopy_bus_send (client, &msg, 1.0, &error));
+  g_assert_no_error (error);
+  g_assert_true (canopy_bus_recv_into (CANOPY_BUS (local), &got, 5.0, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (got.arbitration_id, ==, 0x321);
+  g_assert_cmphex (got.data[1], ==, 0xFE);
+
+  canopy_remote_server_stop (server);
+}
+
 /* A server whose bus cannot open says why; the client reports its words. */
 static gpointer
 refusing_server (gpointer data)
@@ -339,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/socketcand/bus/bad-channels", test_bad_channels);
   g_test_add_func ("/socketcand/bus/server-refuses", test_server_refuses);
   g_test_add_func ("/socketcand/bus/garbage-from-server", test_garbage_from_server);
+  g_test_add_func ("/socketcand/bus/trickled-handshake", test_trickled_handshake);
 
   return g_test_run ();
 }
