@@ -18,7 +18,11 @@
 # copies GTK's catalogues (gtk40.mo) from the host's Debian package when it
 # is the version mingw-glib cross-built; and writes a Meson cross file to
 # give after mingw-glib's, which puts this prefix's headers, import library
-# and DLLs first (exe_wrapper included):
+# and DLLs first (exe_wrapper included). A plain -I/-L in that cross file
+# would not do: the prefix's .pc files put its include folder (with the
+# no-op libintl.h) before the cross file's flags, and Meson links -lintl by
+# the full path it finds beside glib-2.0.pc. So the prefix gets a
+# glib-2.0.pc of its own, mingw-glib's with this libintl first:
 #
 #   meson setup --cross-file MINGW/cross.ini --cross-file PREFIX/cross.ini build-win
 #
@@ -125,10 +129,14 @@ cat >"$prefix/cross.ini" <<EOF
 # Meson cross file written by Canopy's build-aux/windows/build-intl.sh, to be
 # given AFTER mingw-glib's (its values replace those of the same keys):
 #   meson setup --cross-file $mingw/cross.ini --cross-file $prefix/cross.ini build-win
-# Headers and import library of GNU libintl before mingw-glib's no-op one,
-# and this prefix's DLLs first when programs run under wine.
+# Headers and import library of GNU libintl before mingw-glib's no-op one
+# (also through this prefix's glib-2.0.pc), and this prefix's DLLs first
+# when programs run under wine.
 [binaries]
 exe_wrapper = '$prefix/bin/wine-canopy'
+
+[properties]
+pkg_config_libdir = ['$prefix/lib/pkgconfig', '$mingw/lib/pkgconfig', '/usr/$host/lib/pkgconfig']
 
 [built-in options]
 c_args = ['-I$prefix/include', '-I$mingw/include']
@@ -136,6 +144,12 @@ c_link_args = ['-L$prefix/lib', '-L$mingw/lib']
 cpp_args = ['-I$prefix/include', '-I$mingw/include']
 cpp_link_args = ['-L$prefix/lib', '-L$mingw/lib']
 EOF
+
+# glib-2.0.pc: gi18n.h's <libintl.h> and the -lintl that every GLib user
+# links are the real ones. Written before GLib is built, which needs none.
+mkdir -p "$prefix/lib/pkgconfig"
+sed -e "s|^Cflags: |Cflags: -I$prefix/include |" -e "s|^Libs: |Libs: -L$prefix/lib -lintl |" \
+  "$mingw/lib/pkgconfig/glib-2.0.pc" >"$prefix/lib/pkgconfig/glib-2.0.pc"
 
 # -- 1. GNU libintl ------------------------------------------------------------
 gettext_version=$(newest_source_version gettext)

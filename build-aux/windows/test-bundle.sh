@@ -19,13 +19,15 @@
 #  4. canopy.exe LOG (non-ASCII path): the window shows the log's rows (at
 #     least 15 more lines of table text than the empty window: the log has 20);
 #  5. canopy.exe with the bundle's can.ini (the demo bus), in German
-#     (LANGUAGE=de): live rows (at least 10 more lines than the empty
+#     (LC_MESSAGES=de_DE.UTF-8 LANGUAGE=de): live rows (at least 10 more lines than the empty
 #     window) that change between two screenshots; closed like a user closes
 #     it (WM_CLOSE), it saves its window size in
 #     %APPDATA%\Canopy\settings.ini and nothing under the registry's
 #     GSettings key;
 #  6. each start of canopy.exe above is quiet: no GLib/GTK WARNING or
-#     CRITICAL on its stderr (an icon that fails to load warns, too);
+#     CRITICAL on its stderr (an icon that fails to load warns, too), but
+#     for GDK's about what wine lacks and every Windows has (keyboard
+#     layout DLLs, monitor device properties, WGL under Xvfb);
 #  7. tests/app/test-app-win32.exe, copied into the bundle and run there in
 #     German with CANOPY_TEST_IN_BUNDLE=1 (a skip is a failure): every icon
 #     of the .ui files loads, the German catalogue reaches the application's
@@ -70,18 +72,32 @@ work=$(mktemp -d)
 trap 'WINEPREFIX=$WINEPREFIX wineserver -k 2>/dev/null; rm -rf "$work"' EXIT
 export WINEPREFIX=$work/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml='
 unset WINEPATH
+# Only the fonts a Windows machine has (C:\Windows\Fonts, below), not the
+# host's, which wine would add through fontconfig: its DirectWrite lists
+# some (DejaVu Condensed, Cantarell Light, …) that it cannot find again by
+# their LOGFONT, and pango 1.50 asserts on each, which check 6 would count.
+printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' >"$work/no-host-fonts.conf"
+export FONTCONFIG_FILE=$work/no-host-fonts.conf
 mkdir -p "$WINEPREFIX"
 t0=$(date +%s)
 "$wine" wineboot.exe -i >/dev/null 2>&1
 wineserver -w
 # Windows keeps its fonts in C:\Windows\Fonts and lists them in the registry;
 # wine's own (fonts-wine) are only in its data folder, where pango's
-# DirectWrite font map does not look. Put them where Windows has them.
-if [ -d /usr/share/wine/fonts ]; then
-  cp /usr/share/wine/fonts/*.ttf "$WINEPREFIX/drive_c/windows/Fonts/"
+# DirectWrite font map does not look. Put them where Windows has them. Wine
+# has no monospace font pango knows (Windows has Courier New and Consolas):
+# DejaVu Sans Mono, first in pango's "monospace" list, stands in for them
+# (without one, each trace row in a .monospace column gives a GObject
+# critical).
+fonts=()
+for f in /usr/share/wine/fonts/*.ttf /usr/share/fonts/truetype/dejavu/DejaVuSansMono*.ttf; do
+  [ -f "$f" ] && fonts+=("$f")
+done
+if [ ${#fonts[@]} -gt 0 ]; then
+  cp "${fonts[@]}" "$WINEPREFIX/drive_c/windows/Fonts/"
   {
     printf 'REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Fonts]\r\n'
-    for f in /usr/share/wine/fonts/*.ttf; do
+    for f in "${fonts[@]}"; do
       printf '"%s (TrueType)"="%s"\r\n' "$(basename "$f" .ttf)" "$(basename "$f")"
     done
   } >"$WINEPREFIX/drive_c/fonts.reg"
@@ -138,10 +154,10 @@ xvfb-run -a -s '-screen 0 1400x900x24' bash -c '
   window_id () { xwininfo -root -children 2>/dev/null | sed -n "s/^ *\(0x[0-9a-f]*\) \"Canopy\": ([^)]*)  \([0-9]*\)x\([0-9]*\).*/\1 \2 \3/p" |
                  while read -r id w h; do [ "$w" -ge 400 ] && [ "$h" -ge 300 ] && { echo "$id"; break; }; done; }
   rows () { import -window "$1" -depth 8 ppm:- 2>/dev/null | /usr/bin/python3 "$here/screenshot-rows.py"; }
-  run () {  # NAME ARGS...: start canopy.exe, wait for its window; prints the X window id
+  run () {  # NAME ARGS...: start canopy.exe (with $run_env), wait for its window; prints the X window id
     local name=$1; shift
     local start=$SECONDS
-    (cd "$bundle" && exec "$wine" canopy.exe "$@") >"$work/$name.out" 2>"$work/$name.err" &
+    (cd "$bundle" && exec env ${run_env:-} "$wine" canopy.exe "$@") >"$work/$name.out" 2>"$work/$name.err" &
     # The first start in a new wine prefix is slow on a busy machine.
     while [ $((SECONDS - start)) -lt 180 ]; do
       id=$(window_id)
@@ -158,7 +174,8 @@ xvfb-run -a -s '-screen 0 1400x900x24' bash -c '
   }
   quiet () {  # NAME: the run said nothing GLib or GTK calls a warning
     local noise
-    noise=$(grep -E "(WARNING|CRITICAL) \*\*" "$work/$1.err")
+    noise=$(grep -E "(WARNING|CRITICAL) \*\*" "$work/$1.err" |
+            grep -viE "Gdk-WARNING \*\*: .*(keyboard layout|device node property|gdk_gl_context_make_current)")
     if [ -z "$noise" ]; then echo "ok   $1: no WARNING or CRITICAL on stderr"
     else echo "FAIL $1: WARNING or CRITICAL on stderr:"; printf "%s\n" "$noise" | head -n 20; fi
   }
@@ -191,7 +208,10 @@ xvfb-run -a -s '-screen 0 1400x900x24' bash -c '
   quiet log
 
   # 5. the demo bus named by the bundle'"'"'s can.ini: live rows, in German
-  if id=$(LANG=de_DE.UTF-8 LANGUAGE=de run demo); then
+  # LC_MESSAGES, not LANG: wine reads the host'"'"'s file names in LANG'"'"'s
+  # character set, and the host may have no de_DE.UTF-8 locale.
+  german="LC_MESSAGES=de_DE.UTF-8 LANGUAGE=de"
+  if id=$(run_env=$german run demo); then
     n=""
     for _ in $(seq 30); do n=$(rows "$id"); [ "${n%% *}" -ge $((base_wide + 10)) ] && break; sleep 1; done
     import -window "$id" "$work/live1.png"; sleep 1.5; import -window "$id" "$work/live2.png"
@@ -209,10 +229,10 @@ xvfb-run -a -s '-screen 0 1400x900x24' bash -c '
   # 7. the application'"'"'s Windows test program, from inside the bundle
   cp "$test_program" "$bundle/test-app-win32.exe"
   start=$SECONDS
-  (cd "$bundle" && LANG=de_DE.UTF-8 LANGUAGE=de CANOPY_TEST_IN_BUNDLE=1 \
-     timeout 300 "$wine" test-app-win32.exe) >"$work/in-bundle.out" 2>&1
+  (cd "$bundle" && exec env $german CANOPY_TEST_IN_BUNDLE=1 timeout 300 "$wine" test-app-win32.exe) \
+    >"$work/in-bundle.out" 2>&1
   rc=$?
-  grep -E "^(ok|not ok) |^# (Subtest|missing|icon .* scale 1$|[0-9]+ frames|mean|median|drift)" "$work/in-bundle.out" | sed "s/^/     /"
+  grep -E "^(ok|not ok) |^# (missing|icon .* scale 1$|[0-9]+ frames|mean)" "$work/in-bundle.out" | sed "s/^/     /"
   if [ "$rc" = 0 ] && ! grep -q "^not ok" "$work/in-bundle.out"; then
     echo "ok   test-app-win32.exe inside the bundle, in German: $(grep -c "^ok " "$work/in-bundle.out") tests passed in $((SECONDS - start)) s"
   else

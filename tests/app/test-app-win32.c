@@ -14,6 +14,8 @@
 
 #include <locale.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -25,8 +27,58 @@
 #include "canopy-app-win32.h"
 #include "canopy-window.h"
 
+/* Last: it defines `interface`, a parameter name in Canopy's headers. */
+#include <windows.h>
+
 static gboolean have_display;
+static gboolean under_wine;
 static CanopyApplication *app;
+
+static gboolean
+running_under_wine (void)
+{
+  HMODULE ntdll = GetModuleHandleW (L"ntdll.dll");
+
+  return ntdll != NULL && GetProcAddress (ntdll, "wine_get_version") != NULL;
+}
+
+/* Warnings are fatal in tests, and should be: a quiet start is one of the
+ * things tested here. Some come from wine, not from Canopy, and are let
+ * through under wine only: GDK reads the keyboard layout DLLs (kbdus.dll)
+ * and their registry keys, and the monitors' device node properties, which
+ * every Windows has and wine 8 has not; wine under Xvfb has no working WGL
+ * (GDK falls back to cairo); and pango 1.50 asserts on fonts
+ * that wine's DirectWrite lists
+ * but cannot find again by their LOGFONT (the host's DejaVu Condensed,
+ * Cantarell Light, …: no Windows has them, and the bundle test's wine
+ * prefix does without them). */
+static GLogWriterOutput
+write_log (GLogLevelFlags   log_level,
+           const GLogField *fields,
+           gsize            n_fields,
+           gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+        domain = fields[i].value;
+      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+        message = fields[i].value;
+    }
+
+  if (under_wine && message != NULL &&
+      ((g_strcmp0 (domain, "Gdk") == 0 &&
+        g_regex_match_simple ("keyboard layout|device node property|gdk_gl_context_make_current",
+                              message, G_REGEX_CASELESS, 0)) ||
+       (g_strcmp0 (domain, "Pango") == 0 &&
+        strstr (message, "pango_font_description_get_family: assertion 'desc != NULL'") != NULL)))
+    return G_LOG_WRITER_HANDLED;
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
 
 /* Outside the bundle a check may lack what it needs (a display, the
  * installed catalogues); inside it, nothing may be missing. */
@@ -46,15 +98,6 @@ require (gboolean    condition,
       g_test_skip (what);
     }
   return FALSE;
-}
-
-static void
-spin (double seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
 }
 
 /* The settings file is %APPDATA%\Canopy\settings.ini: a setting written
@@ -283,15 +326,28 @@ test_translated (void)
 }
 
 /* Cyclic sending started from the GUI: a 10 ms task on the application's own
- * connection, in the application's process with its main loop running,
- * keeps its period. Windows wakes threads on its 15.6 ms tick unless a
- * program asks for better (the engine's high-resolution timer, and
- * canopy_app_win32_init()); there a 10 ms period comes out as intervals of
- * 0 and 15.6 ms. The frames are timed where they arrive, on a second handle
- * of the virtual channel (stamped as the task sends them).
+ * connection, in the application's process with its main loop running (and
+ * its window, given a display), keeps its period. Windows wakes threads on
+ * its 15.6 ms tick unless a program asks for better (the engine's
+ * high-resolution timer, canopy_app_win32_init()); on the tick, frames go
+ * out up to 15.6 ms late, and a period counted from one frame to the next
+ * would drift too. The frames are timed where they arrive, on a second
+ * handle of the virtual channel, stamped as the task sends them.
  *
- * An exception to "no timed assertions": timing is what is tested. The
- * bounds leave room for a loaded machine: the mean over 3 s, and medians. */
+ * Measured as bench/bench-cyclic.c does: each frame belongs to the slot of
+ * the schedule it was sent in (on a grid whose phase is the typical one of
+ * the frames). The mean period, the least-squares slope of send time over
+ * slot, is within 1 % (a schedule that drifts by a wake-up latency per
+ * period, as relative sleeps do, is off by more); no drift: the median
+ * deviation from the grid of the last 50 frames is within half a period of
+ * that of the first 50, so the schedule never slipped by a slot. On Windows
+ * itself the frames are also on time: median lateness under 2 ms, where
+ * the 15.6 ms tick gives ~5 ms. Not under wine, whose timers are the host's
+ * (no tick) and where lateness measures how loaded the machine is (on 2
+ * busy cores, with wine rendering the live trace, up to ~5 ms); slots a
+ * busy machine makes the task skip are reported, not held against it.
+ *
+ * An exception to "no timed assertions": timing is what is tested. */
 #define CYCLIC_PERIOD_NS G_GINT64_CONSTANT (10000000)
 
 typedef struct
@@ -336,13 +392,22 @@ compare_gint64 (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* The median of the @len values at @values. */
 static gint64
-median (GArray *values)
+median (const gint64 *values,
+        guint         len)
 {
-  g_autoptr(GArray) sorted = g_array_copy (values);
+  g_autofree gint64 *sorted = g_memdup2 (values, len * sizeof (gint64));
 
-  g_array_sort (sorted, compare_gint64);
-  return g_array_index (sorted, gint64, sorted->len / 2);
+  qsort (sorted, len, sizeof (gint64), compare_gint64);
+  return sorted[len / 2];
+}
+
+static gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
 static void
@@ -353,15 +418,17 @@ test_cyclic_period_in_app (void)
   g_autoptr(CanopyBus) rx = CANOPY_BUS (canopy_virtual_bus_new (channel, FALSE, 0));
   g_autoptr(CanopyCyclicTask) task = NULL;
   g_autoptr(GArray) stamps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) deviations = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) head = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) tail = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree gint64 *phase = NULL;
+  g_autofree gint64 *deviation = NULL;
+  g_autofree gint64 *lateness = NULL;
   g_autoptr(GError) error = NULL;
   CanopyWindow *window = NULL;
   Opened opened = { NULL, FALSE };
   CanopyMessage msg, got;
-  gint64 first, last, end, mean_ns, drift_ns;
-  guint n;
+  const gint64 *t;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, mean;
+  gint64 end, origin, earliest, late_median, drift;
+  guint n, edge;
 
   /* The window's connect path when there is a display, else the same
    * connection object the window would open. */
@@ -395,44 +462,48 @@ test_cyclic_period_in_app (void)
   canopy_cyclic_task_stop (task);
 
   n = stamps->len;
-  g_test_message ("%u frames in 3 s, %" G_GUINT64_FORMAT " missed", n, canopy_cyclic_task_get_missed (task));
-  g_assert_cmpuint (n, >=, 200);
-  first = g_array_index (stamps, gint64, 0);
-  last = g_array_index (stamps, gint64, n - 1);
+  t = (const gint64 *) (gpointer) stamps->data;
+  g_test_message ("%u frames in 3 s, %" G_GUINT64_FORMAT " slots skipped",
+                  n, canopy_cyclic_task_get_missed (task));
+  g_assert_cmpuint (n, >=, 100);
 
-  /* The mean period: within 3 %. */
-  mean_ns = (last - first) / (n - 1);
-  g_test_message ("mean period %.3f ms", mean_ns / 1e6);
-  g_assert_cmpint (llabs (mean_ns - CYCLIC_PERIOD_NS), <=, CYCLIC_PERIOD_NS * 3 / 100);
+  /* The grid's phase: the median one of the frames, not the first's, which
+   * may itself be late. */
+  phase = g_new (gint64, n);
+  for (guint i = 0; i < n; i++)
+    phase[i] = (t[i] - t[0]) - llround ((double) (t[i] - t[0]) / CYCLIC_PERIOD_NS) * CYCLIC_PERIOD_NS;
+  origin = median (phase, n);
 
-  /* Each interval: the median one is off by less than 1 ms. */
-  for (guint i = 1; i < n; i++)
+  /* Each frame in the last slot that began before it (the task never sends
+   * early); its deviation from that slot's start. */
+  deviation = g_new (gint64, n);
+  for (guint i = 0; i < n; i++)
     {
-      gint64 deviation = llabs (g_array_index (stamps, gint64, i) - g_array_index (stamps, gint64, i - 1)
-                                - CYCLIC_PERIOD_NS);
-      g_array_append_val (deviations, deviation);
-    }
-  g_test_message ("median interval deviation %.3f ms", median (deviations) / 1e6);
-  g_assert_cmpint (median (deviations), <, 1000000);
+      gint64 since = t[i] - t[0] - origin;
+      gint64 slot = floor_div (since + CYCLIC_PERIOD_NS / 20, CYCLIC_PERIOD_NS);
 
-  /* No drift: where the frames fall within their 10 ms slots (counted from
-   * the first frame) is the same at the end as at the start. */
-  for (guint i = 0; i < 50; i++)
-    {
-      gint64 offset_head = (g_array_index (stamps, gint64, i) - first) % CYCLIC_PERIOD_NS;
-      gint64 offset_tail = (g_array_index (stamps, gint64, n - 50 + i) - first) % CYCLIC_PERIOD_NS;
-
-      /* Past half a slot is early for the next one: a negative offset. */
-      if (offset_head > CYCLIC_PERIOD_NS / 2)
-        offset_head -= CYCLIC_PERIOD_NS;
-      if (offset_tail > CYCLIC_PERIOD_NS / 2)
-        offset_tail -= CYCLIC_PERIOD_NS;
-      g_array_append_val (head, offset_head);
-      g_array_append_val (tail, offset_tail);
+      deviation[i] = since - slot * CYCLIC_PERIOD_NS;
+      sx += slot;
+      sy += t[i] - t[0];
+      sxx += (double) slot * slot;
+      sxy += (double) slot * (t[i] - t[0]);
     }
-  drift_ns = median (tail) - median (head);
-  g_test_message ("drift over 3 s %.3f ms", drift_ns / 1e6);
-  g_assert_cmpint (llabs (drift_ns), <, 1000000);
+  mean = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  edge = MIN (50, n / 4);
+  drift = median (deviation + n - edge, edge) - median (deviation, edge);
+
+  /* Lateness: the earliest 1 % of the frames count as on time. */
+  lateness = g_memdup2 (deviation, n * sizeof (gint64));
+  qsort (lateness, n, sizeof (gint64), compare_gint64);
+  earliest = lateness[n / 100];
+  late_median = lateness[n / 2] - earliest;
+
+  g_test_message ("mean period %.4f ms, drift %+.3f ms, median lateness %.3f ms",
+                  mean / 1e6, drift / 1e6, late_median / 1e6);
+  g_assert_cmpfloat (fabs (mean - CYCLIC_PERIOD_NS), <=, CYCLIC_PERIOD_NS * 0.01);
+  g_assert_cmpint (llabs (drift), <, CYCLIC_PERIOD_NS / 2);
+  if (!under_wine)
+    g_assert_cmpint (late_median, <, 2000000);
 
   if (window != NULL)
     {
@@ -453,6 +524,9 @@ main (int   argc,
 {
   g_autofree char *locale_dir = NULL;
 
+  under_wine = running_under_wine ();
+  g_log_set_writer_func (write_log, NULL, NULL);
+
   /* As main.c starts the application. */
   canopy_app_win32_init ();
   setlocale (LC_ALL, "");
@@ -463,8 +537,10 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* Under wine without an X server GTK has no display. */
-  have_display = gtk_init_check ();
+  /* Under wine without an X server (meson test) GTK would draw into wine's
+   * null driver: the checks that need a display skip there, and run from
+   * inside the bundle under Xvfb. */
+  have_display = (!under_wine || g_getenv ("DISPLAY") != NULL) && gtk_init_check ();
   if (have_display)
     {
       app = canopy_application_new ();
