@@ -4,13 +4,14 @@
  *
  * What the application does differently on Windows, kept out of the
  * portable files: where its translations and settings live, that it starts
- * without a session bus, and that its cyclic sending keeps a precise timer
- * while the window is minimised.
+ * without a session bus, PNG icons where SVG cannot be read, and that its
+ * cyclic sending keeps a precise timer while the window is minimised.
  */
 
 #include "config.h"
 
 #define G_SETTINGS_ENABLE_BACKEND
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gsettingsbackend.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -19,6 +20,7 @@
 #include <shlobj.h>
 
 #include "canopy-app-win32.h"
+#include "canopy-win32-icons.h"
 
 /* Windows 11 ignores a process's timer resolution request (the engine's
  * timeBeginPeriod (1), which its condition-variable waits and, before
@@ -66,6 +68,24 @@ bind_gtk_translations (void)
   bind_textdomain_codeset ("gtk40", "UTF-8");
 }
 
+/* GTK draws "image missing" for an SVG icon where gdk-pixbuf has no SVG
+ * loader (the cross build's: only librsvg brings one). The build renders
+ * PNGs of the application's icons into a resource of their own (see
+ * data/meson.build), registered only then, before GTK first scans the icon
+ * theme: where SVG loads (MSYS2), the SVG symbolic icons, which follow the
+ * theme's colours, are kept. */
+static void
+use_png_icons_without_svg_loader (void)
+{
+  g_autoptr(GSList) formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    if (g_strcmp0 (gdk_pixbuf_format_get_name (l->data), "svg") == 0)
+      return;
+
+  canopy_win32_icons_register_resource ();
+}
+
 /**
  * canopy_app_win32_init:
  *
@@ -77,6 +97,7 @@ canopy_app_win32_init (void)
   keep_timer_resolution_when_hidden ();
   start_without_session_bus ();
   bind_gtk_translations ();
+  use_png_icons_without_svg_loader ();
 }
 
 /**

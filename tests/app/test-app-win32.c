@@ -47,11 +47,10 @@ running_under_wine (void)
  * through under wine only: GDK reads the keyboard layout DLLs (kbdus.dll)
  * and their registry keys, and the monitors' device node properties, which
  * every Windows has and wine 8 has not; wine under Xvfb has no working WGL
- * (GDK falls back to cairo); and pango 1.50 asserts on fonts
- * that wine's DirectWrite lists
- * but cannot find again by their LOGFONT (the host's DejaVu Condensed,
- * Cantarell Light, …: no Windows has them, and the bundle test's wine
- * prefix does without them). */
+ * (GDK falls back to cairo); and pango 1.50 asserts on fonts that wine's
+ * DirectWrite lists but cannot find again by their LOGFONT (the host's
+ * DejaVu Condensed, Cantarell Light, …: no Windows has them, and the
+ * bundle test's wine prefix does without them). */
 static GLogWriterOutput
 write_log (GLogLevelFlags   log_level,
            const GLogField *fields,
@@ -338,14 +337,16 @@ test_translated (void)
  * the schedule it was sent in (on a grid whose phase is the typical one of
  * the frames). The mean period, the least-squares slope of send time over
  * slot, is within 1 % (a schedule that drifts by a wake-up latency per
- * period, as relative sleeps do, is off by more); no drift: the median
- * deviation from the grid of the last 50 frames is within half a period of
- * that of the first 50, so the schedule never slipped by a slot. On Windows
- * itself the frames are also on time: median lateness under 2 ms, where
- * the 15.6 ms tick gives ~5 ms. Not under wine, whose timers are the host's
- * (no tick) and where lateness measures how loaded the machine is (on 2
- * busy cores, with wine rendering the live trace, up to ~5 ms); slots a
- * busy machine makes the task skip are reported, not held against it.
+ * period, as relative sleeps do, is off by more); no drift: the frames on
+ * time (the earliest tenth) of the last 100 are within 1 ms of where those
+ * of the first 100 were on the grid; a busy machine adds lateness but
+ * does not move the schedule (under load ~0.1 ms here; medians, which the
+ * lateness moves, varied by up to 4 ms). On Windows itself the frames are
+ * also on time: median lateness under 2 ms, where the 15.6 ms tick gives
+ * ~5 ms. Not under wine, whose timers are the host's (no tick) and where
+ * lateness measures how loaded the machine is (on 2 busy cores, with wine
+ * rendering the live trace, up to ~5 ms); slots a busy machine makes the
+ * task skip are reported, not held against it.
  *
  * An exception to "no timed assertions": timing is what is tested. */
 #define CYCLIC_PERIOD_NS G_GINT64_CONSTANT (10000000)
@@ -392,15 +393,16 @@ compare_gint64 (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* The median of the @len values at @values. */
+/* The @fraction quantile of the @len values at @values. */
 static gint64
-median (const gint64 *values,
-        guint         len)
+quantile (const gint64 *values,
+          guint         len,
+          double        fraction)
 {
   g_autofree gint64 *sorted = g_memdup2 (values, len * sizeof (gint64));
 
   qsort (sorted, len, sizeof (gint64), compare_gint64);
-  return sorted[len / 2];
+  return sorted[(guint) (fraction * (len - 1))];
 }
 
 static gint64
@@ -472,7 +474,7 @@ test_cyclic_period_in_app (void)
   phase = g_new (gint64, n);
   for (guint i = 0; i < n; i++)
     phase[i] = (t[i] - t[0]) - llround ((double) (t[i] - t[0]) / CYCLIC_PERIOD_NS) * CYCLIC_PERIOD_NS;
-  origin = median (phase, n);
+  origin = quantile (phase, n, 0.5);
 
   /* Each frame in the last slot that began before it (the task never sends
    * early); its deviation from that slot's start. */
@@ -489,8 +491,10 @@ test_cyclic_period_in_app (void)
       sxy += (double) slot * (t[i] - t[0]);
     }
   mean = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  edge = MIN (50, n / 4);
-  drift = median (deviation + n - edge, edge) - median (deviation, edge);
+  /* The frames on time mark where the schedule is; a busy machine only
+   * adds lateness on top: compare the first tenth of each end's frames. */
+  edge = MIN (100, n / 3);
+  drift = quantile (deviation + n - edge, edge, 0.1) - quantile (deviation, edge, 0.1);
 
   /* Lateness: the earliest 1 % of the frames count as on time. */
   lateness = g_memdup2 (deviation, n * sizeof (gint64));
@@ -501,7 +505,7 @@ test_cyclic_period_in_app (void)
   g_test_message ("mean period %.4f ms, drift %+.3f ms, median lateness %.3f ms",
                   mean / 1e6, drift / 1e6, late_median / 1e6);
   g_assert_cmpfloat (fabs (mean - CYCLIC_PERIOD_NS), <=, CYCLIC_PERIOD_NS * 0.01);
-  g_assert_cmpint (llabs (drift), <, CYCLIC_PERIOD_NS / 2);
+  g_assert_cmpint (llabs (drift), <, 1000000);
   if (!under_wine)
     g_assert_cmpint (late_median, <, 2000000);
 
