@@ -108,13 +108,22 @@ fetch () {
   : >"$dir/.unpacked"
 }
 
+# write_if_changed FILE < content: leaves FILE (and its time, which Meson
+# watches for the cross file) alone when the content is the same.
+write_if_changed () {
+  local tmp
+  tmp=$(mktemp)
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else chmod 0644 "$tmp"; mv "$tmp" "$1"; fi
+}
+
 newest_source_version () {
   apt-cache showsrc "$1" 2>/dev/null | awk '/^Version:/{print $2}' | sort -rV | head -n 1
 }
 
 # -- the overlay cross file and exe wrapper (GLib's configure checks run
 #    through them already) ---------------------------------------------------
-cat >"$prefix/bin/wine-canopy" <<EOF
+write_if_changed "$prefix/bin/wine-canopy" <<EOF
 #!/bin/sh
 # Meson exe_wrapper written by Canopy's build-aux/windows/build-intl.sh:
 # mingw-glib's wrapper, with $prefix/bin (the real libintl and
@@ -125,7 +134,7 @@ exec "$mingw/bin/wine-mingw-glib" "\$@"
 EOF
 chmod +x "$prefix/bin/wine-canopy"
 
-cat >"$prefix/cross.ini" <<EOF
+write_if_changed "$prefix/cross.ini" <<EOF
 # Meson cross file written by Canopy's build-aux/windows/build-intl.sh, to be
 # given AFTER mingw-glib's (its values replace those of the same keys):
 #   meson setup --cross-file $mingw/cross.ini --cross-file $prefix/cross.ini build-win
@@ -149,7 +158,7 @@ EOF
 # links are the real ones. Written before GLib is built, which needs none.
 mkdir -p "$prefix/lib/pkgconfig"
 sed -e "s|^Cflags: |Cflags: -I$prefix/include |" -e "s|^Libs: |Libs: -L$prefix/lib -lintl |" \
-  "$mingw/lib/pkgconfig/glib-2.0.pc" >"$prefix/lib/pkgconfig/glib-2.0.pc"
+  "$mingw/lib/pkgconfig/glib-2.0.pc" | write_if_changed "$prefix/lib/pkgconfig/glib-2.0.pc"
 
 # -- 1. GNU libintl ------------------------------------------------------------
 gettext_version=$(newest_source_version gettext)
