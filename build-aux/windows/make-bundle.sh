@@ -8,13 +8,16 @@
 # GSettings schemas, icons, gdk-pixbuf loaders when they are modules,
 # translations), an example can.ini and a README.
 #
-# Usage: make-bundle.sh [--builddir DIR] [--data-prefix DIR] [--search-dir DIR]...
-#                       [--system-dir DIR]... [--output FILE.zip]
+# Usage: make-bundle.sh [--builddir DIR] [--data-prefix DIR] [--intl-prefix DIR]
+#                       [--search-dir DIR]... [--system-dir DIR]... [--output FILE.zip]
 #
 #   --builddir     a configured and built Windows build of Canopy (build-win)
 #   --data-prefix  the prefix of the Windows GLib/GTK (its bin/ DLLs and
 #                  share/ data): ~/.cache/mingw-glib/prefix when cross-built,
 #                  /ucrt64 under MSYS2 (default: $MINGW_PREFIX, else mingw-glib's)
+#   --intl-prefix  the cross build's GNU libintl and the GLib DLL built with it
+#                  (build-intl.sh's prefix): its DLLs are taken before the
+#                  data prefix's, its catalogues (glib20.mo, gtk40.mo) too
 #   --search-dir   more folders to find DLLs in (the MinGW GCC runtime's is
 #                  added by itself)
 #   --system-dir   folders of the Windows system DLLs, which are not shipped
@@ -31,6 +34,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 builddir=build-win
 data_prefix=${MINGW_PREFIX:-${MINGW_GLIB_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/mingw-glib/prefix}}
+intl_prefix=
 search_dirs=()
 system_dirs=()
 output=
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --builddir) builddir=$2; shift 2 ;;
     --data-prefix) data_prefix=$2; shift 2 ;;
+    --intl-prefix) intl_prefix=$2; shift 2 ;;
     --search-dir) search_dirs+=("$2"); shift 2 ;;
     --system-dir) system_dirs+=("$2"); shift 2 ;;
     --output) output=$2; shift 2 ;;
@@ -59,6 +64,7 @@ compile_schemas=$(command -v glib-compile-schemas) ||
   fail "needs glib-compile-schemas (libglib2.0-bin, or glib2 under MSYS2)"
 command -v zip >/dev/null || fail "needs zip"
 
+[ -z "$intl_prefix" ] || search_dirs+=("$intl_prefix/bin")
 search_dirs+=("$data_prefix/bin")
 if command -v x86_64-w64-mingw32-gcc >/dev/null; then
   # libstdc++/libgcc DLLs of the cross compiler, should anything import them
@@ -88,9 +94,10 @@ mkdir -p "$bundle/share"
 # The programs; DLLs (Canopy's own too) come in step 6, only those loaded.
 cp "$installed"/bin/*.exe "$bundle/"
 search_dirs=("$installed/bin" "${search_dirs[@]}")
-for d in icons locale; do
-  [ -d "$installed/share/$d" ] && cp -r "$installed/share/$d" "$bundle/share/"
-done
+# Not share/icons: the application's icons are in its resources (with PNG
+# renderings on Windows); the SVGs installed for Linux desktops would only
+# compete with those in GTK's lookup, and may not load.
+[ -d "$installed/share/locale" ] && cp -r "$installed/share/locale" "$bundle/share/"
 
 # -- 2. GSettings: the application's schema with GTK's (the file chooser and
 #       the colour chooser read theirs), compiled into one gschemas.compiled.
@@ -127,8 +134,10 @@ for mo_dir in "$bundle"/share/locale/*/LC_MESSAGES; do
   [ -d "$mo_dir" ] || continue
   lang=$(basename "$(dirname "$mo_dir")")
   for dom in gtk40 glib20; do
-    f=$data_prefix/share/locale/$lang/LC_MESSAGES/$dom.mo
-    [ -f "$f" ] && cp "$f" "$mo_dir/"
+    for p in ${intl_prefix:+"$intl_prefix"} "$data_prefix"; do
+      f=$p/share/locale/$lang/LC_MESSAGES/$dom.mo
+      if [ -f "$f" ]; then cp "$f" "$mo_dir/"; break; fi
+    done
   done
 done
 
@@ -171,6 +180,17 @@ while [ ${#queue[@]} -gt 0 ]; do
   done < <("$objdump" -p "$f" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr -d '\r')
 done
 [ ${#missing[@]} = 0 ] || fail "DLLs found neither in ${search_dirs[*]} nor among the system's: ${missing[*]}"
+
+# Translations need one real libintl for all: the application's gettext()
+# and GLib's g_dgettext(), through which GtkBuilder translates the .ui
+# templates. A GLib with a no-op libintl inside (mingw-glib's) would leave
+# most of the window in English: give --intl-prefix (build-intl.sh).
+imports () { "$objdump" -p "$1" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr -d '\r' | tr 'A-Z' 'a-z'; }
+app_imports=$(imports "$bundle/canopy.exe")
+glib_imports=$(imports "$bundle/libglib-2.0-0.dll")
+if grep -qx 'libintl-8.dll' <<<"$app_imports" && ! grep -qx 'libintl-8.dll' <<<"$glib_imports"; then
+  fail "canopy.exe uses libintl-8.dll but the libglib-2.0-0.dll found does not (no translated templates): give --intl-prefix"
+fi
 
 # Debug information is of no use to a user and is most of the size of a
 # debugoptimized build (mingw-glib's GLib): strip the copies.
