@@ -977,6 +977,8 @@ canopy_trace_view_select_position (CanopyTraceView *self,
 
   if (self->per_id)
     canopy_trace_view_set_per_id (self, FALSE);
+  /* Under a display filter a frame's row is not its position. */
+  position = canopy_trace_view_row_for_frame (self, position);
   if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     return;
 
@@ -1003,7 +1005,11 @@ canopy_trace_view_get_first_selected (CanopyTraceView *self)
   if (self->per_id)
     return G_MAXUINT;
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  return gtk_bitset_is_empty (selected) ? G_MAXUINT : gtk_bitset_get_minimum (selected);
+  if (gtk_bitset_is_empty (selected))
+    return G_MAXUINT;
+  if (self->filtered_frames != NULL)
+    return canopy_filtered_frames_get_source_position (self->filtered_frames, gtk_bitset_get_minimum (selected));
+  return gtk_bitset_get_minimum (selected);
 }
 
 /**
@@ -1025,6 +1031,18 @@ canopy_trace_view_dup_selected_positions (CanopyTraceView *self)
   if (self->per_id)
     return NULL;
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (self->filtered_frames != NULL)
+    {
+      GtkBitset *positions = gtk_bitset_new_empty ();
+      GtkBitsetIter iter;
+      guint row;
+
+      for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &row);
+           more;
+           more = gtk_bitset_iter_next (&iter, &row))
+        gtk_bitset_add (positions, canopy_filtered_frames_get_source_position (self->filtered_frames, row));
+      return positions;
+    }
   return gtk_bitset_copy (selected);
 }
 

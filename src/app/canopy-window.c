@@ -499,6 +499,9 @@ canopy_window_open_file (CanopyWindow *self,
 
   tab = canopy_log_tab_new (file);
   canopy_trace_view_bind_settings (canopy_log_tab_get_trace_view (tab), self->settings);
+  /* The Filters pane's display filter applies to every page alike. */
+  g_object_bind_property (self, "display-filter", canopy_log_tab_get_trace_view (tab), "display-filter",
+                          G_BINDING_SYNC_CREATE);
   page = gtk_notebook_append_page (self->notebook, GTK_WIDGET (tab), canopy_log_tab_get_tab_label (tab));
   gtk_notebook_set_tab_reorderable (self->notebook, GTK_WIDGET (tab), TRUE);
   gtk_notebook_set_current_page (self->notebook, page);
