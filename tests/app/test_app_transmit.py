@@ -156,23 +156,53 @@ def intervals(frames):
 
 
 def trace_tx_rows(window):
-    """The trace's Tx rows of our id, as (seconds, data), newest last. The
-    accessible rows are the row widgets GTK keeps, not in model order:
-    sorted by time, the newest of them are consecutive frames."""
+    """The trace's Tx rows of our id, as (seconds, data), the newest ten.
+    The accessible rows are the row widgets GTK keeps (the rows on screen
+    and more), in no particular order: all of them are read, four cells
+    each, and sorted by time; the newest are the consecutive frames at the
+    end of the trace."""
     titles = column_titles(window)
-    time_col, id_col, dir_col, data_col = (titles.index(t) for t in ("Time", "ID", "Direction", "Data"))
-    rows = {(float(r[time_col]), r[data_col]) for r in table_rows(window, 24)
-            if len(r) > data_col and r[id_col].strip().upper() == "321" and r[dir_col] == "Tx"}
-    return sorted(rows)[-10:]
+    cols = [titles.index(t) for t in ("Time", "ID", "Direction", "Data")]
+    rows_node = trace_list(window)
+    found = set()
+    for i in range(rows_node.childCount if rows_node is not None else 0):
+        row = rows_node[i]
+        if row is None or row.getRoleName() != "table row":
+            continue
+        try:
+            time_text, id_text, direction, data = (cell_text(row[c][0]) for c in cols)
+            if id_text.strip().upper() == "321" and direction == "Tx":
+                found.add((float(time_text), data))
+        except Exception:
+            pass                                   # an unbound row widget
+    return sorted(found)[-10:]
+
+
+def set_paused(window, paused):
+    """Pauses or resumes the trace, and waits until it is so (a click sent
+    right after another one can be lost)."""
+    # The header's Pause (the Replay pane has a Pause of its own, further
+    # up the tree: the header bar comes last).
+    buttons = wait_for(lambda: [b for b in find_all(window, "push button", "Pause", exact=True, visible=True)
+                                if b.getState().contains(pyatspi.STATE_SENSITIVE)], 30)
+    assert buttons, "no Pause button for the trace"
+    button = buttons[-1]
+    for _ in range(3):
+        if is_checked(button) == paused:
+            return
+        click(button)
+        if wait_for(lambda: is_checked(button) == paused, 10):
+            return
+    raise AssertionError(f"the trace does not {'pause' if paused else 'resume'}")
 
 
 def fresh_tx_rows(window):
     """trace_tx_rows() of a second of live traffic. The trace stays paused
     otherwise: a trace scrolling 20 rows a second floods the accessibility
     bus with changes, and every query of this test waits behind them."""
-    click(find_one(window, "push button", "Pause"))      # resume
+    set_paused(window, False)
     time.sleep(1.0)
-    click(find_one(window, "push button", "Pause"))      # and stand still
+    set_paused(window, True)
     time.sleep(0.5)
     return trace_tx_rows(window)
 
@@ -187,7 +217,7 @@ def start_app(port, env):
     assert toggle, "no Transmit toggle"
     click(toggle[0])
     find_one(app.window, "push button", "Add Message")
-    click(find_one(app.window, "push button", "Pause"))  # see fresh_tx_rows()
+    set_paused(app.window, True)                         # see fresh_tx_rows()
     return app
 
 
@@ -301,10 +331,10 @@ def main():
             assert b[:3] == b"\x05\x06\x07", b
             assert b[3] == (a[3] + 1) % 256, f"byte 3 goes from {a[3]} to {b[3]}"
         assert "Byte 3" in row_of(window, "321")[0], row_of(window, "321")[0]
-        click(find_one(window, "push button", "Pause"))      # the trace live for the picture
+        set_paused(window, False)                            # the trace live for the picture
         time.sleep(1.5)
         screenshot("transmit")
-        click(find_one(window, "push button", "Pause"))
+        set_paused(window, True)
 
         # (e) Stopped: the frames stop.
         click(send_toggle(row_of(window, "321")[1]))
