@@ -260,7 +260,7 @@ test_icons_load (void)
       }
 }
 
-/* With LANGUAGE=de (as the bundle test runs it) the German catalogue
+/* With LANGUAGE=de (as the bundle tests run it) the German catalogue
  * reaches each place a string is translated: the application's own
  * gettext() calls, GLib's g_dgettext() through which GtkBuilder translates
  * the .ui templates (GLib's DLL must use the same real libintl), a real
@@ -289,9 +289,12 @@ static void
 test_translated (void)
 {
   const char *language = g_getenv ("LANGUAGE");
-  g_autofree char *locale_dir = canopy_app_win32_get_locale_dir ();
-  g_autofree char *catalogue = g_build_filename (locale_dir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-  g_autofree char *gtk_catalogue = g_build_filename (locale_dir, "de", "LC_MESSAGES", "gtk40.mo", NULL);
+  /* In UTF-8 for GLib (canopy_app_win32_get_locale_dir() is for libintl). */
+  g_autofree char *program_dir = g_win32_get_package_installation_directory_of_module (NULL);
+  g_autofree char *catalogue = g_build_filename (program_dir, "share", "locale", "de", "LC_MESSAGES",
+                                                 GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *gtk_catalogue = g_build_filename (program_dir, "share", "locale", "de", "LC_MESSAGES",
+                                                     "gtk40.mo", NULL);
   g_autoptr(GtkBuilder) builder = NULL;
   CanopyWindow *window;
 
