@@ -158,7 +158,8 @@ parse_window (CanopyBlfReader  *self,
         {
           gsize n = (gsize) MIN ((guint64) remaining, self->skip_remaining);
 
-          if (self->event_object != NULL)
+          /* An empty container has no buffer: nothing to append from. */
+          if (self->event_object != NULL && n > 0)
             g_byte_array_append (self->event_object, self->buf + self->pos, n);
           self->pos += n;
           self->skip_remaining -= n;
