@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "canopy-close-later.h"
 #include "canopy-convert-dialog.h"
 #include "canopy-path-entry.h"
 
@@ -339,7 +340,7 @@ cancel_action (GtkWidget  *widget,
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   else
-    gtk_window_destroy (GTK_WINDOW (self));
+    canopy_close_later_window (GTK_WINDOW (self));
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "canopy-close-later.h"
 #include "canopy-frame-pattern.h"
 #include "canopy-log-tab.h"
 
@@ -712,19 +713,15 @@ canopy_log_tab_get_tab_label (CanopyLogTab *self)
 /**
  * canopy_log_tab_close:
  *
- * Stops reading and removes the tab from its notebook.
+ * Stops reading and removes the tab from its notebook (it is hidden at
+ * once, removed a moment later).
  */
 void
 canopy_log_tab_close (CanopyLogTab *self)
 {
-  GtkWidget *notebook;
-
   g_return_if_fail (CANOPY_IS_LOG_TAB (self));
 
   g_cancellable_cancel (self->loading);
   g_cancellable_cancel (self->seeking);
-  notebook = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_NOTEBOOK);
-  if (notebook != NULL)
-    gtk_notebook_remove_page (GTK_NOTEBOOK (notebook),
-                              gtk_notebook_page_num (GTK_NOTEBOOK (notebook), GTK_WIDGET (self)));
+  canopy_close_later_page (GTK_WIDGET (self));
 }

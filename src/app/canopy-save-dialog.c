@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "canopy-close-later.h"
 #include "canopy-path-entry.h"
 #include "canopy-save-dialog.h"
 
@@ -334,7 +335,7 @@ cancel_action (GtkWidget  *widget,
   if (self->job != NULL)
     g_cancellable_cancel (self->cancellable);
   else
-    gtk_window_destroy (GTK_WINDOW (self));
+    canopy_close_later_window (GTK_WINDOW (self));
 }
 
 static void

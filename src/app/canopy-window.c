@@ -488,7 +488,8 @@ canopy_window_open_file (CanopyWindow *self,
     {
       GtkWidget *child = gtk_notebook_get_nth_page (self->notebook, i);
 
-      if (CANOPY_IS_LOG_TAB (child) &&
+      /* A closed page is hidden until it is removed. */
+      if (CANOPY_IS_LOG_TAB (child) && gtk_widget_get_visible (child) &&
           g_file_equal (canopy_log_document_get_file (canopy_log_tab_get_document (CANOPY_LOG_TAB (child))), file))
         {
           gtk_notebook_set_current_page (self->notebook, i);
