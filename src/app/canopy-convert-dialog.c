@@ -32,7 +32,7 @@ struct _CanopyConvertDialog
   GtkEntry           *end_entry;
   GtkProgressBar     *progress_bar;
   GtkLabel           *result_label;
-  GtkButton          *close_button;
+  GtkWidget          *progress_box;
 
   CanopyLogConverter *converter;
   GCancellable       *cancellable;
@@ -119,10 +119,10 @@ set_running (CanopyConvertDialog *self,
              gboolean             running)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "convert.convert", !running && !self->checking);
-  gtk_button_set_label (self->close_button, running ? _("Cancel") : _("Close"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "convert.cancel", running);
   if (running)
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+      gtk_widget_set_visible (self->progress_box, TRUE);
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
       gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
     }
@@ -330,17 +330,23 @@ convert_action (GtkWidget  *widget,
                            G_PRIORITY_DEFAULT, NULL, query_ready, pending);
 }
 
+/* Stops the running conversion: what was written stays a valid file. */
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  CanopyConvertDialog *self = CANOPY_CONVERT_DIALOG (widget);
+  g_cancellable_cancel (CANOPY_CONVERT_DIALOG (widget)->cancellable);
+}
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  else
-    canopy_close_later_window (GTK_WINDOW (self));
+/* Closing while it runs cancels it. */
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  g_cancellable_cancel (CANOPY_CONVERT_DIALOG (widget)->cancellable);
+  canopy_close_later_window (GTK_WINDOW (widget));
 }
 
 static void
@@ -398,13 +404,14 @@ canopy_convert_dialog_class_init (CanopyConvertDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopyConvertDialog, end_entry);
   gtk_widget_class_bind_template_child (widget_class, CanopyConvertDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CanopyConvertDialog, result_label);
-  gtk_widget_class_bind_template_child (widget_class, CanopyConvertDialog, close_button);
+  gtk_widget_class_bind_template_child (widget_class, CanopyConvertDialog, progress_box);
 
   gtk_widget_class_install_action (widget_class, "convert.convert", NULL, convert_action);
   gtk_widget_class_install_action (widget_class, "convert.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "convert.choose-source", NULL, choose_source_action);
   gtk_widget_class_install_action (widget_class, "convert.choose-destination", NULL, choose_destination_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "convert.cancel", NULL);
+  gtk_widget_class_install_action (widget_class, "convert.close", NULL, close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "convert.close", NULL);
 }
 
 static void
@@ -415,6 +422,7 @@ canopy_convert_dialog_init (CanopyConvertDialog *self)
   g_autofree char *hint = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "convert.cancel", FALSE);
 
   readable = canopy_path_entry_describe_formats (FALSE);
   writable = canopy_path_entry_describe_formats (TRUE);

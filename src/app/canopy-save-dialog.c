@@ -47,7 +47,7 @@ struct _CanopySaveDialog
   GtkToggleButton *selected_button;
   GtkProgressBar  *progress_bar;
   GtkLabel        *result_label;
-  GtkButton       *close_button;
+  GtkWidget       *progress_box;
 
   GListModel      *frames;
   GtkBitset       *selected;
@@ -196,10 +196,10 @@ set_running (CanopySaveDialog *self,
              gboolean          running)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "save.save", !running);
-  gtk_button_set_label (self->close_button, running ? _("Cancel") : _("Close"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "save.cancel", running);
   if (running)
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+      gtk_widget_set_visible (self->progress_box, TRUE);
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
       self->progress_source = g_timeout_add (PROGRESS_INTERVAL_MS, update_progress, self);
     }
@@ -325,17 +325,23 @@ save_action (GtkWidget  *widget,
                            G_PRIORITY_DEFAULT, NULL, query_ready, g_object_ref (self));
 }
 
+/* Stops the running save: what was written stays a valid file. */
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  CanopySaveDialog *self = CANOPY_SAVE_DIALOG (widget);
+  g_cancellable_cancel (CANOPY_SAVE_DIALOG (widget)->cancellable);
+}
 
-  if (self->job != NULL)
-    g_cancellable_cancel (self->cancellable);
-  else
-    canopy_close_later_window (GTK_WINDOW (self));
+/* Closing while it runs cancels it. */
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  g_cancellable_cancel (CANOPY_SAVE_DIALOG (widget)->cancellable);
+  canopy_close_later_window (GTK_WINDOW (widget));
 }
 
 static void
@@ -381,12 +387,13 @@ canopy_save_dialog_class_init (CanopySaveDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, selected_button);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, result_label);
-  gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, close_button);
+  gtk_widget_class_bind_template_child (widget_class, CanopySaveDialog, progress_box);
 
   gtk_widget_class_install_action (widget_class, "save.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "save.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "save.choose", NULL, choose_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "save.cancel", NULL);
+  gtk_widget_class_install_action (widget_class, "save.close", NULL, close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "save.close", NULL);
 }
 
 static void
@@ -396,6 +403,7 @@ canopy_save_dialog_init (CanopySaveDialog *self)
   g_autofree char *hint = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "save.cancel", FALSE);
 
   extensions = canopy_path_entry_describe_formats (TRUE);
   hint = g_strdup_printf (_("The extension picks the format: %s (add .gz to compress a text format)."),

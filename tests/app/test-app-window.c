@@ -596,7 +596,7 @@ test_save_selected (void)
           gtk_widget_activate_action (dialog, "save.save", NULL);
         }
       g_assert_cmpstr (wait_label (dialog, "Saved ", "Could not"), ==, g_strdup_printf ("Saved 3 frames to %s (csv).", path));
-      gtk_widget_activate_action (dialog, "save.cancel", NULL);   /* "Close" now */
+      gtk_widget_activate_action (dialog, "save.close", NULL);
       g_assert_false (gtk_widget_get_visible (dialog));
       g_assert_true (spin_until (no_save_dialog, NULL, 5));
     }

@@ -365,9 +365,7 @@ def main():
         assert wait_for(lambda: find_all(conv, "progress bar", "Converting", visible=True), 30)
         time.sleep(0.3)
         screenshot("logs-10-converting")
-        cancel = find_all(conv, "push button", "Cancel", exact=True)
-        if cancel:                                      # it may be done already
-            click(cancel[0])
+        click(find_one(conv, "push button", "Cancel"))  # too late if it is done already
         result = wait_label(conv, r"^(Cancelled|Converted)", 120)
         log(result)
         if result.startswith("Cancelled"):
