@@ -100,6 +100,7 @@ CANOPY_AVAILABLE_IN_ALL
 double           canopy_log_reader_get_fraction   (CanopyLogReader  *self);
 CANOPY_AVAILABLE_IN_ALL
 GError          *canopy_log_reader_dup_damage     (CanopyLogReader  *self);
+CANOPY_AVAILABLE_IN_ALL
 guint64          canopy_log_reader_get_n_skipped  (CanopyLogReader  *self);
 CANOPY_AVAILABLE_IN_ALL
 const char * const *canopy_log_reader_get_skip_reasons (CanopyLogReader *self);
