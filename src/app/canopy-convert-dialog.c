@@ -357,7 +357,7 @@ choose_source_action (GtkWidget  *widget,
   CanopyConvertDialog *self = CANOPY_CONVERT_DIALOG (widget);
 
   canopy_path_entry_choose (GTK_EDITABLE (self->source_entry), GTK_WINDOW (self),
-                            GTK_FILE_CHOOSER_ACTION_OPEN, _("Log to Convert"));
+                            GTK_FILE_CHOOSER_ACTION_OPEN, _("Log to Convert"), NULL, NULL);
 }
 
 static void
@@ -368,7 +368,7 @@ choose_destination_action (GtkWidget  *widget,
   CanopyConvertDialog *self = CANOPY_CONVERT_DIALOG (widget);
 
   canopy_path_entry_choose (GTK_EDITABLE (self->destination_entry), GTK_WINDOW (self),
-                            GTK_FILE_CHOOSER_ACTION_SAVE, _("Convert To"));
+                            GTK_FILE_CHOOSER_ACTION_SAVE, _("Convert To"), NULL, NULL);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "canopy-filter-set-dialog.h"
+#include "canopy-path-entry.h"
 
 /* Saves a filter set to a file or loads one, by a path typed into an entry
  * (scripts and tests type it) or picked with "Choose…". The file is read and
@@ -147,46 +148,20 @@ accept_action (GtkWidget  *widget,
 }
 
 static void
-on_chooser_response (GtkNativeDialog       *chooser,
-                     int                    response,
-                     CanopyFilterSetDialog *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->path_entry), path);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
 choose_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   CanopyFilterSetDialog *self = CANOPY_FILTER_SET_DIALOG (widget);
   g_autoptr(GtkFileFilter) sets = gtk_file_filter_new ();
-  GtkFileChooserNative *chooser;
+  gboolean saving = self->mode == MODE_SAVE;
 
   gtk_file_filter_set_name (sets, _("Filter sets"));
   gtk_file_filter_add_pattern (sets, "*.canfilter");
-
-  if (self->mode == MODE_SAVE)
-    {
-      chooser = gtk_file_chooser_native_new (_("Save Filter Set"), GTK_WINDOW (self),
-                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "filters.canfilter");
-    }
-  else
-    chooser = gtk_file_chooser_native_new (_("Load Filter Set"), GTK_WINDOW (self),
-                                           GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), sets);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  canopy_path_entry_choose (GTK_EDITABLE (self->path_entry), GTK_WINDOW (self),
+                            saving ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+                            saving ? _("Save Filter Set") : _("Load Filter Set"),
+                            "filters.canfilter", sets);
 }
 
 static void

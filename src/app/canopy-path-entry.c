@@ -68,16 +68,60 @@ on_chooser_response (GtkNativeDialog *chooser,
 }
 
 /**
+ * canopy_path_entry_new_log_filter:
+ *
+ * Returns: (transfer full): a file filter for the logs Canopy opens
+ */
+GtkFileFilter *
+canopy_path_entry_new_log_filter (void)
+{
+  static const char *patterns[] = { "*.blf", "*.asc", "*.csv", "*.db", "*.log", "*.trc",
+                                    "*.asc.gz", "*.csv.gz", "*.log.gz", NULL };
+  GtkFileFilter *logs = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (logs, _("CAN logs"));
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_pattern (logs, patterns[i]);
+
+  return logs;
+}
+
+/**
+ * canopy_path_entry_add_filters:
+ * @filter: the files the chooser shows first
+ *
+ * Offers @filter, and "All files" after it.
+ */
+void
+canopy_path_entry_add_filters (GtkFileChooser *chooser,
+                               GtkFileFilter  *filter)
+{
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (chooser, filter);
+  gtk_file_chooser_add_filter (chooser, all);
+}
+
+/**
  * canopy_path_entry_choose:
+ * @suggested_name: (nullable): the name a save chooser offers while the
+ *   entry is empty
+ * @filter: (nullable): the files the chooser shows first ("All files"
+ *   come after them)
  *
  * Lets the user pick the file with the desktop's chooser, starting from
- * what the entry holds; the choice replaces the entry's text.
+ * what the entry holds; the choice replaces the entry's text. The entry is
+ * kept alive until the chooser answers, so its dialog may close meanwhile.
  */
 void
 canopy_path_entry_choose (GtkEditable          *entry,
                           GtkWindow            *parent,
                           GtkFileChooserAction  action,
-                          const char           *title)
+                          const char           *title,
+                          const char           *suggested_name,
+                          GtkFileFilter        *filter)
 {
   g_autoptr(GFile) current = canopy_path_entry_get_file (entry);
   GtkFileChooserNative *chooser;
@@ -98,6 +142,10 @@ canopy_path_entry_choose (GtkEditable          *entry,
       else
         gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), current, NULL);
     }
+  else if (suggested_name != NULL && action == GTK_FILE_CHOOSER_ACTION_SAVE)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+  if (filter != NULL)
+    canopy_path_entry_add_filters (GTK_FILE_CHOOSER (chooser), filter);
 
   g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (entry));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

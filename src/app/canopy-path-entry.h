@@ -15,7 +15,12 @@ void   canopy_path_entry_set_file         (GtkEditable          *entry,
 void   canopy_path_entry_choose           (GtkEditable          *entry,
                                            GtkWindow            *parent,
                                            GtkFileChooserAction  action,
-                                           const char           *title);
+                                           const char           *title,
+                                           const char           *suggested_name,
+                                           GtkFileFilter        *filter);
+GtkFileFilter *canopy_path_entry_new_log_filter (void);
+void   canopy_path_entry_add_filters      (GtkFileChooser       *chooser,
+                                           GtkFileFilter        *filter);
 char  *canopy_path_entry_describe_formats (gboolean              writable);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <canopy.h>
 
+#include "canopy-path-entry.h"
 #include "canopy-record-dialog.h"
 
 /* Where the Record button writes: a file whose extension picks the format,
@@ -205,48 +206,14 @@ start_action (GtkWidget  *widget,
 }
 
 static void
-on_chooser_response (GtkNativeDialog    *chooser,
-                     int                 response,
-                     CanopyRecordDialog *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->path_entry), path);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
 choose_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   CanopyRecordDialog *self = CANOPY_RECORD_DIALOG (widget);
-  g_autofree char *path = check_path (gtk_editable_get_text (GTK_EDITABLE (self->path_entry)), NULL, NULL);
-  GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Record to"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  if (path != NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (path);
-      g_autoptr(GFile) folder = g_file_get_parent (file);
-      g_autofree char *name = g_file_get_basename (file);
-
-      if (folder != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-    }
-  else
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "recording.blf");
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  canopy_path_entry_choose (GTK_EDITABLE (self->path_entry), GTK_WINDOW (self),
+                            GTK_FILE_CHOOSER_ACTION_SAVE, _("Record to"), "recording.blf", NULL);
 }
 
 static void

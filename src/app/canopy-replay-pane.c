@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "canopy-channel-map-row.h"
+#include "canopy-path-entry.h"
 #include "canopy-replay-pane.h"
 
 /* The Replay pane: plays a log onto the connected bus with a CanopyPlayer
@@ -422,52 +423,16 @@ add_mapping_action (GtkWidget  *widget,
 }
 
 static void
-on_chooser_response (GtkNativeDialog  *chooser,
-                     int               response,
-                     CanopyReplayPane *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        {
-          g_autofree char *name = g_file_get_parse_name (file);
-
-          gtk_editable_set_text (GTK_EDITABLE (self->source_entry), name);
-        }
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
-}
-
-static void
 choose_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   CanopyReplayPane *self = CANOPY_REPLAY_PANE (widget);
-  GtkFileChooserNative *chooser;
   GtkRoot *root = gtk_widget_get_root (widget);
-  g_autoptr(GtkFileFilter) logs = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  static const char *patterns[] = { "*.blf", "*.asc", "*.csv", "*.db", "*.log", "*.trc",
-                                    "*.asc.gz", "*.csv.gz", "*.log.gz", NULL };
+  g_autoptr(GtkFileFilter) logs = canopy_path_entry_new_log_filter ();
 
-  gtk_file_filter_set_name (logs, _("CAN logs"));
-  for (guint i = 0; patterns[i] != NULL; i++)
-    gtk_file_filter_add_pattern (logs, patterns[i]);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-
-  chooser = gtk_file_chooser_native_new (_("Choose a Log to Replay"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), logs);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  canopy_path_entry_choose (GTK_EDITABLE (self->source_entry), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                            GTK_FILE_CHOOSER_ACTION_OPEN, _("Choose a Log to Replay"), NULL, logs);
 }
 
 static void

@@ -352,7 +352,7 @@ choose_action (GtkWidget  *widget,
   CanopySaveDialog *self = CANOPY_SAVE_DIALOG (widget);
 
   canopy_path_entry_choose (GTK_EDITABLE (self->path_entry), GTK_WINDOW (self),
-                            GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Trace"));
+                            GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Trace"), NULL, NULL);
 }
 
 static void

@@ -12,13 +12,14 @@
 #include "canopy-connect-dialog.h"
 #include "canopy-connection.h"
 #include "canopy-convert-dialog.h"
-#include "canopy-log-tab.h"
-#include "canopy-recent-logs.h"
-#include "canopy-replay-pane.h"
-#include "canopy-save-dialog.h"
 #include "canopy-filter-pane.h"
+#include "canopy-log-tab.h"
+#include "canopy-path-entry.h"
+#include "canopy-recent-logs.h"
 #include "canopy-record-dialog.h"
 #include "canopy-recorder.h"
+#include "canopy-replay-pane.h"
+#include "canopy-save-dialog.h"
 #include "canopy-share-pane.h"
 #include "canopy-statistics-panel.h"
 #include "canopy-trace-view.h"
@@ -626,21 +627,11 @@ open_action (GtkWidget  *widget,
 {
   CanopyWindow *self = CANOPY_WINDOW (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) logs = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  static const char *patterns[] = { "*.blf", "*.asc", "*.csv", "*.db", "*.log", "*.trc",
-                                    "*.asc.gz", "*.csv.gz", "*.log.gz", NULL };
-
-  gtk_file_filter_set_name (logs, _("CAN logs"));
-  for (guint i = 0; patterns[i] != NULL; i++)
-    gtk_file_filter_add_pattern (logs, patterns[i]);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
+  g_autoptr(GtkFileFilter) logs = canopy_path_entry_new_log_filter ();
 
   chooser = gtk_file_chooser_native_new (_("Open Log"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), logs);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  canopy_path_entry_add_filters (GTK_FILE_CHOOSER (chooser), logs);
   g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
