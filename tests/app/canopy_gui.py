@@ -205,17 +205,35 @@ class App:
     (kept for the failure message) and its main window's accessible."""
 
     def __init__(self, args=(), env=None):
-        self.process = subprocess.Popen([APP, *args], stderr=subprocess.PIPE, text=True, env=env)
-        self.stderr_lines = []
-        threading.Thread(target=lambda: self.stderr_lines.extend(self.process.stderr), daemon=True).start()
-        desktop = pyatspi.Registry.getDesktop(0)
-        found = wait_for(lambda: [a for a in desktop if a is not None and a.name == "canopy"]
-                         or self.process.poll() is not None, 60)
+        # Now and then (seen in CI, between two back-to-back sessions) the
+        # fresh Xvfb refuses the first connections: wait until it answers,
+        # and start again an application that could not open the display.
+        # Anything else the application says on exit fails the test.
+        wait_for(lambda: subprocess.run(["xdpyinfo"], capture_output=True).returncode == 0, 10)
+        for attempt in range(3):
+            found = self._start(args, env)
+            if self.process.poll() is None or "cannot open display" not in self.stderr():
+                break
+            log(f"the application could not open {os.environ.get('DISPLAY')}; starting it again")
+            time.sleep(1)
         assert self.process.poll() is None, \
             f"the application exited ({self.process.returncode}):\n" + self.stderr()
         assert found, "the application did not appear on the accessibility bus:\n" + self.stderr()
         self.root = found[0]
         self.window = find_one(self.root, "frame", "Canopy")
+
+    def _start(self, args, env):
+        self.process = subprocess.Popen([APP, *args], stderr=subprocess.PIPE, text=True, env=env)
+        self.stderr_lines = []
+        reader = threading.Thread(
+            target=lambda lines=self.stderr_lines, f=self.process.stderr: lines.extend(f), daemon=True)
+        reader.start()
+        desktop = pyatspi.Registry.getDesktop(0)
+        found = wait_for(lambda: [a for a in desktop if a is not None and a.name == "canopy"]
+                         or self.process.poll() is not None, 60)
+        if self.process.poll() is not None:
+            reader.join(5)
+        return found
 
     def stderr(self):
         return "".join(self.stderr_lines)
