@@ -12,6 +12,7 @@
 #include "canopy-close-later.h"
 #include "canopy-convert-dialog.h"
 #include "canopy-path-entry.h"
+#include "canopy-trace-format.h"
 
 /* "Convert Log…": a file to another format through the engine's
  * converter, on its worker thread, keeping the frames that pass the
@@ -48,12 +49,6 @@ show_result (CanopyConvertDialog *self,
 {
   gtk_label_set_text (self->result_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), text != NULL);
-}
-
-static char *
-format_count (guint64 n)
-{
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
 }
 
 /* "123:7FF, 18FEF100~1FFFFFFF": canlogger's --filter syntax, any number. */
@@ -131,8 +126,8 @@ set_running (CanopyConvertDialog *self,
 static void
 on_progress (CanopyConvertDialog *self)
 {
-  g_autofree char *written = format_count (canopy_log_converter_get_frames_written (self->converter));
-  g_autofree char *read = format_count (canopy_log_converter_get_frames_read (self->converter));
+  g_autofree char *written = canopy_format_count (canopy_log_converter_get_frames_written (self->converter));
+  g_autofree char *read = canopy_format_count (canopy_log_converter_get_frames_read (self->converter));
   g_autofree char *text = g_strdup_printf (_("%s frames read, %s written"), read, written);
 
   gtk_progress_bar_set_fraction (self->progress_bar, canopy_log_converter_get_progress (self->converter));
@@ -153,7 +148,6 @@ convert_ready (GObject      *source,
   g_auto(GStrv) reasons = NULL;
   const char *from = NULL;
   const char *to = NULL;
-  guint64 n_skipped;
   GString *text = g_string_new (NULL);
   gboolean ok = canopy_log_converter_convert_finish (converter, result, &error);
 
@@ -168,8 +162,8 @@ convert_ready (GObject      *source,
   set_running (self, FALSE);
   on_progress (self);
 
-  written = format_count (canopy_log_converter_get_frames_written (converter));
-  read = format_count (canopy_log_converter_get_frames_read (converter));
+  written = canopy_format_count (canopy_log_converter_get_frames_written (converter));
+  read = canopy_format_count (canopy_log_converter_get_frames_read (converter));
   name = g_file_get_parse_name (canopy_log_converter_get_destination (converter));
   from = canopy_log_converter_get_source_format (converter);
   to = canopy_log_converter_get_destination_format (converter);
@@ -186,20 +180,9 @@ convert_ready (GObject      *source,
     g_string_append_printf (text, _("Stopped: %s. %s holds the %s frames written before it, a valid %s file."),
                             error->message, name, written, to);
 
-  n_skipped = canopy_log_converter_get_n_skipped (converter);
   reasons = canopy_log_converter_dup_skip_reasons (converter);
-  if (n_skipped > 0)
-    {
-      g_autofree char *skipped = format_count (n_skipped);
-
-      g_string_append (text, "\n");
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s line or object was skipped:",
-                                                 "%s lines or objects were skipped:", n_skipped),
-                              skipped);
-      for (guint i = 0; reasons != NULL && reasons[i] != NULL; i++)
-        g_string_append_printf (text, "\n• %s", reasons[i]);
-    }
+  canopy_format_skipped (text, canopy_log_converter_get_n_skipped (converter),
+                         (const char * const *) reasons);
 
   show_result (self, text->str);
   g_string_free (text, TRUE);

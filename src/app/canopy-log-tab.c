@@ -13,6 +13,7 @@
 #include "canopy-close-later.h"
 #include "canopy-frame-pattern.h"
 #include "canopy-log-tab.h"
+#include "canopy-trace-format.h"
 
 /* One opened log: its document in a trace view of its own, loaded on a
  * worker thread by the document (the first rows show at once, a progress
@@ -59,12 +60,6 @@ G_DEFINE_FINAL_TYPE (CanopyLogTab, canopy_log_tab, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-format_count (guint64 n)
-{
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
-}
-
 /* "1,000 frames, 12 IDs, 2 channels, 9.990 s from 2024-05-01 10:00:00" */
 static char *
 describe_summary (CanopyLogSummary *summary)
@@ -74,8 +69,8 @@ describe_summary (CanopyLogSummary *summary)
   guint64 n_errors = canopy_log_summary_get_n_error_frames (summary);
   guint n_channels = canopy_log_summary_get_n_channels (summary);
   gint64 first_ns = canopy_log_summary_get_first_time_ns (summary);
-  g_autofree char *frames = format_count (n_frames);
-  g_autofree char *ids = format_count (n_ids);
+  g_autofree char *frames = canopy_format_count (n_frames);
+  g_autofree char *ids = canopy_format_count (n_ids);
   GString *text = g_string_new (NULL);
 
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s frame", "%s frames", n_frames), frames);
@@ -91,7 +86,7 @@ describe_summary (CanopyLogSummary *summary)
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u channel", "%u channels", n_channels), n_channels);
   if (n_errors > 0)
     {
-      g_autofree char *errors = format_count (n_errors);
+      g_autofree char *errors = canopy_format_count (n_errors);
 
       g_string_append (text, ", ");
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s error frame", "%s error frames", n_errors),
@@ -148,7 +143,7 @@ on_n_items (CanopyLogTab *self)
 
   if (self->loading == NULL)
     return;
-  frames = format_count (canopy_log_document_get_n_items (self->document));
+  frames = canopy_format_count (canopy_log_document_get_n_items (self->document));
   text = g_strdup_printf (_("Reading… %s frames so far"), frames);
   gtk_label_set_text (self->summary_label, text);
 }
@@ -171,7 +166,7 @@ load_ready (GObject      *source,
 
   g_clear_object (&self->loading);
   set_loading (self, FALSE);
-  frames = format_count (canopy_log_document_get_n_items (self->document));
+  frames = canopy_format_count (canopy_log_document_get_n_items (self->document));
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -197,13 +192,20 @@ load_ready (GObject      *source,
     gtk_label_set_text (self->summary_label, summary);
   }
 
-  /* A damaged file: every frame before the damage is in the trace. */
-  if ((damage = canopy_log_document_get_error (self->document)) != NULL)
+  /* A damaged file: every frame before the damage is in the trace; and
+   * what the reader stepped over on the way is said too. */
+  damage = canopy_log_document_get_error (self->document);
+  if (damage != NULL || canopy_log_document_get_n_skipped (self->document) > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("The file is damaged: %s. The %s frames before the damage are shown."),
-                                               damage->message, frames);
+      GString *text = g_string_new (NULL);
 
-      show_damage (self, text);
+      if (damage != NULL)
+        g_string_printf (text, _("The file is damaged: %s. The %s frames before the damage are shown."),
+                         damage->message, frames);
+      canopy_format_skipped (text, canopy_log_document_get_n_skipped (self->document),
+                             canopy_log_document_get_skip_reasons (self->document));
+      show_damage (self, text->str);
+      g_string_free (text, TRUE);
     }
 }
 
@@ -344,7 +346,7 @@ search_ready (GObject      *source,
     }
 
   canopy_trace_view_select_position (self->trace_view, search->found);
-  row = format_count ((guint64) search->found + 1);
+  row = canopy_format_count ((guint64) search->found + 1);
   if (search->wrapped)
     text = g_strdup_printf (_("Row %s (from the top)"), row);
   else

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "canopy-trace-format.h"
 
 /* The text of the trace's cells, written into caller buffers: a view that
@@ -213,4 +215,34 @@ canopy_trace_format_period (char   *buf,
     g_snprintf (buf, size, "%.1f ms", period_ns / 1e6);
   else
     g_snprintf (buf, size, "%.1f s", period_ns / 1e9);
+}
+
+/* "12,345": counts people read, grouped by the locale. */
+char *
+canopy_format_count (guint64 n)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
+/* Appends what a reader passed over, on lines of their own: the count,
+ * then each reason kept (a line or byte offset and why). */
+void
+canopy_format_skipped (GString            *text,
+                       guint64             n_skipped,
+                       const char * const *reasons)
+{
+  g_autofree char *skipped = NULL;
+
+  if (n_skipped == 0)
+    return;
+
+  skipped = canopy_format_count (n_skipped);
+  if (text->len > 0)
+    g_string_append_c (text, '\n');
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                             "%s line or object was skipped:",
+                                             "%s lines or objects were skipped:", n_skipped),
+                          skipped);
+  for (guint i = 0; reasons != NULL && reasons[i] != NULL; i++)
+    g_string_append_printf (text, "\n• %s", reasons[i]);
 }

@@ -43,5 +43,9 @@ void             canopy_trace_format_ascii        (char                *buf,
 void             canopy_trace_format_period       (char                *buf,
                                                    gsize                size,
                                                    gint64               period_ns);
+char            *canopy_format_count              (guint64              n);
+void             canopy_format_skipped            (GString             *text,
+                                                   guint64              n_skipped,
+                                                   const char * const  *reasons);
 
 G_END_DECLS

@@ -46,6 +46,8 @@ struct _CanopyLogDocument
   double             progress;
   GError            *error;
   CanopyLogSummary  *summary;
+  guint64            n_skipped;      /* lines or objects the reader passed over */
+  char             **skip_reasons;
   guint              generation;     /* bumped by every load */
 
   /* Random access; taken before mutex, never by the loader. */

@@ -260,6 +260,9 @@ load_thread (GTask        *task,
       self->error = g_steal_pointer (&error);
       g_clear_pointer (&self->summary, canopy_log_summary_unref);
       self->summary = g_steal_pointer (&summary);
+      self->n_skipped = canopy_log_reader_get_n_skipped (reader);
+      g_strfreev (self->skip_reasons);
+      self->skip_reasons = g_strdupv ((char **) canopy_log_reader_get_skip_reasons (reader));
       self->progress = 1.0;
     }
   g_mutex_unlock (&self->mutex);
@@ -313,6 +316,8 @@ reset (CanopyLogDocument *self)
   had_error = self->error != NULL;
   g_clear_error (&self->error);
   g_clear_pointer (&self->summary, canopy_log_summary_unref);
+  g_clear_pointer (&self->skip_reasons, g_strfreev);
+  self->n_skipped = 0;
   g_mutex_unlock (&self->mutex);
 
   if (self->n_items > 0)
@@ -358,6 +363,7 @@ canopy_log_document_finalize (GObject *object)
   g_clear_pointer (&self->index, g_array_unref);
   g_clear_error (&self->error);
   g_clear_pointer (&self->summary, canopy_log_summary_unref);
+  g_clear_pointer (&self->skip_reasons, g_strfreev);
   g_mutex_clear (&self->mutex);
   g_mutex_clear (&self->cursor_mutex);
 
@@ -671,6 +677,43 @@ canopy_log_document_get_error (CanopyLogDocument *self)
   g_return_val_if_fail (CANOPY_IS_LOG_DOCUMENT (self), NULL);
 
   return self->loaded ? self->error : NULL;
+}
+
+/**
+ * canopy_log_document_get_n_skipped:
+ * @self: a log document
+ *
+ * How many lines or objects the load skipped and went on after (see
+ * canopy_log_reader_get_n_skipped()): the frames they held are not in
+ * the document.
+ *
+ * Returns: the number of skipped lines or objects, 0 before the load ends
+ */
+guint64
+canopy_log_document_get_n_skipped (CanopyLogDocument *self)
+{
+  g_return_val_if_fail (CANOPY_IS_LOG_DOCUMENT (self), 0);
+
+  return self->loaded ? self->n_skipped : 0;
+}
+
+/**
+ * canopy_log_document_get_skip_reasons:
+ * @self: a log document
+ *
+ * The reasons for the first skipped lines or objects, each naming its
+ * place (see canopy_log_reader_get_skip_reasons()).
+ *
+ * Returns: (array zero-terminated=1) (transfer none) (nullable): the
+ *   reasons, oldest first, or %NULL before the load ends; valid until the
+ *   next load
+ */
+const char * const *
+canopy_log_document_get_skip_reasons (CanopyLogDocument *self)
+{
+  g_return_val_if_fail (CANOPY_IS_LOG_DOCUMENT (self), NULL);
+
+  return self->loaded ? (const char * const *) self->skip_reasons : NULL;
 }
 
 gsize

@@ -53,5 +53,9 @@ CANOPY_AVAILABLE_IN_ALL
 guint              canopy_log_document_get_n_items  (CanopyLogDocument    *self);
 CANOPY_AVAILABLE_IN_ALL
 const GError      *canopy_log_document_get_error    (CanopyLogDocument    *self);
+CANOPY_AVAILABLE_IN_ALL
+guint64            canopy_log_document_get_n_skipped    (CanopyLogDocument *self);
+CANOPY_AVAILABLE_IN_ALL
+const char * const *canopy_log_document_get_skip_reasons (CanopyLogDocument *self);
 
 G_END_DECLS

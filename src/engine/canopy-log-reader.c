@@ -525,14 +525,18 @@ _canopy_log_reader_set_progress (CanopyLogReader *self,
 
 /* For subclasses that recover from damage (skip to the next intact
  * object): the damage reaches the caller through
- * [property@Canopy.LogReader:damage], never through the log. Takes
- * ownership of @damage; only the first is kept. */
+ * [property@Canopy.LogReader:damage], never through the log, and counts
+ * as a skip (with its message as the reason) so that summaries that show
+ * skipped lines show it too. Takes ownership of @damage; only the first
+ * is kept. */
 void
 _canopy_log_reader_report_damage (CanopyLogReader *self,
                                   GError          *damage)
 {
   CanopyLogReaderPrivate *priv = canopy_log_reader_get_instance_private (self);
   gboolean first;
+
+  _canopy_log_reader_skip (self, "%s", damage->message);
 
   g_mutex_lock (&priv->damage_mutex);
   first = priv->damage == NULL;
@@ -579,8 +583,10 @@ canopy_log_reader_dup_damage (CanopyLogReader *self)
  * @self: a log reader
  *
  * How many lines (text formats) or objects were skipped so far because
- * they could not be parsed or hold a time that cannot be represented.
- * Reading went on after each of them.
+ * they could not be parsed or hold a time that cannot be represented, and
+ * how many stretches of damage a binary reader stepped over (a damaged BLF
+ * log container, a broken object header: see
+ * [property@Canopy.LogReader:damage]). Reading went on after each of them.
  *
  * Returns: the number of skipped lines or objects
  */

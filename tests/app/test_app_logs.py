@@ -406,6 +406,20 @@ def main():
             rows = table_rows(window)
             assert rows and rows[0][0] == "0.000000", rows[:1]
             screenshot("logs-12-damaged-" + name[:-4])
+
+        # 11. Lines a reader could not parse are skipped, and the page says
+        # which, under the frames of every other line.
+        skipping = os.path.join(tmp, "skipping.log")
+        with open(skipping, "w") as f:
+            f.write("(1.000000) can0 123#11\n(2.000000) can0 123#1\n"
+                    "(3.000000) can0 12X#22\n(4.000000) can0 123#33\n")
+        subprocess.run([APP, skipping], env=env, check=True, timeout=60)
+        assert wait_for(lambda: page_tab(window, "skipping.log"), 30), "no page for skipping.log"
+        skipped = wait_label(window, r"^2 lines or objects were skipped:")
+        log("skipping.log →", skipped)
+        assert "line 2: " in skipped and "line 3: " in skipped, skipped
+        assert wait_label(window, r"^2 frames, ")
+        screenshot("logs-13-skipped-lines")
     except BaseException:
         screenshot("logs-failure")
         log(app.stderr())

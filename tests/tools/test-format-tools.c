@@ -263,6 +263,34 @@ test_info (void)
     g_unlink (blf);
   }
 
+  /* A damaged log container in the middle of a BLF: the frames of the
+   * others are counted, and the container is named among the skipped. */
+  {
+    g_autofree char *blf = g_build_filename (dir, "damaged.blf", NULL);
+    g_autoptr(GArray) many = test_make_frames (8000, FALSE, FALSE);
+    g_autofree char *contents = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *info_err = NULL;
+    gsize len;
+
+    g_assert_true (test_write_frames (blf, many, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (blf, &contents, &len, NULL));
+    /* The first container's object header starts after the 144-byte file
+     * header; its deflate stream 32 bytes later. */
+    g_assert_cmpuint (len, >, 400);
+    contents[144 + 32 + 2] ^= 0x55;
+    g_assert_true (g_file_set_contents (blf, contents, len, NULL));
+
+    text = canopy_test_run_tool ("CANOPY_INFO", &status, &info_err, blf, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (text, "Skipped:             1 unreadable lines or objects\n"));
+    g_assert_nonnull (strstr (text, "  offset 144: damaged log container"));
+    g_assert_null (strstr (text, "Number of frames:    8000\n"));
+    g_assert_null (strstr (text, "Number of frames:    0\n"));
+    g_unlink (blf);
+  }
+
   test_rmdir (dir);
 }
 
