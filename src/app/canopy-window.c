@@ -194,11 +194,31 @@ state_name (CanopyBusState state)
     }
 }
 
+/* "Frames: 5,000", or "Frames: 5,000 (120 shown)" while a display filter
+ * hides frames of the page in front. */
+static void
+set_frames_label (CanopyWindow *self,
+                  guint64       n_frames)
+{
+  CanopyTraceView *view = front_trace_view (self);
+  CanopyDisplayFilter *filter = canopy_trace_view_get_display_filter (view);
+  g_autofree char *frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, n_frames);
+
+  if (filter != NULL && !canopy_display_filter_is_empty (filter))
+    {
+      GListModel *shown_frames = canopy_trace_view_get_shown_frames (view);
+      g_autofree char *shown = g_strdup_printf ("%'u", shown_frames != NULL ? g_list_model_get_n_items (shown_frames) : 0);
+
+      set_label_printf (self->frames_label, _("Frames: %s (%s shown)"), frames, shown);
+    }
+  else
+    set_label_printf (self->frames_label, _("Frames: %s"), frames);
+}
+
 static void
 update_status (CanopyWindow *self)
 {
   g_autoptr(CanopyBusStatistics) statistics = NULL;
-  g_autofree char *frames = NULL;
   g_autofree char *errors = NULL;
   g_autofree char *lost = NULL;
   guint64 n_frames;
@@ -210,10 +230,8 @@ update_status (CanopyWindow *self)
   if (self->connection == NULL)
     {
       GListModel *trace = canopy_trace_view_get_frames (front_trace_view (self));
-      guint n = trace != NULL ? g_list_model_get_n_items (trace) : 0;
 
-      frames = g_strdup_printf ("%'u", n);
-      set_label_printf (self->frames_label, _("Frames: %s"), frames);
+      set_frames_label (self, trace != NULL ? g_list_model_get_n_items (trace) : 0);
       set_label_printf (self->rate_label, _("Frames/s: %s"), "–");
       set_label_printf (self->load_label, _("Bus load: %s"), "–");
       set_label_printf (self->errors_label, _("Error frames: %s"), "–");
@@ -233,8 +251,7 @@ update_status (CanopyWindow *self)
             canopy_capture_store_get_n_dropped (CANOPY_CAPTURE_STORE (canopy_connection_get_trace (self->connection)));
   state = state_name (canopy_bus_statistics_get_state (statistics));
 
-  frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, n_frames);
-  set_label_printf (self->frames_label, _("Frames: %s"), frames);
+  set_frames_label (self, n_frames);
   set_label_printf (self->rate_label, _("Frames/s: %'.0f"), rate);
   if (load >= 0)
     set_label_printf (self->load_label, _("Bus load: %.1f %%"), load);

@@ -164,12 +164,19 @@ def display_filter_hides_and_shows_rows():
         captured = wait_for(settled, 60)
         assert captured, "the frame count does not settle after Disconnect"
         assert set(w.ids()) == {"3E9"}, w.ids()
+        # The status bar says how many of them the filter lets through.
+        m = wait_for(lambda: re.search(r"\(([0-9,]+) shown\)", w.frames_label.name), 10)
+        assert m, f"the status bar does not say how many frames are shown: {w.frames_label.name!r}"
+        shown = int(m.group(1).replace(",", ""))
+        assert 0 < shown < captured, f"{shown} of {captured} frames shown under the 3E9 filter"
+        log("shown under the filter:", shown, "of", captured)
 
         log(f"  disconnected: {time.time() - t0:.0f} s")
         click(w.find("push button", "Clear Display Filters"))
         assert wait_for(lambda: len(set(w.ids(20))) >= 4, 60), f"cleared, the trace still shows {w.ids(20)}"
         assert text_of(w.find("text", "IDs")) == ""
         assert w.frames() == captured, f"{captured} frames before the filter was cleared, {w.frames()} after"
+        assert wait_for(lambda: "shown" not in w.frames_label.name, 10), w.frames_label.name
         log("cleared: ids", sorted(set(w.ids(20))), "frames", captured)
 
         # A typo is explained in the pane; the trace keeps what it showed.
