@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "canopy-recorder.h"
+#include "canopy-trace-format.h"
 
 /* The Record toggle's engine side: a rotating log writer that listens to
  * the connection's notifier, so every frame is written on the notifier's
@@ -241,7 +242,7 @@ set_summary (CanopyRecorder *self)
   if (self->writer != NULL && self->path != NULL)
     {
       g_autofree char *name = g_path_get_basename (self->path);
-      g_autofree char *frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->frames);
+      g_autofree char *frames = canopy_format_count (self->frames);
 
       if (self->n_files > 1)
         /* Translators: a file name, the number of that file in a rotated
@@ -258,7 +259,7 @@ set_summary (CanopyRecorder *self)
   else if (self->first_path != NULL)
     {
       g_autofree char *name = g_path_get_basename (self->first_path);
-      g_autofree char *frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->frames);
+      g_autofree char *frames = canopy_format_count (self->frames);
 
       if (self->n_files > 1)
         /* Translators: the first file of a rotated recording, the number

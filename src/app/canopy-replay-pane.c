@@ -10,6 +10,7 @@
 #include "canopy-channel-map-row.h"
 #include "canopy-path-entry.h"
 #include "canopy-replay-pane.h"
+#include "canopy-trace-format.h"
 
 /* The Replay pane: plays a log onto the connected bus with a CanopyPlayer
  * on a thread of its own. The source is the log in front (the window's
@@ -192,7 +193,7 @@ update_progress (CanopyReplayPane *self)
   if (g_strcmp0 (gtk_progress_bar_get_text (self->progress_bar), progress) != 0)
     gtk_progress_bar_set_text (self->progress_bar, progress);
 
-  frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_player_get_frames_sent (self->player));
+  frames = canopy_format_count (canopy_player_get_frames_sent (self->player));
   text = g_strdup_printf (_("Frames sent: %s"), frames);
   set_label_text (self->frames_label, text);
   g_clear_pointer (&text, g_free);
@@ -206,7 +207,7 @@ update_progress (CanopyReplayPane *self)
   left_out = canopy_player_get_frames_left_out (self->player);
   if (left_out > 0)
     {
-      g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, left_out);
+      g_autofree char *count = canopy_format_count (left_out);
 
       text = g_strdup_printf (_("Left out: %s"), count);
       set_label_text (self->left_out_label, text);
@@ -288,7 +289,7 @@ play_done (GObject      *source,
   g_clear_handle_id (&self->poll_source, g_source_remove);
   update_progress (self);
 
-  frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_player_get_frames_sent (self->player));
+  frames = canopy_format_count (canopy_player_get_frames_sent (self->player));
   if (self->disconnected)
     text = g_strdup_printf (_("Stopped after %s frames: the bus was disconnected."), frames);
   else if (!ok)

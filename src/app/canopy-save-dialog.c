@@ -10,6 +10,7 @@
 #include "canopy-close-later.h"
 #include "canopy-path-entry.h"
 #include "canopy-save-dialog.h"
+#include "canopy-trace-format.h"
 
 /* "Save Trace As…": the frames of the page in front (the live trace or an
  * opened log), all of them or the selected rows, as they were when the
@@ -181,7 +182,7 @@ update_progress (gpointer user_data)
 {
   CanopySaveDialog *self = user_data;
   guint64 done = (guint64) g_atomic_int_get (&self->job->done);
-  g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, done);
+  g_autofree char *count = canopy_format_count (done);
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s frame written", "%s frames written", done),
                                            count);
 
@@ -215,7 +216,7 @@ save_ready (GObject      *source,
   CanopySaveDialog *self = CANOPY_SAVE_DIALOG (source);
   SaveJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *written = g_strdup_printf ("%'" G_GUINT64_FORMAT, job->written);
+  g_autofree char *written = canopy_format_count (job->written);
   g_autofree char *name = g_file_get_parse_name (job->file);
   g_autofree char *text = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
@@ -445,8 +446,8 @@ canopy_save_dialog_new (GtkWindow  *parent,
   if (n_selected > 0)
     self->selected = gtk_bitset_copy (selected);
 
-  count = g_strdup_printf ("%'u", self->n_items);
-  picked = g_strdup_printf ("%'u", n_selected);
+  count = canopy_format_count (self->n_items);
+  picked = canopy_format_count (n_selected);
   text = g_strdup_printf (_("%s: %s frames, %s selected"), title, count, picked);
   gtk_label_set_text (self->source_label, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->selected_button), n_selected > 0);

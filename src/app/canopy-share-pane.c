@@ -11,6 +11,7 @@
 
 #include "canopy-application.h"
 #include "canopy-share-pane.h"
+#include "canopy-trace-format.h"
 
 /* Share Bus: the connected bus itself (not a second open of its channel,
  * which a PCAN or serial channel refuses) served to python-can 2.0 remote
@@ -68,7 +69,7 @@ static char *
 format_count (GtkListItem *item,
               guint64      count)
 {
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+  return canopy_format_count (count);
 }
 
 static void

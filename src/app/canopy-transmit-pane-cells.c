@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "canopy-trace-format.h"
 #include "canopy-transmit-message.h"
 #include "canopy-transmit-pane.h"
 #include "canopy-transmit-pane-private.h"
@@ -67,7 +68,7 @@ format_cell (CanopyTransmitMessage *message,
       return g_strdup_printf (_("Byte %d"), canopy_transmit_message_get_counter_byte (message));
 
     case CANOPY_TRANSMIT_COLUMN_SENT:
-      return g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_transmit_message_get_sent (message));
+      return canopy_format_count (canopy_transmit_message_get_sent (message));
 
     case CANOPY_TRANSMIT_COLUMN_ACHIEVED:
       if (canopy_transmit_message_get_achieved_period (message) <= 0)

@@ -22,6 +22,7 @@
 #include "canopy-save-dialog.h"
 #include "canopy-share-pane.h"
 #include "canopy-statistics-panel.h"
+#include "canopy-trace-format.h"
 #include "canopy-trace-view.h"
 #include "canopy-transmit-pane.h"
 #include "canopy-window.h"
@@ -202,12 +203,12 @@ set_frames_label (CanopyWindow *self,
 {
   CanopyTraceView *view = front_trace_view (self);
   CanopyDisplayFilter *filter = canopy_trace_view_get_display_filter (view);
-  g_autofree char *frames = g_strdup_printf ("%'" G_GUINT64_FORMAT, n_frames);
+  g_autofree char *frames = canopy_format_count (n_frames);
 
   if (filter != NULL && !canopy_display_filter_is_empty (filter))
     {
       GListModel *shown_frames = canopy_trace_view_get_shown_frames (view);
-      g_autofree char *shown = g_strdup_printf ("%'u", shown_frames != NULL ? g_list_model_get_n_items (shown_frames) : 0);
+      g_autofree char *shown = canopy_format_count (shown_frames != NULL ? g_list_model_get_n_items (shown_frames) : 0);
 
       set_label_printf (self->frames_label, _("Frames: %s (%s shown)"), frames, shown);
     }
@@ -257,9 +258,9 @@ update_status (CanopyWindow *self)
     set_label_printf (self->load_label, _("Bus load: %.1f %%"), load);
   else
     set_label_printf (self->load_label, _("Bus load: %s"), "–");
-  errors = g_strdup_printf ("%'" G_GUINT64_FORMAT, canopy_bus_statistics_get_error_frames (statistics));
+  errors = canopy_format_count (canopy_bus_statistics_get_error_frames (statistics));
   set_label_printf (self->errors_label, _("Error frames: %s"), errors);
-  lost = g_strdup_printf ("%'" G_GUINT64_FORMAT, dropped);
+  lost = canopy_format_count (dropped);
   set_label_printf (self->dropped_label, _("Dropped: %s"), lost);
   set_label_printf (self->state_label, _("State: %s"), state);
 
