@@ -79,11 +79,14 @@ struct _CanopyRemoteConnection
   gint64               stall_timeout_us;
   int                  stop;
 
-  /* out.mutex also guards exceptions, writer_done, stalled and
+  /* out.mutex also guards exceptions, tail, writer_done, stalled and
    * last_progress_us: when the writer last took frames or the client
-   * last took bytes. */
+   * last took bytes. tail is the rest of a frame the bus thread began to
+   * send itself (see send_alone_locked()), for the writer to finish. */
   CanopyMessageQueue   out;
   GQueue               exceptions;
+  guint8               tail[256];  /* room for any wire's frame (max_frame_size) */
+  gsize                tail_len;
   GCond                writer_cond;
   gboolean             writer_done;
   gboolean             stalled;
@@ -159,13 +162,18 @@ client_send_exception (CanopyRemoteConnection *c,
   g_mutex_unlock (&c->out.mutex);
 }
 
-/* The caller holds c->out.mutex. */
+/* The caller holds c->out.mutex. What a marker in the queue stands for:
+ * the rest of a frame begun by the bus thread (it comes first: the queue
+ * was empty when the frame began), then exception texts. */
 static gsize
-take_exceptions (CanopyRemoteConnection *c,
-                 guint8                 *buf)
+take_marked_locked (CanopyRemoteConnection *c,
+                    guint8                 *buf)
 {
-  gsize len = 0;
+  gsize len = c->tail_len;
   char *text;
+
+  memcpy (buf, c->tail, c->tail_len);
+  c->tail_len = 0;
 
   while ((text = g_queue_pop_head (&c->exceptions)) != NULL)
     {
@@ -265,7 +273,8 @@ send_alone_locked (CanopyRemoteConnection *c,
                    const CanopyMessage    *msg,
                    gint64                  now)
 {
-  guint8 buf[256];  /* room for any wire's frame (max_frame_size) */
+  CanopyMessage marker = { .flags = ERROR_MARKER };
+  guint8 buf[sizeof c->tail];
   gboolean alone = now - c->last_frame_us > INLINE_SEND_GAP_US;
   gsize len;
   gssize n;
@@ -280,10 +289,16 @@ send_alone_locked (CanopyRemoteConnection *c,
   n = g_socket_send_with_blocking (c->socket, (const char *) buf, len, FALSE, NULL, NULL);
   if (n <= 0)
     return FALSE;
-  /* An empty socket buffer that takes part of one frame: rare enough to
-   * finish blocking; a failure is the writer's to find. */
+  /* A socket buffer that takes part of the frame: the writer sends the
+   * rest, woken by a marker. Never wait here: this thread holds the lock
+   * that everybody who looks at the client takes, and a client that
+   * stopped reading would hold it for ever. */
   if ((gsize) n < len)
-    _canopy_remote_write_all (c->socket, buf + n, len - n, c->cancellable, NULL);
+    {
+      memcpy (c->tail, buf + n, len - n);
+      c->tail_len = len - n;
+      _canopy_message_queue_push_locked (&c->out, &marker);
+    }
   c->last_progress_us = now;
 
   g_mutex_lock (&c->stats_mutex);
@@ -386,7 +401,7 @@ client_writer_thread (gpointer data)
               if G_UNLIKELY (batch[i].flags & ERROR_MARKER)
                 {
                   g_mutex_lock (&c->out.mutex);
-                  len += take_exceptions (c, buf + len);
+                  len += take_marked_locked (c, buf + len);
                   g_mutex_unlock (&c->out.mutex);
                 }
               else
@@ -410,7 +425,7 @@ client_writer_thread (gpointer data)
       g_mutex_lock (&c->out.mutex);
       c->last_progress_us = g_get_monotonic_time ();
       if G_UNLIKELY (c->exceptions.length > 0)
-        len += take_exceptions (c, buf + len);
+        len += take_marked_locked (c, buf + len);
       g_mutex_unlock (&c->out.mutex);
 
       if G_UNLIKELY (n_unsupported > 0)
