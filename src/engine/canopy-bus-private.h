@@ -9,6 +9,12 @@
 
 G_BEGIN_DECLS
 
+/* Takes a frame received by a bus on the thread that delivers it (see
+ * _canopy_bus_set_handoff()). Returns FALSE to have the bus queue the frame
+ * for recv() instead. */
+typedef gboolean (*CanopyBusHandoffFunc) (const CanopyMessage *msg,
+                                          gpointer             user_data);
+
 /**
  * CanopyBusClass:
  * @configure: optional: takes the channel and the driver options (as in a
@@ -31,6 +37,8 @@ G_BEGIN_DECLS
  *   #CanopyCyclicTask (as a #GObject) or %NULL with @error set
  * @update_statistics: optional: adds what only the driver knows to a
  *   snapshot (see _canopy_bus_statistics_set_state() and friends)
+ * @set_handoff: optional: hands received frames to a consumer in the same
+ *   process on the thread that delivers them (see _canopy_bus_set_handoff())
  *
  * The driver side of a bus. The base class owns what every bus shares:
  * shut-down state, channel info, the filters with their software fallback,
@@ -73,9 +81,12 @@ struct _CanopyBusClass
                                     GError              **error);
   void        (*update_statistics) (CanopyBus            *self,
                                     CanopyBusStatistics  *stats);
+  gboolean    (*set_handoff)       (CanopyBus            *self,
+                                    CanopyBusHandoffFunc  func,
+                                    gpointer              user_data);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* For drivers. */
@@ -92,5 +103,10 @@ void     _canopy_bus_statistics_add_dropped (CanopyBusStatistics *stats,
                                              guint64              dropped);
 void     _canopy_bus_statistics_set_state   (CanopyBusStatistics *stats,
                                              CanopyBusState       state);
+
+/* For consumers in the same process (the remote server). */
+gboolean _canopy_bus_set_handoff         (CanopyBus            *self,
+                                          CanopyBusHandoffFunc  func,
+                                          gpointer              user_data);
 
 G_END_DECLS

@@ -393,6 +393,32 @@ _canopy_bus_accepts (CanopyBus           *self,
   return pass;
 }
 
+/* Asks @self to hand each frame it receives to @func, on the thread that
+ * delivers it, instead of queueing it for recv(), wherever that keeps the
+ * order of frames: while nothing is queued and the caller of recv() has
+ * dealt with the frame it got last (which it says by calling recv() again).
+ * Otherwise, or when @func returns FALSE, frames are queued as before and
+ * recv() returns them. This spares a consumer in the same process a
+ * thread's wake-up per frame (the remote server, whose clients' buses share
+ * a virtual channel). @func runs under the bus's locks: it must not block
+ * or call the bus. Call it once, before the first recv(); shutting the bus
+ * down ends it. Returns FALSE if the driver cannot. */
+gboolean
+_canopy_bus_set_handoff (CanopyBus            *self,
+                         CanopyBusHandoffFunc  func,
+                         gpointer              user_data)
+{
+  CanopyBusClass *klass;
+
+  g_return_val_if_fail (CANOPY_IS_BUS (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  klass = CANOPY_BUS_GET_CLASS (self);
+  if (klass->set_handoff == NULL || canopy_bus_is_shut_down (self))
+    return FALSE;
+  return klass->set_handoff (self, func, user_data);
+}
+
 /* A bus made with g_object_new() that nobody opened with g_initable_init(). */
 static gboolean
 _canopy_bus_not_opened (CanopyBus  *self,

@@ -17,6 +17,7 @@
 #include "canopy-message-queue-private.h"
 #include "canopy-remote-bus-private.h"
 #include "canopy-remote-protocol-private.h"
+#include "canopy-socket-io-private.h"
 
 /* A remote bus's traffic: the transmit buffer and its writer thread, the
  * decoding of the server's stream into the receive queue (by a recv() that
@@ -410,7 +411,7 @@ _canopy_remote_bus_reader_thread (gpointer data)
         }
       g_mutex_unlock (&self->read_mutex);
 
-      if (g_socket_condition_wait (self->socket, G_IO_IN, self->cancellable, &error))
+      if (_canopy_socket_wait (self->socket, G_IO_IN, -1, self->cancellable, &error))
         {
           g_mutex_lock (&self->read_mutex);
           n = self->leading ? -2 : read_input_locked (self, RX_CHUNK, &error);
@@ -511,7 +512,7 @@ lead (CanopyRemoteBus *self,
           result = LEAD_TIMEOUT;
           break;
         }
-      if (!g_socket_condition_timed_wait (self->socket, G_IO_IN, remaining, self->cancellable, &error))
+      if (!_canopy_socket_wait (self->socket, G_IO_IN, deadline, self->cancellable, &error))
         {
           result = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? LEAD_TIMEOUT : LEAD_BUSY;
           break;

@@ -19,6 +19,7 @@
 #include "canopy-options-private.h"
 #include "canopy-remote-bus-private.h"
 #include "canopy-remote-protocol-private.h"
+#include "canopy-socket-io-private.h"
 
 /**
  * CanopyRemoteBus:
@@ -224,7 +225,7 @@ canopy_remote_bus_init (CanopyRemoteBus *self)
   self->tx_buf = g_malloc (TX_CAPACITY);
   self->tx_spare = g_malloc (TX_CAPACITY);
   self->rx_buf = g_malloc (RX_CHUNK);
-  self->cancellable = g_cancellable_new ();
+  self->cancellable = _canopy_socket_cancellable_new ();
   self->queue_size = CANOPY_REMOTE_BUS_DEFAULT_QUEUE_SIZE;
   _canopy_remote_decoder_init (&self->decoder);
 }

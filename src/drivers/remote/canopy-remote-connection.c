@@ -13,16 +13,19 @@
 #include "canopy-bus.h"
 #include "canopy-error.h"
 
+#include "canopy-bus-private.h"
 #include "canopy-clock-private.h"
 #include "canopy-message-queue-private.h"
 #include "canopy-remote-connection-private.h"
 #include "canopy-remote-protocol-private.h"
 #include "canopy-remote-server-private.h"
+#include "canopy-socket-io-private.h"
 
 /* One client of a CanopyRemoteServer. Three threads: this connection's
  * own reads the socket and sends on the client's bus; a bus thread reads
- * the bus into a bounded queue; a writer sends that queue to the socket in
- * batches.
+ * the bus into a bounded queue (on a virtual channel the thread that sends
+ * a frame mostly puts it there itself, see take_handoff()); a writer sends
+ * that queue to the socket in batches.
  *
  * Flow control, so that the bridge loses nothing: before it sends frames
  * from its client, a reader waits until every other client's queue is at
@@ -50,9 +53,9 @@
  * overload, never per frame. */
 #define FLOW_POLL_US       50
 #define REPORT_INTERVAL_US (G_USEC_PER_SEC / 10)
-/* Frames other clients may have sent to a client's bus that its bus thread
- * has not taken yet: the bus's own queue is not ours to look at (a virtual
- * bus holds 65536, a SocketCAN socket's buffer far fewer). */
+/* Frames other clients may have sent to a client's bus that have not
+ * reached its queue yet: the bus's own queue is not ours to look at (a
+ * virtual bus holds 65536, a SocketCAN socket's buffer far fewer). */
 #define MAX_IN_FLIGHT      8192
 /* A frame this long after the one before goes out at once (see
  * send_alone_locked()). */
@@ -81,8 +84,8 @@ struct _CanopyRemoteConnection
 
   /* out.mutex also guards exceptions, tail, writer_done, stalled and
    * last_progress_us: when the writer last took frames or the client
-   * last took bytes. tail is the rest of a frame the bus thread began to
-   * send itself (see send_alone_locked()), for the writer to finish. */
+   * last took bytes. tail is the rest of a frame that send_alone_locked()
+   * began to send, for the writer to finish. */
   CanopyMessageQueue   out;
   GQueue               exceptions;
   guint8               tail[256];  /* room for any wire's frame (max_frame_size) */
@@ -104,7 +107,7 @@ struct _CanopyRemoteConnection
   /* Reader thread only: frames sent since it last looked for room. */
   guint                frames_since_look;
 
-  /* Bus thread only, under out.mutex: when it queued the last frame. */
+  /* Under out.mutex: when the last frame for the client came. */
   gint64               last_frame_us;
 
   /* Bus thread only: the drop count last reported, and when. */
@@ -163,8 +166,8 @@ client_send_exception (CanopyRemoteConnection *c,
 }
 
 /* The caller holds c->out.mutex. What a marker in the queue stands for:
- * the rest of a frame begun by the bus thread (it comes first: the queue
- * was empty when the frame began), then exception texts. */
+ * the rest of a frame begun by send_alone_locked() (it comes first: the
+ * queue was empty when the frame began), then exception texts. */
 static gsize
 take_marked_locked (CanopyRemoteConnection *c,
                     guint8                 *buf)
@@ -183,13 +186,8 @@ take_marked_locked (CanopyRemoteConnection *c,
   return len;
 }
 
-/* The caller holds c->out.mutex. Whether other threads must wait for room
- * in @c's queue: it holds @mark frames or more and @c is not stalled. A
- * client whose queue is that full and that took nothing for the stall
- * timeout while someone waited (since @waiting_since) is marked stalled
- * here, and nobody waits for it any more. */
-/* Frames other clients sent since @c's bus opened that its bus thread has
- * not taken yet. Frames of other programs on the bus make it low, never
+/* Frames other clients sent since @c's bus opened that have not reached
+ * its queue yet. Frames of other programs on the bus make it low, never
  * high, so it never holds a sender up for ever. Wrapping arithmetic. */
 static gint
 in_flight (CanopyRemoteConnection *c)
@@ -207,6 +205,11 @@ in_flight (CanopyRemoteConnection *c)
   return g_atomic_int_get (&c->filtered) ? 0 : MAX (n, 0);
 }
 
+/* The caller holds c->out.mutex. Whether other threads must wait for room
+ * in @c's queue: it holds @mark frames or more and @c is not stalled. A
+ * client whose queue is that full and that took nothing for the stall
+ * timeout while someone waited (since @waiting_since) is marked stalled
+ * here, and nobody waits for it any more. */
 static gboolean
 is_congested_locked (CanopyRemoteConnection *c,
                      guint                   mark,
@@ -264,10 +267,11 @@ wait_for_room (CanopyRemoteConnection *c)
 }
 
 /* The caller holds c->out.mutex. A frame alone (queue empty, the writer
- * asleep in it, no frame just before) goes out from the bus thread at
- * once, sparing the round trip a thread wake-up; frames in a burst go to
- * the writer in batches. The writer cannot take the lock to start a batch
- * meanwhile, so order is kept. Returns FALSE to queue the frame instead. */
+ * asleep in it, no frame just before) goes out at once from the thread
+ * that has it, sparing the round trip the writer's wake-up; frames in a
+ * burst go to the writer in batches. The writer cannot take the lock to
+ * start a batch meanwhile, so order is kept. Returns FALSE to queue the
+ * frame instead. */
 static gboolean
 send_alone_locked (CanopyRemoteConnection *c,
                    const CanopyMessage    *msg,
@@ -338,6 +342,36 @@ queue_frame (CanopyRemoteConnection *c,
     _canopy_message_queue_wake (&c->out);
 }
 
+/* A frame for the client's bus, taken on the thread that sent it (see
+ * _canopy_bus_set_handoff()): to the socket or the queue at once, sparing
+ * the round trip the bus thread's wake-up. A full queue, where flow
+ * control waits or drops, is the bus thread's: the frame goes its way. */
+static gboolean
+take_handoff (const CanopyMessage *msg,
+              gpointer             data)
+{
+  CanopyRemoteConnection *c = data;
+  gboolean wake = FALSE;
+
+  if G_UNLIKELY (msg->dlc > 8)
+    return FALSE;
+
+  g_mutex_lock (&c->out.mutex);
+  if (c->out.count >= c->out.capacity || c->out.closed)
+    {
+      g_mutex_unlock (&c->out.mutex);
+      return FALSE;
+    }
+  g_atomic_int_inc (&c->pulled);
+  if (!send_alone_locked (c, msg, g_get_monotonic_time ()))
+    _canopy_message_queue_append_locked (&c->out, msg, &wake);
+  g_mutex_unlock (&c->out.mutex);
+
+  if (wake)
+    _canopy_message_queue_wake (&c->out);
+  return TRUE;
+}
+
 /* Every byte the client takes is progress: a slow reader is not a stalled
  * one. A stalled client that read its queue down to a quarter is waited
  * for again. */
@@ -362,8 +396,7 @@ send_batch (CanopyRemoteConnection  *c,
 {
   while (len > 0)
     {
-      gssize n = g_socket_send_with_blocking (c->socket, (const char *) data, len, TRUE,
-                                              c->cancellable, error);
+      gssize n = _canopy_socket_send_some (c->socket, data, len, -1, c->cancellable, error);
       if (n < 0)
         return FALSE;
       data += n;
@@ -562,13 +595,9 @@ _canopy_remote_connection_handshake_receive (CanopyRemoteConnection  *c,
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
-      gint64 remaining = deadline - g_get_monotonic_time ();
       gssize n = -1;
 
-      if (remaining <= 0)
-        g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out");
-      else if (g_socket_condition_timed_wait (c->socket, G_IO_IN, remaining, c->read_cancellable,
-                                              &local_error))
+      if (_canopy_socket_wait (c->socket, G_IO_IN, deadline, c->read_cancellable, &local_error))
         n = g_socket_receive_with_blocking (c->socket, (char *) buf, size, FALSE,
                                             c->read_cancellable, &local_error);
       if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -852,8 +881,7 @@ client_thread (gpointer data)
       g_autoptr(GError) local_error = NULL;
       gssize n;
 
-      n = g_socket_receive_with_blocking (c->socket, (char *) buf, RX_CHUNK, TRUE,
-                                          c->read_cancellable, &local_error);
+      n = _canopy_socket_receive_some (c->socket, buf, RX_CHUNK, c->read_cancellable, &local_error);
       if (n <= 0)
         {
           if (n == 0 && !_canopy_remote_decoder_is_idle (&c->decoder))
@@ -922,8 +950,8 @@ _canopy_remote_connection_new (CanopyRemoteServer     *server,
   c->server = server;
   c->connection = g_object_ref (connection);
   c->socket = g_socket_connection_get_socket (c->connection);
-  c->cancellable = g_cancellable_new ();
-  c->read_cancellable = g_cancellable_new ();
+  c->cancellable = _canopy_socket_cancellable_new ();
+  c->read_cancellable = _canopy_socket_cancellable_new ();
   c->connected_at_ns = _canopy_clock_realtime_ns ();
   remote = g_socket_connection_get_remote_address (c->connection, NULL);
   c->address = remote != NULL ? format_address (remote) : g_strdup ("unknown");
@@ -1032,6 +1060,8 @@ _canopy_remote_connection_open_bus (CanopyRemoteConnection  *c,
 
   if (!(c->bus = _canopy_remote_server_open_bus (c->server, requested_bitrate, error)))
     return FALSE;
+  /* Where the bus can (a virtual channel), its frames skip the bus thread. */
+  _canopy_bus_set_handoff (c->bus, take_handoff, c);
 
   info = canopy_bus_dup_channel_info (c->bus);
   g_mutex_lock (&c->stats_mutex);

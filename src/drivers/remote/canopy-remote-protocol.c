@@ -11,6 +11,7 @@
 #include "canopy-error.h"
 
 #include "canopy-remote-protocol-private.h"
+#include "canopy-socket-io-private.h"
 
 #define FLAG_EXTENDED 0x01
 #define FLAG_REMOTE   0x02
@@ -474,8 +475,7 @@ _canopy_remote_write_all (GSocket       *socket,
 {
   while (len > 0)
     {
-      gssize n = g_socket_send_with_blocking (socket, (const char *) data, len, TRUE,
-                                              cancellable, error);
+      gssize n = _canopy_socket_send_some (socket, data, len, -1, cancellable, error);
       if (n < 0)
         return FALSE;
       data += n;

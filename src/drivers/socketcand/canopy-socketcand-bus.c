@@ -17,6 +17,7 @@
 #include "canopy-clock-private.h"
 #include "canopy-interface-info-private.h"
 #include "canopy-options-private.h"
+#include "canopy-socket-io-private.h"
 #include "canopy-socketcand-bus-private.h"
 #include "canopy-socketcand-codec-private.h"
 #include "canopy-stream-link-private.h"
@@ -80,6 +81,13 @@ G_DEFINE_FINAL_TYPE (CanopySocketcandBus, canopy_socketcand_bus, CANOPY_TYPE_BUS
 
 static GParamSpec *properties[N_PROPS];
 
+/* The monotonic time @timeout_ms from now; -1 for no limit. */
+static gint64
+deadline_after_ms (int timeout_ms)
+{
+  return timeout_ms < 0 ? -1 : g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+}
+
 static gssize
 socket_read (gpointer   transport,
              guint8    *buf,
@@ -92,11 +100,10 @@ socket_read (gpointer   transport,
   gssize n;
 
   /* Timed out or cancelled (shut down): no data. */
-  if (!g_socket_condition_timed_wait (t->socket, G_IO_IN, timeout_ms < 0 ? -1 : (gint64) timeout_ms * 1000,
-                                      t->cancellable, NULL))
+  if (!_canopy_socket_wait (t->socket, G_IO_IN, deadline_after_ms (timeout_ms), t->cancellable, NULL))
     return 0;
 
-  n = g_socket_receive (t->socket, (char *) buf, len, t->cancellable, &local_error);
+  n = g_socket_receive_with_blocking (t->socket, (char *) buf, len, FALSE, t->cancellable, &local_error);
   if (n > 0)
     return n;
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -115,31 +122,24 @@ socket_write_all (gpointer       transport,
                   GError       **error)
 {
   SocketTransport *t = transport;
+  gint64 deadline = deadline_after_ms (timeout_ms);
 
   while (len > 0)
     {
       g_autoptr(GError) local_error = NULL;
-      gssize n;
+      gssize n = _canopy_socket_send_some (t->socket, buf, len, deadline, t->cancellable, &local_error);
 
-      if (!g_socket_condition_timed_wait (t->socket, G_IO_OUT, timeout_ms < 0 ? -1 : (gint64) timeout_ms * 1000,
-                                          t->cancellable, &local_error))
+      if (n < 0)
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             g_set_error_literal (error, CANOPY_ERROR, CANOPY_ERROR_TIMED_OUT,
                                  "socketcand server: sending timed out");
-          else
+          else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_SHUT_DOWN, "socketcand bus: %s",
                          local_error->message);
-          return FALSE;
-        }
-
-      n = g_socket_send (t->socket, (const char *) buf, len, t->cancellable, &local_error);
-      if (n < 0)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            continue;
-          g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST, "socketcand server: %s",
-                       local_error->message);
+          else
+            g_set_error (error, CANOPY_ERROR, CANOPY_ERROR_CONNECTION_LOST, "socketcand server: %s",
+                         local_error->message);
           return FALSE;
         }
       buf += n;
@@ -402,7 +402,7 @@ canopy_socketcand_bus_open (CanopyBus     *bus,
 
   g_socket_client_set_timeout (client, CONNECT_TIMEOUT);
   t = g_new0 (SocketTransport, 1);
-  t->cancellable = g_cancellable_new ();
+  t->cancellable = _canopy_socket_cancellable_new ();
   t->connection = g_socket_client_connect_to_host (client, self->host, self->port, cancellable, &local_error);
   if (t->connection == NULL)
     {

@@ -54,6 +54,15 @@ struct _CanopyVirtualBus
   CanopyMessage         batch[RECV_BATCH];
   guint                 batch_pos;
   guint                 batch_len;
+
+  /* A consumer that takes frames on the sender's thread (see
+   * _canopy_bus_set_handoff()), set under both locks. Under queue.mutex:
+   * frames queued since that the consumer has not dealt with; under
+   * recv_mutex: whether recv returned one of them last. */
+  CanopyBusHandoffFunc  handoff;
+  gpointer              handoff_data;
+  guint                 handoff_pending;
+  gboolean              handed_out;
 };
 
 struct _CanopyVirtualBusClass
@@ -136,7 +145,14 @@ enqueue (CanopyVirtualBus    *bus,
     return;
 
   g_mutex_lock (&bus->queue.mutex);
-  _canopy_message_queue_append_locked (&bus->queue, msg, &wake);
+  if (bus->handoff == NULL)
+    _canopy_message_queue_append_locked (&bus->queue, msg, &wake);
+  else if (bus->handoff_pending > 0 || !bus->handoff (msg, bus->handoff_data))
+    {
+      /* Behind frames still on their way to the consumer: keep the order. */
+      if (_canopy_message_queue_append_locked (&bus->queue, msg, &wake))
+        bus->handoff_pending++;
+    }
   g_mutex_unlock (&bus->queue.mutex);
 
   if (wake)
@@ -200,6 +216,15 @@ canopy_virtual_bus_recv (CanopyBus      *bus,
 
   g_mutex_lock (&self->recv_mutex);
 
+  /* Calling again means the consumer dealt with the frame it got last. */
+  if (self->handed_out)
+    {
+      g_mutex_lock (&self->queue.mutex);
+      self->handoff_pending--;
+      g_mutex_unlock (&self->queue.mutex);
+      self->handed_out = FALSE;
+    }
+
   if (self->batch_pos == self->batch_len)
     {
       self->batch_pos = 0;
@@ -210,6 +235,7 @@ canopy_virtual_bus_recv (CanopyBus      *bus,
   if (self->batch_pos < self->batch_len)
     {
       *msg = self->batch[self->batch_pos++];
+      self->handed_out = self->handoff != NULL;
       ret = TRUE;
     }
 
@@ -234,11 +260,36 @@ canopy_virtual_bus_set_filters (CanopyBus           *bus,
   return TRUE;
 }
 
+static gboolean
+canopy_virtual_bus_set_handoff (CanopyBus            *bus,
+                                CanopyBusHandoffFunc  func,
+                                gpointer              user_data)
+{
+  CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
+  gboolean set;
+
+  g_mutex_lock (&self->recv_mutex);
+  g_mutex_lock (&self->queue.mutex);
+  if (self->handoff == NULL)
+    {
+      /* What came before goes by recv(), first. */
+      self->handoff_pending = self->queue.count + (self->batch_len - self->batch_pos);
+      self->handoff = func;
+      self->handoff_data = user_data;
+    }
+  set = self->handoff == func && self->handoff_data == user_data;
+  g_mutex_unlock (&self->queue.mutex);
+  g_mutex_unlock (&self->recv_mutex);
+
+  return set;
+}
+
 static void
 canopy_virtual_bus_shutdown (CanopyBus *bus)
 {
   CanopyVirtualBus *self = CANOPY_VIRTUAL_BUS (bus);
 
+  /* Once off the channel, nobody delivers to it, nor calls the handoff. */
   g_rw_lock_writer_lock (&self->channel->lock);
   g_ptr_array_remove_fast (self->channel->buses, self);
   g_rw_lock_writer_unlock (&self->channel->lock);
@@ -389,6 +440,7 @@ canopy_virtual_bus_class_init (CanopyVirtualBusClass *klass)
   bus_class->set_filters = canopy_virtual_bus_set_filters;
   bus_class->shutdown = canopy_virtual_bus_shutdown;
   bus_class->update_statistics = canopy_virtual_bus_update_statistics;
+  bus_class->set_handoff = canopy_virtual_bus_set_handoff;
 
   /**
    * CanopyVirtualBus:channel:
