@@ -871,6 +871,9 @@ client_thread (gpointer data)
     {
       g_debug ("Client %s connected to %s", c->address, c->channel_info);
       _canopy_remote_server_client_connected (self, c);
+      /* Frames go out only once the handshake is answered: where the bus
+       * can (a virtual channel), from here on they skip the bus thread. */
+      _canopy_bus_set_handoff (c->bus, take_handoff, c);
       c->bus_thread = g_thread_new ("canopy-server-bus", client_bus_thread, c);
       if (len > 0)
         ok = c->wire->process (c, buf + pos, len, &reason);
@@ -1060,8 +1063,6 @@ _canopy_remote_connection_open_bus (CanopyRemoteConnection  *c,
 
   if (!(c->bus = _canopy_remote_server_open_bus (c->server, requested_bitrate, error)))
     return FALSE;
-  /* Where the bus can (a virtual channel), its frames skip the bus thread. */
-  _canopy_bus_set_handoff (c->bus, take_handoff, c);
 
   info = canopy_bus_dup_channel_info (c->bus);
   g_mutex_lock (&c->stats_mutex);

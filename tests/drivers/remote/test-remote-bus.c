@@ -1178,6 +1178,55 @@ test_client_signals (void)
   g_assert_cmpuint (disconnected->len, ==, 2);
 }
 
+typedef struct
+{
+  CanopyBus *bus;
+  int        stop;
+} Flood;
+
+static gpointer
+flood_thread (gpointer data)
+{
+  Flood *flood = data;
+  CanopyMessage msg;
+  guint8 payload[8] = { 0 };
+
+  canopy_message_init (&msg, 0x321, FALSE, payload, sizeof payload);
+  for (guint i = 0; !g_atomic_int_get (&flood->stop); i++)
+    {
+      canopy_bus_send (flood->bus, &msg, 0, NULL);
+    }
+  return NULL;
+}
+
+/* On a busy channel, the first thing a client reads is still the answer
+ * to its bus request: no frame goes out before it (frames of the bus that
+ * come during the handshake follow it, in order). */
+static void
+test_answer_before_frames (void)
+{
+  g_autoptr(CanopyRemoteServer) server = start_server ("remote-busy");
+  g_autoptr(CanopyBus) local = open_virtual ("remote-busy");
+  Flood flood = { .bus = local };
+  GThread *thread = g_thread_new ("flood", flood_thread, &flood);
+
+  /* The window is a few microseconds wide: many clients, one at a time. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(CanopyBus) client = open_client (server);
+      g_autoptr(GError) error = NULL;
+      CanopyMessage msg;
+
+      g_assert_true (canopy_bus_recv_into (client, &msg, 10, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (msg.arbitration_id, ==, 0x321);
+    }
+
+  g_atomic_int_set (&flood.stop, TRUE);
+  g_thread_join (thread);
+  wait_for_clients (server, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1187,6 +1236,7 @@ main (int   argc,
   g_test_add_func ("/remote/bus/round-trip", test_round_trip);
   g_test_add_func ("/remote/bus/multi-client", test_multi_client);
   g_test_add_func ("/remote/server/client-signals", test_client_signals);
+  g_test_add_func ("/remote/server/answer-before-frames", test_answer_before_frames);
   g_test_add_func ("/remote/bus/filters", test_filters);
   g_test_add_func ("/remote/server/version-mismatch", test_version_mismatch);
   g_test_add_func ("/remote/server/malformed", test_malformed);
