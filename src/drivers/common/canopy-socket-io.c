@@ -119,9 +119,14 @@ _canopy_socket_receive_some (GSocket       *socket,
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
-      gssize n = g_socket_receive_with_blocking (socket, (char *) buf, size, FALSE,
-                                                 cancellable, &local_error);
+      gssize n;
 
+      /* Wait first: a reader that comes back to its socket mostly finds it
+       * empty, and a recv() that fails costs a system call and a GError
+       * per frame. */
+      if (!_canopy_socket_wait (socket, G_IO_IN, -1, cancellable, error))
+        return -1;
+      n = g_socket_receive_with_blocking (socket, (char *) buf, size, FALSE, cancellable, &local_error);
       if (n >= 0)
         return n;
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -129,14 +134,13 @@ _canopy_socket_receive_some (GSocket       *socket,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return -1;
         }
-      if (!_canopy_socket_wait (socket, G_IO_IN, -1, cancellable, error))
-        return -1;
     }
 }
 
 /* Sends as much of @data as @socket takes, waiting until it takes at least
  * one byte or @deadline_us passes (-1: no limit). Returns the bytes sent or
- * -1 with @error set (G_IO_ERROR_TIMED_OUT at the deadline). */
+ * -1 with @error set (G_IO_ERROR_TIMED_OUT at the deadline). Unlike a
+ * reader, a sender mostly finds room: it tries first. */
 gssize
 _canopy_socket_send_some (GSocket       *socket,
                           const guint8  *data,
